@@ -1,0 +1,1 @@
+//! kmip-compare (in progress)

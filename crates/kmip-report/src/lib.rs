@@ -1,0 +1,1 @@
+//! kmip-report (in progress)

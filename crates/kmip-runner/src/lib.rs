@@ -1,0 +1,1 @@
+//! kmip-runner (in progress)

@@ -1,0 +1,1 @@
+//! kmip-testcase (in progress)

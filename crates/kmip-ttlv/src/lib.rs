@@ -1,0 +1,19 @@
+//! KMIP TTLV: the tree model, the KMIP dictionary, and the three message
+//! encodings (binary TTLV, KMIP XML, KMIP JSON). No I/O: bytes and text in,
+//! trees out, and back.
+//!
+//! - [`model`]: [`Item`] / [`Value`] / [`Tag`] / [`ItemType`], placeholders.
+//! - [`dict`]: tag, enumeration and mask tables derived from the KMIP specs.
+//! - [`ttlv`]: bounded binary decoder and encoder.
+//! - [`xml`]: the KMIP XML notation used by the OASIS test cases and the XML
+//!   message encoding; also the canonical pretty-printer used for diffs.
+//! - [`json`]: the KMIP JSON message encoding.
+
+pub mod dict;
+pub mod json;
+pub mod model;
+pub mod names;
+pub mod ttlv;
+pub mod xml;
+
+pub use model::{Item, ItemType, Placeholder, Tag, Value};

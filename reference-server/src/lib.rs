@@ -1,0 +1,1 @@
+//! reference server (in progress)

@@ -1,0 +1,2 @@
+//! kmip-harness command line.
+fn main() {}
