@@ -1,2 +1,45 @@
-//! kmip-harness command line.
-fn main() {}
+//! `kmip-harness`: the command line. Parses arguments and dispatches to one
+//! module per subcommand in [`cmd`]; all logic lives in the library crates.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// KMIP conformance and interoperability test harness.
+#[derive(Parser, Debug)]
+#[command(name = "kmip-harness", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Replay test cases against a KMIP server and report per profile.
+    Run(cmd::run::Args),
+    /// Check or convert KMIP messages between TTLV, hex, XML and JSON.
+    #[command(subcommand)]
+    Codec(cmd::codec::Command),
+    /// Run the bundled reference KMIP server.
+    Serve(cmd::serve::Args),
+    /// Re-render a saved results.json as Markdown, HTML, JUnit or a table.
+    Report(cmd::report::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => cmd::run::execute(a),
+        Command::Codec(c) => cmd::codec::execute(c),
+        Command::Serve(a) => cmd::serve::execute(a),
+        Command::Report(a) => cmd::report::execute(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(cmd::EXIT_USAGE)
+        }
+    }
+}

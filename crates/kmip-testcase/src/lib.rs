@@ -1,1 +1,11 @@
-//! kmip-testcase (in progress)
+//! The test-case side of kmip-harness, with no I/O beyond reading files:
+//!
+//! - [`case`]: an OASIS test case (ordered request/response pairs) loaded
+//!   from the XML notation, with its id, family prefix and protocol version.
+//! - [`profile`]: YAML profile definitions (`profiles/*.yaml`).
+//! - [`results`]: the stable, serialisable result of a run (`results.json`),
+//!   produced by the runner and consumed by every reporter.
+
+pub mod case;
+pub mod profile;
+pub mod results;

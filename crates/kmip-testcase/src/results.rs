@@ -1,0 +1,191 @@
+//! The result of a run: the one data format every reporter reads.
+//!
+//! `results.json` is this structure serialised with serde_json. It is
+//! versioned by [`RunResults::format_version`]; bump it when a field changes
+//! meaning or disappears (adding optional fields does not need a bump).
+
+use serde::{Deserialize, Serialize};
+
+/// Current value of [`RunResults::format_version`].
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Verdict of one test case.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every message matched (modulo the masking rules).
+    Pass,
+    /// A response (or, in client mode, a request) differed.
+    Fail,
+    /// The case could not be judged: connection, timeout, decode, bad test case.
+    Error,
+    /// Not run: unsupported by the target's declared capabilities, filtered, …
+    Skip,
+}
+
+impl Status {
+    /// Lower-case name (`"pass"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skip => "skip",
+        }
+    }
+}
+
+/// Counts per status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Cases that passed.
+    pub passed: usize,
+    /// Cases that failed.
+    pub failed: usize,
+    /// Cases that ended in an error.
+    pub errors: usize,
+    /// Cases skipped.
+    pub skipped: usize,
+}
+
+impl Totals {
+    /// Count one status.
+    pub fn add(&mut self, s: Status) {
+        match s {
+            Status::Pass => self.passed += 1,
+            Status::Fail => self.failed += 1,
+            Status::Error => self.errors += 1,
+            Status::Skip => self.skipped += 1,
+        }
+    }
+
+    /// All cases counted.
+    pub fn total(&self) -> usize {
+        self.passed + self.failed + self.errors + self.skipped
+    }
+}
+
+/// Verdict for one profile (at one protocol version) over the cases run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfileResult {
+    /// Profile id (`"SKLC-server"`, see `profiles/`).
+    pub id: String,
+    /// Human-readable name.
+    #[serde(default)]
+    pub name: String,
+    /// Protocol version (`"2.1"`).
+    pub version: String,
+    /// Role the target played (`"server"` or `"client"`).
+    #[serde(default)]
+    pub role: String,
+    /// Mandatory cases of the profile that were run.
+    pub total: usize,
+    /// Of those, how many passed.
+    pub passed: usize,
+    /// `passed / total` (0 when total is 0).
+    pub pass_rate: f64,
+    /// True when the profile's pass criterion holds (all mandatory cases for a
+    /// server profile, one or more for a client profile) and every required
+    /// case was present in the run.
+    pub conformant: bool,
+    /// Mandatory cases the profile lists that were not found in the run.
+    #[serde(default)]
+    pub missing: Vec<String>,
+    /// Optional cases run / passed (reported apart, never required).
+    #[serde(default)]
+    pub optional_total: usize,
+    /// Optional cases passed.
+    #[serde(default)]
+    pub optional_passed: usize,
+    /// Clauses a test run cannot prove (TLS suites, port 5696, …): reported
+    /// as not assessed, never as passed.
+    #[serde(default)]
+    pub not_assessed: Vec<String>,
+}
+
+/// A masked position: a difference the masking rules allowed, for audit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaskedDiff {
+    /// Message index (0-based) within the case.
+    pub message: usize,
+    /// Slash-separated tag path with indices (`BatchItem[0]/ResponsePayload/UniqueIdentifier`).
+    pub path: String,
+    /// Id of the rule that masked it (see the masking module).
+    pub rule: String,
+    /// Expected value as written in the test case.
+    #[serde(default)]
+    pub expected: String,
+    /// Value the target sent.
+    #[serde(default)]
+    pub actual: String,
+}
+
+/// The first diverging message of a failed case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Divergence {
+    /// Message index (0-based).
+    pub message: usize,
+    /// Paths of the unmasked differences.
+    pub paths: Vec<String>,
+    /// Unified diff of the canonical XML (expected vs actual), masked
+    /// positions marked.
+    pub diff: String,
+}
+
+/// Result of one test case.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseResult {
+    /// Test case id (`"SKLC-M-1-21"`).
+    pub id: String,
+    /// Path of the test-case file.
+    pub file: String,
+    /// Profile ids this case counts for.
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    /// Verdict.
+    pub status: Status,
+    /// One-line reason for fail / error / skip (empty on pass).
+    #[serde(default)]
+    pub reason: String,
+    /// Messages (request/response pairs) exchanged.
+    pub messages: usize,
+    /// Wall time.
+    pub duration_ms: u64,
+    /// First diverging message, for failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub divergence: Option<Divergence>,
+    /// Differences hidden by masking rules (audit trail).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masked: Vec<MaskedDiff>,
+    /// Known-failure expectation from the expectations file, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_failure: Option<String>,
+}
+
+/// The whole run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunResults {
+    /// Schema version of this file.
+    pub format_version: u32,
+    /// Harness version that wrote it.
+    #[serde(default)]
+    pub harness_version: String,
+    /// Target description (`"reference"`, `"127.0.0.1:5696"`).
+    pub target: String,
+    /// Role of the target (`"server"` or `"client"`).
+    #[serde(default)]
+    pub role: String,
+    /// Message encoding used (`"ttlv"`, `"xml"`, `"json"`).
+    #[serde(default)]
+    pub encoding: String,
+    /// Start time, RFC 3339 UTC.
+    pub started: String,
+    /// Wall time of the run in seconds.
+    pub duration_s: f64,
+    /// Counts per status.
+    pub totals: Totals,
+    /// Per-profile verdicts.
+    pub profiles: Vec<ProfileResult>,
+    /// Per-case results, in a stable order (by file path).
+    pub cases: Vec<CaseResult>,
+}
