@@ -112,7 +112,8 @@ pub struct MaskFlag {
 pub struct MaskDef {
     /// Name of the mask type.
     pub name: &'static str,
-    /// Flags sorted by bit.
+    /// Flags sorted by bit; a bit may be listed twice (alias names), the
+    /// first of a bit is the canonical name.
     pub flags: &'static [MaskFlag],
 }
 
@@ -148,7 +149,8 @@ impl MaskDef {
         let mut out = String::new();
         let mut rest = value;
         for f in self.flags {
-            if f.bit != 0 && value & f.bit == f.bit {
+            // `rest`, not `value`: a bit with an alias name renders once.
+            if f.bit != 0 && rest & f.bit == f.bit {
                 if !out.is_empty() {
                     out.push(' ');
                 }
@@ -247,6 +249,9 @@ pub fn enum_def(name: &str) -> Option<&'static EnumDef> {
 /// The tag of a KMIP 1.x attribute name (`"Cryptographic Usage Mask"` →
 /// `CryptographicUsageMask`); whitespace runs are collapsed first.
 pub fn attribute_tag(attribute_name: &str) -> Option<u32> {
-    let collapsed: String = attribute_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed: String = attribute_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     tag_by_name(&collapsed)
 }
