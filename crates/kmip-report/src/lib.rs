@@ -1,1 +1,251 @@
-//! kmip-report (in progress)
+//! Reporters: turn a run's [`RunResults`] into the artefacts people and CI
+//! read.
+//!
+//! - [`render_table`]: per-profile terminal table (tabled) and a totals line.
+//! - [`render_json`]: `results.json` (pretty serde_json of [`RunResults`]).
+//! - [`render_junit`]: JUnit XML, one `<testsuite>` per protocol version with
+//!   one `<testcase>` per test case, plus a `profiles` suite with one
+//!   `<testcase>` per profile verdict.
+//! - [`render_markdown`]: summary table, not-assessed clauses, failures with
+//!   their diffs, masked-position audit, all cases.
+//! - [`render_html`]: the same as a self-contained page (inline CSS / JS,
+//!   no external assets), with expandable diffs.
+//!
+//! Every renderer is a pure function of the results; [`write_all`] is the
+//! only function here that touches the file system.
+
+mod html;
+mod junit;
+mod markdown;
+mod table;
+
+use std::path::{Path, PathBuf};
+
+use kmip_testcase::case::CaseId;
+use kmip_testcase::results::{CaseResult, ProfileResult, RunResults, Status};
+
+pub use html::render_html;
+pub use junit::render_junit;
+pub use markdown::render_markdown;
+pub use table::render_table;
+
+/// A report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Creating the folder or writing a file failed.
+    #[error("{}: cannot write: {source}", path.display())]
+    Io {
+        /// File or folder.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The results could not be serialised (non-finite number …).
+    #[error("cannot serialise results: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// `results.json`: the results as pretty-printed JSON (with a final newline).
+pub fn render_json(results: &RunResults) -> Result<String, ReportError> {
+    let mut s = serde_json::to_string_pretty(results)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// File names [`write_all`] writes, in order.
+pub const REPORT_FILES: [&str; 5] = [
+    "results.json",
+    "junit.xml",
+    "report.md",
+    "report.html",
+    "summary.txt",
+];
+
+/// Write `results.json`, `junit.xml`, `report.md`, `report.html` and
+/// `summary.txt` (the terminal table) into `dir`, creating it if needed.
+/// Returns the paths written, in that order.
+pub fn write_all(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let contents = [
+        render_json(results)?,
+        render_junit(results),
+        render_markdown(results),
+        render_html(results),
+        render_table(results),
+    ];
+    let mut written = Vec::with_capacity(REPORT_FILES.len());
+    for (name, text) in REPORT_FILES.iter().zip(contents) {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|source| ReportError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The three verdicts a profile can get.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The criterion holds and every required profile is conformant.
+    Conformant,
+    /// A mandatory case (or a required profile) failed.
+    NotConformant,
+    /// Not enough evidence: cases missing or skipped, nothing failed.
+    Incomplete,
+}
+
+impl Verdict {
+    /// Of a profile result.
+    pub fn of(p: &ProfileResult) -> Verdict {
+        if p.conformant {
+            Verdict::Conformant
+        } else if p.incomplete {
+            Verdict::Incomplete
+        } else {
+            Verdict::NotConformant
+        }
+    }
+
+    /// `"CONFORMANT"`, `"NOT CONFORMANT"`, `"incomplete"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Conformant => "CONFORMANT",
+            Verdict::NotConformant => "NOT CONFORMANT",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// `"2/3"` plus `" (1 missing)"` when mandatory cases were not run.
+fn passed_cell(p: &ProfileResult) -> String {
+    let mut s = format!("{}/{}", p.passed, p.total);
+    if !p.missing.is_empty() {
+        s.push_str(&format!(" ({} missing)", p.missing.len()));
+    }
+    s
+}
+
+/// Pass rate as a percentage with one decimal (`"66.7%"`), `"-"` when
+/// nothing was run.
+fn rate_cell(p: &ProfileResult) -> String {
+    if p.total == 0 {
+        "-".to_string()
+    } else {
+        format!("{:.1}%", p.pass_rate * 100.0)
+    }
+}
+
+/// Optional cases `"passed/run"`, `"-"` when none ran.
+fn optional_cell(p: &ProfileResult) -> String {
+    if p.optional_total == 0 {
+        "-".to_string()
+    } else {
+        format!("{}/{}", p.optional_passed, p.optional_total)
+    }
+}
+
+/// Upper-case status word.
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "PASS",
+        Status::Fail => "FAIL",
+        Status::Error => "ERROR",
+        Status::Skip => "SKIP",
+    }
+}
+
+/// Protocol version of a case (`"2.1"`) from its id, `"other"` if unknown.
+fn case_version(c: &CaseResult) -> String {
+    CaseId::parse(&c.id)
+        .and_then(|id| id.version)
+        .map_or_else(|| "other".to_string(), |v| v.to_string())
+}
+
+/// Profile-verdict counts: (conformant, not conformant, incomplete).
+fn verdict_counts(results: &RunResults) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for p in &results.profiles {
+        match Verdict::of(p) {
+            Verdict::Conformant => c.0 += 1,
+            Verdict::NotConformant => c.1 += 1,
+            Verdict::Incomplete => c.2 += 1,
+        }
+    }
+    c
+}
+
+/// The one-line totals summary shared by the table and the Markdown.
+fn totals_line(results: &RunResults) -> String {
+    let t = &results.totals;
+    let (ok, bad, inc) = verdict_counts(results);
+    format!(
+        "{}: {} passed, {} failed, {}, {} skipped; {}: {} conformant, {} not conformant, {} incomplete",
+        plural(t.total(), "case", "cases"),
+        t.passed,
+        t.failed,
+        plural(t.errors, "error", "errors"),
+        t.skipped,
+        plural(results.profiles.len(), "profile", "profiles"),
+        ok,
+        bad,
+        inc
+    )
+}
+
+/// `"1 case"`, `"2 cases"`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Not-assessed clauses grouped: each distinct text with the profiles it
+/// applies to, in first-seen order.
+fn not_assessed_groups(results: &RunResults) -> Vec<(&str, Vec<&str>)> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for p in &results.profiles {
+        for item in &p.not_assessed {
+            match groups.iter_mut().find(|(text, _)| text == item) {
+                Some((_, ids)) => ids.push(&p.id),
+                None => groups.push((item, vec![&p.id])),
+            }
+        }
+    }
+    groups
+}
+
+/// Masked positions counted per rule id, sorted by count (desc) then id.
+fn masked_by_rule(results: &RunResults) -> Vec<(&str, usize)> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for c in &results.cases {
+        for m in &c.masked {
+            match counts.iter_mut().find(|(r, _)| *r == m.rule) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((&m.rule, 1)),
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    counts
+}
+
+/// Run metadata shown in report headers: `(label, value)` pairs.
+fn run_meta(results: &RunResults) -> Vec<(&'static str, String)> {
+    let mut v = vec![("Target", results.target.clone())];
+    if !results.role.is_empty() {
+        v.push(("Role", results.role.clone()));
+    }
+    if !results.encoding.is_empty() {
+        v.push(("Encoding", results.encoding.clone()));
+    }
+    v.push(("Started", results.started.clone()));
+    v.push(("Duration", format!("{:.1} s", results.duration_s)));
+    if !results.harness_version.is_empty() {
+        v.push(("Harness", results.harness_version.clone()));
+    }
+    v
+}

@@ -1,1 +1,36 @@
-//! kmip-runner (in progress)
+//! kmip-runner: everything that talks to a KMIP server, and the pure logic
+//! around a run.
+//!
+//! - [`target`]: where messages go — a remote server over TLS
+//!   (`HOST[:PORT]`), or the bundled reference server started in-process —
+//!   behind the [`target::Connector`] trait (tests plug in their own).
+//! - `openssl_backend` (feature `openssl`): an OpenSSL connector for
+//!   servers that only offer the CBC suites of the KMIP Basic
+//!   Authentication Suite, which rustls does not implement.
+//! - [`tls`]: rustls client configuration from PEM files or strings.
+//! - [`transport`]: TTLV message framing on a byte stream, bounded and with
+//!   timeouts.
+//! - [`config`]: the `--target-config` YAML file (TLS, credentials, declared
+//!   capabilities and quirks → skips).
+//! - [`plan`]: loading, filtering and grouping test cases (chained cases run
+//!   in order).
+//! - [`replay`]: replaying one test case over one connection.
+//! - [`run`]: running a plan in parallel and building
+//!   [`kmip_testcase::results::RunResults`].
+//! - [`events`]: typed progress events sent over a channel.
+//! - [`gate`]: `--gate` and `--baseline` checks over results (pure).
+//! - [`expectations`]: the known-failure list (`expectations.yaml`).
+
+pub mod config;
+pub mod events;
+pub mod expectations;
+pub mod gate;
+#[cfg(feature = "openssl")]
+pub mod openssl_backend;
+pub mod plan;
+pub mod replay;
+pub mod run;
+pub mod target;
+pub mod tls;
+pub mod transport;
+pub mod wire;

@@ -101,6 +101,27 @@ pub struct ProfileResult {
     /// as not assessed, never as passed.
     #[serde(default)]
     pub not_assessed: Vec<String>,
+    /// Conformance clause the profile implements (`"KMIP Profiles v2.1 §6.11"`).
+    #[serde(default)]
+    pub clause: String,
+    /// Pass criterion: `"all-mandatory"` or `"at-least-one-mandatory"`.
+    #[serde(default)]
+    pub criterion: String,
+    /// Mandatory cases run that failed or ended in an error.
+    #[serde(default)]
+    pub failed: usize,
+    /// Mandatory cases present in the run but skipped.
+    #[serde(default)]
+    pub skipped: usize,
+    /// Required profiles (`requires`) that are not conformant in this run.
+    #[serde(default)]
+    pub unmet_requires: Vec<String>,
+    /// Set when the profile is not conformant only for lack of evidence
+    /// (mandatory cases missing or skipped, or a required profile
+    /// incomplete) while nothing it depends on failed: the verdict is
+    /// "incomplete" rather than "not conformant".
+    #[serde(default)]
+    pub incomplete: bool,
 }
 
 /// A masked position: a difference the masking rules allowed, for audit.

@@ -5,6 +5,7 @@
 //! - [`model`]: [`Item`] / [`Value`] / [`Tag`] / [`ItemType`], placeholders.
 //! - [`dict`]: tag, enumeration and mask tables derived from the KMIP specs.
 //! - [`ttlv`]: bounded binary decoder and encoder.
+//! - [`view`]: zero-copy validating binary decoder (flat index over the bytes).
 //! - [`xml`]: the KMIP XML notation used by the OASIS test cases and the XML
 //!   message encoding; also the canonical pretty-printer used for diffs.
 //! - [`json`]: the KMIP JSON message encoding.
@@ -14,6 +15,7 @@ pub mod json;
 pub mod model;
 pub mod names;
 pub mod ttlv;
+pub mod view;
 pub mod xml;
 
 pub use model::{Item, ItemType, Placeholder, Tag, Value};

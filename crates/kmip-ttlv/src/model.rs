@@ -163,6 +163,39 @@ pub struct Placeholder {
     pub name: String,
 }
 
+impl Placeholder {
+    /// A fixed value of the declared type to put in place of the placeholder
+    /// when only the shape of a message matters (codec checks): zero for
+    /// numbers and enumerations, `false`, empty bytes, eight zero bytes for a
+    /// Big Integer, the `$NAME` text for text types; for `NOW±N` date-times
+    /// the offset `±N` itself (seconds after the epoch).
+    pub fn stand_in(&self) -> Value {
+        let text = || format!("${}", self.name);
+        let offset = || {
+            self.name
+                .find(['+', '-'])
+                .and_then(|i| self.name[i..].parse::<i64>().ok())
+                .unwrap_or(0)
+        };
+        match self.item_type {
+            ItemType::Structure => Value::Structure(Vec::new()),
+            ItemType::Integer => Value::Integer(0),
+            ItemType::LongInteger => Value::LongInteger(0),
+            ItemType::BigInteger => Value::BigInteger(vec![0; 8]),
+            ItemType::Enumeration => Value::Enumeration(0),
+            ItemType::Boolean => Value::Boolean(false),
+            ItemType::TextString => Value::TextString(text()),
+            ItemType::ByteString => Value::ByteString(Vec::new()),
+            ItemType::DateTime => Value::DateTime(offset()),
+            ItemType::Interval => Value::Interval(0),
+            ItemType::DateTimeExtended => Value::DateTimeExtended(offset().saturating_mul(1_000_000)),
+            ItemType::Identifier => Value::Identifier(text()),
+            ItemType::Reference => Value::Reference(text()),
+            ItemType::NameReference => Value::NameReference(text()),
+        }
+    }
+}
+
 /// The value of one item.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Value {
@@ -323,6 +356,13 @@ impl Item {
         found
     }
 
+    /// Where two trees first differ, as `Tag/Tag/…: what differs`, or `None`
+    /// if they are equal. For reports: a short, human-readable pointer.
+    pub fn first_difference(&self, other: &Item) -> Option<String> {
+        let mut path = Vec::new();
+        first_difference_at(self, other, &mut path)
+    }
+
     /// Replace every placeholder with the value `f` returns for it; a
     /// placeholder for which `f` returns `None` is left in place.
     pub fn substitute_placeholders(&mut self, f: &mut dyn FnMut(&Placeholder) -> Option<Value>) {
@@ -340,4 +380,32 @@ impl Item {
             _ => {}
         }
     }
+}
+
+fn first_difference_at(a: &Item, b: &Item, path: &mut Vec<String>) -> Option<String> {
+    path.push(a.tag.display_name());
+    let here = |path: &[String], what: String| format!("{}: {what}", path.join("/"));
+    let result = if a.tag != b.tag {
+        Some(here(path, format!("tag {} vs {}", a.tag, b.tag)))
+    } else {
+        match (&a.value, &b.value) {
+            (Value::Structure(x), Value::Structure(y)) => {
+                let mut found = None;
+                for (cx, cy) in x.iter().zip(y) {
+                    found = first_difference_at(cx, cy, path);
+                    if found.is_some() {
+                        break;
+                    }
+                }
+                found.or_else(|| {
+                    (x.len() != y.len())
+                        .then(|| here(path, format!("{} children vs {}", x.len(), y.len())))
+                })
+            }
+            (x, y) if x != y => Some(here(path, format!("{x:?} vs {y:?}"))),
+            _ => None,
+        }
+    };
+    path.pop();
+    result
 }

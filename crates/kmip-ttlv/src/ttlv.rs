@@ -199,12 +199,12 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Item, DecodeError> {
             path: Vec::new(),
         });
     }
-    let mut d = Decoder {
-        buf: bytes,
-        limits,
-        path: Vec::new(),
-    };
-    let (item, end) = d.item(0, 1)?;
+    let mut d = Decoder { buf: bytes, limits };
+    let (item, end) = d.item(0, 1).map_err(|mut e| {
+        // The path was collected innermost first while unwinding.
+        e.path.reverse();
+        e
+    })?;
     if end != bytes.len() {
         return Err(DecodeError {
             kind: DecodeErrorKind::TrailingBytes(bytes.len() - end),
@@ -215,10 +215,12 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Item, DecodeError> {
     Ok(item)
 }
 
+/// The tag path of an error is not tracked while decoding: each level adds
+/// its tag to the error as it propagates out (innermost first), and
+/// [`decode`] reverses it, so the success path never touches it.
 struct Decoder<'a> {
     buf: &'a [u8],
     limits: &'a Limits,
-    path: Vec<Tag>,
 }
 
 impl Decoder<'_> {
@@ -226,7 +228,7 @@ impl Decoder<'_> {
         DecodeError {
             kind,
             offset,
-            path: self.path.clone(),
+            path: Vec::new(),
         }
     }
 
@@ -253,7 +255,23 @@ impl Decoder<'_> {
         let tag = Tag(u32::from_be_bytes([0, h[0], h[1], h[2]]));
         let code = h[3];
         let len = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
-        self.path.push(tag);
+        self.value(at, depth, code, len)
+            .map(|(value, end)| (Item { tag, value }, end))
+            .map_err(|mut e| {
+                e.path.push(tag);
+                e
+            })
+    }
+
+    /// Decode the value of the item whose header is at `at`; returns it and
+    /// the offset just past it.
+    fn value(
+        &mut self,
+        at: usize,
+        depth: usize,
+        code: u8,
+        len: u32,
+    ) -> Result<(Value, usize), DecodeError> {
         let item_type = match ItemType::from_code(code) {
             Some(t) => t,
             None => return Err(self.fail(DecodeErrorKind::UnknownType(code), at)),
@@ -342,8 +360,7 @@ impl Decoder<'_> {
                 }
             }
         };
-        self.path.pop();
-        Ok((Item { tag, value }, vstart + plen))
+        Ok((value, vstart + plen))
     }
 }
 

@@ -1,0 +1,256 @@
+//! JUnit XML (`junit.xml`) for CI systems.
+//!
+//! Layout: one `<testsuite name="kmip-X.Y">` per protocol version (taken from
+//! the case id's `-VV` suffix; `kmip-other` for ids without one) holding one
+//! `<testcase>` per test case, so each case is counted once; then one
+//! `<testsuite name="profiles">` with one `<testcase>` per profile verdict:
+//! NOT CONFORMANT is a `<failure>`, incomplete is `<skipped>`, and the
+//! clauses not assessed are listed in `<system-out>`.
+//!
+//! Case failures carry the one-line reason as `message` and the reason,
+//! paths and diff as text; errors are `<error>`, skips `<skipped message>`.
+//! All text is escaped, and characters XML 1.0 cannot carry are replaced
+//! with U+FFFD, so the document is always well-formed.
+
+use std::fmt::Write as _;
+
+use kmip_testcase::results::{CaseResult, RunResults, Status};
+
+use crate::{case_version, passed_cell, Verdict};
+
+/// Render the JUnit document.
+pub fn render_junit(results: &RunResults) -> String {
+    let mut versions: Vec<String> = Vec::new();
+    for c in &results.cases {
+        let v = case_version(c);
+        if !versions.contains(&v) {
+            versions.push(v);
+        }
+    }
+    let t = &results.totals;
+    let profile_failures = results
+        .profiles
+        .iter()
+        .filter(|p| Verdict::of(p) == Verdict::NotConformant)
+        .count();
+    let profile_skips = results
+        .profiles
+        .iter()
+        .filter(|p| Verdict::of(p) == Verdict::Incomplete)
+        .count();
+
+    let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        o,
+        "<testsuites name=\"kmip-harness\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\" timestamp=\"{}\">",
+        t.total() + results.profiles.len(),
+        t.failed + profile_failures,
+        t.errors,
+        t.skipped + profile_skips,
+        finite(results.duration_s),
+        attr(&results.started)
+    );
+
+    for v in &versions {
+        let cases: Vec<&CaseResult> = results
+            .cases
+            .iter()
+            .filter(|c| &case_version(c) == v)
+            .collect();
+        let count = |s: Status| cases.iter().filter(|c| c.status == s).count();
+        let time: u64 = cases.iter().map(|c| c.duration_ms).sum();
+        let _ = writeln!(
+            o,
+            "  <testsuite name=\"kmip-{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
+            attr(v),
+            cases.len(),
+            count(Status::Fail),
+            count(Status::Error),
+            count(Status::Skip),
+            time as f64 / 1000.0
+        );
+        let _ = writeln!(
+            o,
+            "    <properties>\n      <property name=\"target\" value=\"{}\"/>\n      <property name=\"role\" value=\"{}\"/>\n      <property name=\"encoding\" value=\"{}\"/>\n    </properties>",
+            attr(&results.target),
+            attr(&results.role),
+            attr(&results.encoding)
+        );
+        for c in cases {
+            case_element(&mut o, c, v);
+        }
+        o.push_str("  </testsuite>\n");
+    }
+
+    let _ = writeln!(
+        o,
+        "  <testsuite name=\"profiles\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"0.000\">",
+        results.profiles.len(),
+        profile_failures,
+        profile_skips
+    );
+    for p in &results.profiles {
+        let _ = write!(
+            o,
+            "    <testcase name=\"{}\" classname=\"profiles.{}\" time=\"0.000\"",
+            attr(&p.id),
+            attr(&p.version)
+        );
+        let mut detail = format!(
+            "{} ({}): mandatory passed {}, failed {}, skipped {}",
+            p.name,
+            p.clause,
+            passed_cell(p),
+            p.failed,
+            p.skipped
+        );
+        if !p.missing.is_empty() {
+            let _ = write!(detail, "; missing: {}", p.missing.join(", "));
+        }
+        if !p.unmet_requires.is_empty() {
+            let _ = write!(
+                detail,
+                "; required profiles not conformant: {}",
+                p.unmet_requires.join(", ")
+            );
+        }
+        let verdict = Verdict::of(p);
+        if verdict == Verdict::Conformant && p.not_assessed.is_empty() {
+            o.push_str("/>\n");
+            continue;
+        }
+        o.push_str(">\n");
+        match verdict {
+            Verdict::Conformant => {}
+            Verdict::NotConformant => {
+                let _ = writeln!(
+                    o,
+                    "      <failure message=\"NOT CONFORMANT\" type=\"profile\">{}</failure>",
+                    text(&detail)
+                );
+            }
+            Verdict::Incomplete => {
+                let _ = writeln!(
+                    o,
+                    "      <skipped message=\"incomplete: {}\"/>",
+                    attr(&detail)
+                );
+            }
+        }
+        if !p.not_assessed.is_empty() {
+            let mut out = String::from("Not assessed (never counted as passed):\n");
+            for n in &p.not_assessed {
+                let _ = writeln!(out, "- {n}");
+            }
+            let _ = writeln!(o, "      <system-out>{}</system-out>", text(&out));
+        }
+        o.push_str("    </testcase>\n");
+    }
+    o.push_str("  </testsuite>\n</testsuites>\n");
+    o
+}
+
+fn case_element(o: &mut String, c: &CaseResult, version: &str) {
+    let family = kmip_testcase::case::CaseId::parse(&c.id)
+        .map_or_else(|| "other".to_string(), |id| id.prefix);
+    let _ = write!(
+        o,
+        "    <testcase name=\"{}\" classname=\"kmip-{}.{}\" file=\"{}\" time=\"{:.3}\"",
+        attr(&c.id),
+        attr(version),
+        attr(&family),
+        attr(&c.file),
+        c.duration_ms as f64 / 1000.0
+    );
+    match c.status {
+        Status::Pass => {
+            o.push_str("/>\n");
+            return;
+        }
+        Status::Skip => {
+            let _ = writeln!(o, ">\n      <skipped message=\"{}\"/>", attr(&c.reason));
+        }
+        Status::Fail | Status::Error => {
+            let (element, kind) = if c.status == Status::Fail {
+                ("failure", "mismatch")
+            } else {
+                ("error", "error")
+            };
+            let mut body = c.reason.clone();
+            if let Some(x) = &c.expected_failure {
+                let _ = write!(body, "\nexpected failure: {x}");
+            }
+            if let Some(d) = &c.divergence {
+                let _ = write!(body, "\nfirst divergence: message {}", d.message);
+                for p in &d.paths {
+                    let _ = write!(body, "\n  {p}");
+                }
+                if !d.diff.is_empty() {
+                    body.push_str("\n\n");
+                    body.push_str(&d.diff);
+                }
+            }
+            let _ = writeln!(
+                o,
+                ">\n      <{element} message=\"{}\" type=\"{kind}\">{}</{element}>",
+                attr(&c.reason),
+                text(&body)
+            );
+        }
+    }
+    o.push_str("    </testcase>\n");
+}
+
+fn finite(x: f64) -> f64 {
+    if x.is_finite() {
+        x
+    } else {
+        0.0
+    }
+}
+
+/// Characters XML 1.0 can carry.
+fn xml_char_ok(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Escape for element content.
+fn text(s: &str) -> String {
+    escape(s, false)
+}
+
+/// Escape for an attribute value (line breaks kept as character references).
+fn attr(s: &str) -> String {
+    escape(s, true)
+}
+
+fn escape(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            c if xml_char_ok(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(text("a<b>&c\u{1}"), "a&lt;b&gt;&amp;c\u{FFFD}");
+        assert_eq!(attr("\"x\"\ny"), "&quot;x&quot;&#10;y");
+        assert_eq!(text("keep \"quotes\"\n"), "keep \"quotes\"\n");
+        assert_eq!(text("\u{FFFE}\u{10000}"), "\u{FFFD}\u{10000}");
+    }
+}

@@ -1,0 +1,57 @@
+//! The terminal summary: one row per profile (tabled), then the totals line.
+//! Plain text without colour so it can be written to `summary.txt` and
+//! pasted into logs as is.
+
+use kmip_testcase::results::RunResults;
+use tabled::builder::Builder;
+use tabled::settings::object::Columns;
+use tabled::settings::{Alignment, Style};
+
+use crate::{optional_cell, passed_cell, rate_cell, totals_line, Verdict};
+
+/// The per-profile table followed by a totals line (ends with a newline).
+pub fn render_table(results: &RunResults) -> String {
+    let mut out = String::new();
+    if results.profiles.is_empty() {
+        out.push_str("No profile has a case in this run.\n");
+    } else {
+        let mut b = Builder::default();
+        b.push_record([
+            "Profile",
+            "Version",
+            "Role",
+            "Passed",
+            "Rate",
+            "Optional",
+            "Verdict",
+            "Not assessed",
+        ]);
+        for p in &results.profiles {
+            let not_assessed = match p.not_assessed.len() {
+                0 => "-".to_string(),
+                1 => "1 clause".to_string(),
+                n => format!("{n} clauses"),
+            };
+            b.push_record([
+                p.id.clone(),
+                p.version.clone(),
+                p.role.clone(),
+                passed_cell(p),
+                rate_cell(p),
+                optional_cell(p),
+                Verdict::of(p).label().to_string(),
+                not_assessed,
+            ]);
+        }
+        let mut table = b.build();
+        table
+            .with(Style::sharp())
+            .modify(Columns::new(3..6), Alignment::right());
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    out.push_str("Totals: ");
+    out.push_str(&totals_line(results));
+    out.push('\n');
+    out
+}

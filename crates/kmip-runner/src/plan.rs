@@ -1,0 +1,216 @@
+//! Which cases run, and in which groups.
+//!
+//! Test cases are found with [`kmip_testcase::case::discover`] and loaded
+//! with [`kmip_testcase::case::load_file`]; a file that does not load stays
+//! in the plan and becomes an `error` verdict ("bad test case"), never a
+//! silent omission. Filters (`--filter`, `--profile`) select by case id;
+//! declared target capabilities turn cases into skips.
+//!
+//! **Chained cases.** Some cases depend on state another case leaves on the
+//! server: TL-M-3 Locates the objects TL-M-2 created, SASED-M-3 Locates what
+//! SASED-M-2 registered (research notes rules.md §2.4), and TL-M-1 /
+//! SASED-M-1 start by Locating and Destroying leftovers with the same
+//! attributes. Every case of such a family ([`CHAINED_FAMILIES`]) is put in
+//! ONE group, whatever its protocol version, ordered by (version, number):
+//! the group runs its cases one after the other (each on its own
+//! connection) while other groups run in parallel. Grouping across versions
+//! matters when several versions run against one server: TL-M-3-21 would
+//! otherwise also Locate the keys TL-M-2-14 left behind.
+
+use kmip_testcase::case::{self, CaseId, TestCase};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Families whose cases share server state and run in order, in one group.
+pub const CHAINED_FAMILIES: &[&str] = &["TL-M", "SASED-M"];
+
+/// One case of the plan.
+#[derive(Clone, Debug)]
+pub struct PlannedCase {
+    /// Case id (file stem).
+    pub id: String,
+    /// Test-case file.
+    pub path: PathBuf,
+    /// The loaded case, or why it could not be loaded.
+    pub case: Result<Arc<TestCase>, String>,
+    /// Why the case is not run (declared capabilities), if it is not.
+    pub skip: Option<String>,
+}
+
+impl PlannedCase {
+    /// Load one file.
+    pub fn load(path: &Path) -> PlannedCase {
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match case::load_file(path) {
+            Ok(tc) => PlannedCase {
+                id: tc.id.clone(),
+                path: path.to_path_buf(),
+                case: Ok(Arc::new(tc)),
+                skip: None,
+            },
+            Err(e) => PlannedCase {
+                id,
+                path: path.to_path_buf(),
+                case: Err(e.to_string()),
+                skip: None,
+            },
+        }
+    }
+}
+
+/// Cases that run one after the other.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// The cases, in run order.
+    pub cases: Vec<PlannedCase>,
+}
+
+/// Discover and load every test case under `paths` (files or folders).
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<PlannedCase>, case::LoadError> {
+    Ok(case::discover(paths)?
+        .iter()
+        .map(|p| PlannedCase::load(p))
+        .collect())
+}
+
+/// Case selection.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Keep only ids containing this substring (case-insensitive).
+    pub substring: Option<String>,
+    /// Keep only these ids (from `--profile`).
+    pub ids: Option<HashSet<String>>,
+}
+
+impl Selection {
+    /// Whether a case id is selected.
+    pub fn matches(&self, id: &str) -> bool {
+        let sub_ok = self
+            .substring
+            .as_ref()
+            .is_none_or(|s| id.to_lowercase().contains(&s.to_lowercase()));
+        let id_ok = self.ids.as_ref().is_none_or(|ids| ids.contains(id));
+        sub_ok && id_ok
+    }
+}
+
+/// The chained family a case belongs to, if any.
+pub fn chain_family(id: &str) -> Option<&'static str> {
+    CHAINED_FAMILIES.iter().copied().find(|f| {
+        id.strip_prefix(f)
+            .and_then(|r| r.strip_prefix('-'))
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+/// Order of cases inside a chained group: (version, numeric number, id).
+fn chain_key(id: &str) -> (Option<kmip_ttlv::dict::Version>, u64, String) {
+    let parsed = CaseId::parse(id);
+    let version = parsed.as_ref().and_then(|c| c.version);
+    let number = parsed
+        .as_ref()
+        .and_then(|c| c.number.parse::<u64>().ok())
+        .unwrap_or(u64::MAX);
+    (version, number, id.to_string())
+}
+
+/// Split cases into groups: one group per chained family present, one group
+/// per other case. Groups come in the order of their first case's path.
+pub fn group(mut cases: Vec<PlannedCase>) -> Vec<Group> {
+    cases.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut families: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    for c in cases {
+        match chain_family(&c.id) {
+            Some(f) => match families.get(f) {
+                Some(&i) => groups[i].cases.push(c),
+                None => {
+                    families.insert(f, groups.len());
+                    groups.push(Group { cases: vec![c] });
+                }
+            },
+            None => groups.push(Group { cases: vec![c] }),
+        }
+    }
+    for &i in families.values() {
+        groups[i].cases.sort_by_key(|c| chain_key(&c.id));
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned(dir: &str, id: &str) -> PlannedCase {
+        PlannedCase {
+            id: id.into(),
+            path: PathBuf::from(format!("{dir}/{id}.xml")),
+            case: Err("not loaded".into()),
+            skip: None,
+        }
+    }
+
+    #[test]
+    fn families() {
+        assert_eq!(chain_family("TL-M-3-21"), Some("TL-M"));
+        assert_eq!(chain_family("SASED-M-2-14"), Some("SASED-M"));
+        assert_eq!(chain_family("TL-O-1-21"), None);
+        assert_eq!(chain_family("TLX-M-1-21"), None);
+        assert_eq!(chain_family("SKLC-M-1-21"), None);
+    }
+
+    #[test]
+    fn chained_cases_share_one_ordered_group() {
+        let cases = vec![
+            planned("v2.1", "TL-M-3-21"),
+            planned("v2.1", "SKLC-M-1-21"),
+            planned("v1.4", "TL-M-2-14"),
+            planned("v2.1", "TL-M-2-21"),
+            planned("v1.4", "TL-M-3-14"),
+            planned("v2.1", "SASED-M-3-21"),
+            planned("v2.1", "SASED-M-2-21"),
+            planned("v2.1", "TL-M-10-21"),
+        ];
+        let groups = group(cases);
+        let ids: Vec<Vec<&str>> = groups
+            .iter()
+            .map(|g| g.cases.iter().map(|c| c.id.as_str()).collect())
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                vec![
+                    "TL-M-2-14",
+                    "TL-M-3-14",
+                    "TL-M-2-21",
+                    "TL-M-3-21",
+                    "TL-M-10-21"
+                ],
+                vec!["SASED-M-2-21", "SASED-M-3-21"],
+                vec!["SKLC-M-1-21"],
+            ]
+        );
+    }
+
+    #[test]
+    fn selection() {
+        let s = Selection {
+            substring: Some("sklc".into()),
+            ids: None,
+        };
+        assert!(s.matches("SKLC-M-1-21"));
+        assert!(!s.matches("BL-M-1-21"));
+        let s = Selection {
+            substring: None,
+            ids: Some(["BL-M-1-21".to_string()].into_iter().collect()),
+        };
+        assert!(s.matches("BL-M-1-21"));
+        assert!(!s.matches("BL-M-2-21"));
+        assert!(Selection::default().matches("anything"));
+    }
+}

@@ -1,0 +1,352 @@
+//! Replaying one test case over one connection.
+//!
+//! For each step: bind the request template ([`kmip_compare::Session::bind_request`]),
+//! add credentials when configured, encode to TTLV, send, read the response
+//! (bounded, with a timeout), decode, and compare it with the expected
+//! response ([`kmip_compare::Session::check_response`]). The first diverging
+//! response fails the case and stops it there; a transport or decode problem
+//! is an `error`; a request that cannot be bound or encoded is an `error`
+//! too (a bad test case, not a target failure).
+
+use crate::events::{Event, EventSink, MessageDump};
+use crate::transport::{self, AsyncStream};
+use crate::wire::{self, Credentials};
+use kmip_compare::{CompareOptions, Session};
+use kmip_testcase::case::TestCase;
+use kmip_testcase::results::{Divergence, MaskedDiff, Status};
+use kmip_ttlv::ttlv::{self, Limits};
+use kmip_ttlv::{Item, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Options for replaying one case.
+#[derive(Clone, Debug)]
+pub struct CaseOptions {
+    /// Time allowed for one response (and for sending one request).
+    pub message_timeout: Duration,
+    /// Decoder limits for responses.
+    pub limits: Limits,
+    /// `$NOW` tolerance in seconds for the comparison.
+    pub now_tolerance_s: i64,
+    /// Strict wire diff mode (extra fields / order reported as warnings).
+    pub strict: bool,
+    /// Credentials to put in every request header.
+    pub credentials: Option<Credentials>,
+    /// Attach full messages to [`Event::MessageExchanged`] (for `--verbose`).
+    pub dump_messages: bool,
+}
+
+impl Default for CaseOptions {
+    fn default() -> CaseOptions {
+        CaseOptions {
+            message_timeout: Duration::from_secs(30),
+            limits: Limits::default(),
+            now_tolerance_s: 300,
+            strict: false,
+            credentials: None,
+            dump_messages: false,
+        }
+    }
+}
+
+impl CaseOptions {
+    /// The comparison options these case options imply.
+    pub fn compare_options(&self) -> CompareOptions {
+        CompareOptions {
+            now_tolerance_s: self.now_tolerance_s,
+            strict: self.strict,
+        }
+    }
+}
+
+/// The outcome of replaying a case (the parts of a
+/// [`kmip_testcase::results::CaseResult`] replay decides).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplayOutcome {
+    /// Verdict.
+    pub status: Status,
+    /// One-line reason (empty on pass).
+    pub reason: String,
+    /// Messages exchanged (a request sent and its response read).
+    pub messages: usize,
+    /// First diverging message, for failures.
+    pub divergence: Option<Divergence>,
+    /// Differences the masking rules hid.
+    pub masked: Vec<MaskedDiff>,
+}
+
+/// Unix time in seconds.
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Replay `case` on `stream`. `progress` is set to the index of the step in
+/// flight, so a caller that times the whole case out can say where it was.
+pub async fn replay<S: AsyncStream + ?Sized>(
+    stream: &mut S,
+    case: &TestCase,
+    opts: &CaseOptions,
+    events: &EventSink,
+    progress: &AtomicUsize,
+) -> ReplayOutcome {
+    let mut session = Session::new(opts.compare_options());
+    let mut out = ReplayOutcome {
+        status: Status::Pass,
+        reason: String::new(),
+        messages: 0,
+        divergence: None,
+        masked: Vec::new(),
+    };
+    let error = |mut out: ReplayOutcome, reason: String| {
+        out.status = Status::Error;
+        out.reason = reason;
+        out
+    };
+    for step in &case.steps {
+        let i = step.index;
+        progress.store(i, Ordering::Relaxed);
+        let now = unix_now();
+        let mut request = match session.bind_request(&step.request, now) {
+            Ok(r) => r,
+            Err(e) => {
+                return error(
+                    out,
+                    format!(
+                        "bad test case: message {i} (line {}): {e}",
+                        step.request_line
+                    ),
+                )
+            }
+        };
+        if let Some(c) = &opts.credentials {
+            wire::add_credentials(&mut request, c);
+        }
+        let bytes = match ttlv::encode(&request) {
+            Ok(b) => b,
+            Err(e) => {
+                return error(
+                    out,
+                    format!(
+                        "bad test case: message {i} (line {}) cannot be encoded: {e}",
+                        step.request_line
+                    ),
+                )
+            }
+        };
+        let started = Instant::now();
+        let sent_at = unix_now();
+        if let Err(e) = transport::write_message(stream, &bytes, opts.message_timeout).await {
+            return error(out, format!("message {i}: sending the request: {e}"));
+        }
+        let read = transport::read_message(stream, &opts.limits, opts.message_timeout).await;
+        let received_at = unix_now();
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let response_bytes = match read {
+            Ok(b) => b,
+            Err(e) => {
+                emit_exchange(
+                    events,
+                    opts,
+                    &case.id,
+                    i,
+                    &bytes,
+                    &request,
+                    &[],
+                    None,
+                    elapsed_ms,
+                );
+                return error(out, format!("message {i}: {e}"));
+            }
+        };
+        let decoded = ttlv::decode(&response_bytes, &opts.limits);
+        emit_exchange(
+            events,
+            opts,
+            &case.id,
+            i,
+            &bytes,
+            &request,
+            &response_bytes,
+            decoded.as_ref().ok(),
+            elapsed_ms,
+        );
+        out.messages = i + 1;
+        let actual = match decoded {
+            Ok(item) => item,
+            Err(e) => return error(out, format!("message {i}: response does not decode: {e}")),
+        };
+        let cmp = session.check_response(&step.response, &actual, &request, sent_at, received_at);
+        out.masked.extend(cmp.masked.iter().map(|m| MaskedDiff {
+            message: i,
+            path: m.path.clone(),
+            rule: m.rule.to_string(),
+            expected: m.expected.clone(),
+            actual: m.actual.clone(),
+        }));
+        if !cmp.is_match() {
+            // Headline: a ResultStatus difference says most (the target
+            // refused the operation), else the first difference.
+            let headline = cmp
+                .differences
+                .iter()
+                .find(|d| d.path.ends_with("/ResultStatus"))
+                .or(cmp.differences.first());
+            let mut reason = match headline {
+                Some(d) => {
+                    let mut r = format!(
+                        "message {i}: {}: expected {}, got {}",
+                        d.path,
+                        short(&d.expected),
+                        short(&d.actual)
+                    );
+                    if !d.note.is_empty() {
+                        r.push_str(&format!(" ({})", d.note));
+                    }
+                    r
+                }
+                None => format!("message {i}: response differs"),
+            };
+            if cmp.differences.len() > 1 {
+                reason.push_str(&format!(" [+{} more]", cmp.differences.len() - 1));
+            }
+            if let Some(d) = headline {
+                if let Some(why) = server_result(&actual, &d.path) {
+                    reason.push_str(&format!("; target said: {why}"));
+                }
+            }
+            out.status = Status::Fail;
+            out.reason = reason;
+            out.divergence = Some(Divergence {
+                message: i,
+                paths: cmp.differences.iter().map(|d| d.path.clone()).collect(),
+                diff: cmp.diff.clone(),
+            });
+            return out;
+        }
+    }
+    out
+}
+
+/// When a difference is at `BatchItem[i]/ResultStatus`, the target's own
+/// explanation from that batch item: `ResultReason` and `ResultMessage`.
+fn server_result(actual: &Item, path: &str) -> Option<String> {
+    let rest = path.strip_prefix("BatchItem")?;
+    let (index, tail) = match rest.strip_prefix('[') {
+        Some(r) => {
+            let (n, t) = r.split_once(']')?;
+            (n.parse::<usize>().ok()?, t)
+        }
+        None => (0, rest),
+    };
+    if tail != "/ResultStatus" {
+        return None;
+    }
+    let item = actual.children_with(wire::BATCH_ITEM).nth(index)?;
+    let mut parts = Vec::new();
+    if let Some(Value::Enumeration(code)) = item.child(wire::RESULT_REASON).map(|i| &i.value) {
+        parts.push(
+            kmip_ttlv::dict::enum_for_tag(wire::RESULT_REASON.0)
+                .and_then(|e| e.name_of(*code))
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("0x{code:08X}")),
+        );
+    }
+    if let Some(m) = item
+        .child(wire::RESULT_MESSAGE)
+        .and_then(|i| i.value.as_text())
+    {
+        parts.push(format!("{:?}", short(m)));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// A value for a one-line reason: at most 60 characters.
+fn short(s: &str) -> String {
+    if s.is_empty() {
+        return "(absent)".to_string();
+    }
+    let mut chars = s.chars();
+    let head: String = chars.by_ref().take(60).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_exchange(
+    events: &EventSink,
+    opts: &CaseOptions,
+    case: &str,
+    index: usize,
+    request_bytes: &[u8],
+    request: &Item,
+    response_bytes: &[u8],
+    response: Option<&Item>,
+    elapsed_ms: u64,
+) {
+    if !events.is_connected() {
+        return;
+    }
+    let dump = opts.dump_messages.then(|| {
+        Box::new(MessageDump {
+            request_bytes: request_bytes.to_vec(),
+            request: request.clone(),
+            response_bytes: response_bytes.to_vec(),
+            response: response.cloned(),
+        })
+    });
+    events.emit(Event::MessageExchanged {
+        case: case.to_string(),
+        index,
+        request_len: request_bytes.len(),
+        response_len: response_bytes.len(),
+        elapsed_ms,
+        dump,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{server_result, short};
+    use crate::wire;
+    use kmip_ttlv::{Item, Tag, Value};
+
+    #[test]
+    fn short_values() {
+        assert_eq!(short(""), "(absent)");
+        assert_eq!(short("abc"), "abc");
+        let long = "x".repeat(100);
+        assert_eq!(short(&long).chars().count(), 61);
+    }
+
+    #[test]
+    fn result_status_differences_quote_the_target() {
+        let bi = |reason: u32, msg: &str| {
+            Item::structure(
+                wire::BATCH_ITEM,
+                vec![
+                    Item::new(wire::RESULT_STATUS, Value::Enumeration(1)),
+                    Item::new(wire::RESULT_REASON, Value::Enumeration(reason)),
+                    Item::new(wire::RESULT_MESSAGE, Value::TextString(msg.into())),
+                ],
+            )
+        };
+        let resp = Item::structure(
+            Tag(0x42007B),
+            vec![bi(1, "first"), bi(0x8000_0001, "second")],
+        );
+        let second = server_result(&resp, "BatchItem[1]/ResultStatus").expect("found");
+        assert!(
+            second.contains("0x80000001") && second.contains("\"second\""),
+            "{second}"
+        );
+        assert!(server_result(&resp, "BatchItem/ResultStatus").is_some_and(|s| s.contains("first")));
+        assert_eq!(server_result(&resp, "BatchItem[0]/Operation"), None);
+        assert_eq!(server_result(&resp, "BatchItem[5]/ResultStatus"), None);
+    }
+}

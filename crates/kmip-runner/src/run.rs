@@ -1,0 +1,291 @@
+//! Running a plan: groups in parallel (at most `jobs` cases at a time),
+//! cases of a group in order, each case on its own connection and under a
+//! whole-case timeout; then assembling [`RunResults`] with profile
+//! verdicts. One bad case never stops the run: every planned case gets a
+//! verdict.
+
+use crate::events::{Event, EventSink};
+use crate::plan::{Group, PlannedCase};
+use crate::replay::{self, CaseOptions};
+use crate::target::Connector;
+use crate::transport::TransportError;
+use kmip_testcase::profile::{self, Profile, Role};
+use kmip_testcase::results::{CaseResult, RunResults, Status, Totals, FORMAT_VERSION};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// Options for a whole run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Cases in flight at once (≥ 1).
+    pub jobs: usize,
+    /// Time allowed for one whole case (connect included).
+    pub case_timeout: Duration,
+    /// Per-case replay options.
+    pub case: CaseOptions,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            case_timeout: Duration::from_secs(120),
+            case: CaseOptions::default(),
+        }
+    }
+}
+
+fn base_result(p: &PlannedCase) -> CaseResult {
+    CaseResult {
+        id: p.id.clone(),
+        file: p.path.display().to_string(),
+        profiles: Vec::new(),
+        status: Status::Error,
+        reason: String::new(),
+        messages: 0,
+        duration_ms: 0,
+        divergence: None,
+        masked: Vec::new(),
+        expected_failure: None,
+    }
+}
+
+/// The result of a case that is not run (skip, bad test case), if it is not.
+fn not_run(p: &PlannedCase) -> Option<CaseResult> {
+    let mut r = base_result(p);
+    if let Some(s) = &p.skip {
+        r.status = Status::Skip;
+        r.reason = s.clone();
+        return Some(r);
+    }
+    if let Err(e) = &p.case {
+        r.status = Status::Error;
+        r.reason = format!("bad test case: {e}");
+        return Some(r);
+    }
+    None
+}
+
+/// Run one case: connect, replay, all under the case timeout.
+pub async fn run_case(
+    connector: &dyn Connector,
+    planned: &PlannedCase,
+    opts: &RunOptions,
+    events: &EventSink,
+) -> CaseResult {
+    if let Some(r) = not_run(planned) {
+        events.emit(Event::CaseFinished(Box::new(r.clone())));
+        return r;
+    }
+    let mut result = base_result(planned);
+    let Ok(case) = &planned.case else {
+        return result; // unreachable: not_run handles load errors
+    };
+    events.emit(Event::CaseStarted {
+        id: planned.id.clone(),
+        file: planned.path.clone(),
+    });
+    let started = Instant::now();
+    let progress = AtomicUsize::new(0);
+    let work = async {
+        let mut stream = connector.connect().await.map_err(|e| e.to_string())?;
+        let outcome = replay::replay(&mut *stream, case, &opts.case, events, &progress).await;
+        // Best effort: a polite close; the verdict is already known.
+        let _ = tokio::time::timeout(
+            Duration::from_secs(1),
+            tokio::io::AsyncWriteExt::shutdown(&mut stream),
+        )
+        .await;
+        Ok::<_, String>(outcome)
+    };
+    match tokio::time::timeout(opts.case_timeout, work).await {
+        Ok(Ok(o)) => {
+            result.status = o.status;
+            result.reason = o.reason;
+            result.messages = o.messages;
+            result.divergence = o.divergence;
+            result.masked = o.masked;
+        }
+        Ok(Err(connect)) => {
+            result.status = Status::Error;
+            result.reason = connect;
+        }
+        Err(_) => {
+            result.status = Status::Error;
+            result.reason = format!(
+                "case timed out after {:.1} s (during message {})",
+                opts.case_timeout.as_secs_f64(),
+                progress.load(Ordering::Relaxed)
+            );
+        }
+    }
+    result.duration_ms = started.elapsed().as_millis() as u64;
+    events.emit(Event::CaseFinished(Box::new(result.clone())));
+    result
+}
+
+/// Open (and drop) one connection: tells an unreachable target apart
+/// before any case runs.
+pub async fn probe(connector: &dyn Connector) -> Result<(), TransportError> {
+    connector.connect().await.map(drop)
+}
+
+/// Error verdicts for every case of `groups` (skips stay skips), used when
+/// the target is unreachable.
+pub fn unreachable_results(groups: &[Group], reason: &str, events: &EventSink) -> Vec<CaseResult> {
+    let mut out = Vec::new();
+    for p in groups.iter().flat_map(|g| &g.cases) {
+        let r = not_run(p).unwrap_or_else(|| {
+            let mut r = base_result(p);
+            r.reason = format!("target unreachable: {reason}");
+            r
+        });
+        events.emit(Event::CaseFinished(Box::new(r.clone())));
+        out.push(r);
+    }
+    out
+}
+
+/// Run every group; returns one result per planned case, sorted by file
+/// path (then id).
+pub async fn run_groups(
+    connector: Arc<dyn Connector>,
+    groups: Vec<Group>,
+    opts: Arc<RunOptions>,
+    events: EventSink,
+) -> Vec<CaseResult> {
+    let started = Instant::now();
+    let total: usize = groups.iter().map(|g| g.cases.len()).sum();
+    events.emit(Event::RunStarted { cases: total });
+    let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
+    let mut set = JoinSet::new();
+    let mut task_group = HashMap::new();
+    let groups = Arc::new(groups);
+    for gi in 0..groups.len() {
+        let (connector, opts, events, permits, groups) = (
+            connector.clone(),
+            opts.clone(),
+            events.clone(),
+            permits.clone(),
+            groups.clone(),
+        );
+        let handle = set.spawn(async move {
+            let mut out = Vec::new();
+            for p in &groups[gi].cases {
+                let permit = permits.acquire().await;
+                out.push(run_case(&*connector, p, &opts, &events).await);
+                drop(permit);
+            }
+            out
+        });
+        task_group.insert(handle.id(), gi);
+    }
+    let mut results: Vec<CaseResult> = Vec::with_capacity(total);
+    while let Some(joined) = set.join_next_with_id().await {
+        match joined {
+            Ok((_, rs)) => results.extend(rs),
+            Err(e) => {
+                // A panic in a case task: every case of that group that has
+                // no verdict gets an error naming the panic.
+                let Some(&gi) = task_group.get(&e.id()) else {
+                    continue;
+                };
+                for p in &groups[gi].cases {
+                    let mut r = base_result(p);
+                    r.reason = format!("internal error while running the case: {e}");
+                    events.emit(Event::CaseFinished(Box::new(r.clone())));
+                    results.push(r);
+                }
+            }
+        }
+    }
+    sort_results(&mut results);
+    let mut totals = Totals::default();
+    for r in &results {
+        totals.add(r.status);
+    }
+    events.emit(Event::RunFinished {
+        totals,
+        duration_s: started.elapsed().as_secs_f64(),
+    });
+    results
+}
+
+/// Stable result order: by file path, then id.
+pub fn sort_results(results: &mut [CaseResult]) {
+    results.sort_by(|a, b| a.file.cmp(&b.file).then_with(|| a.id.cmp(&b.id)));
+}
+
+/// Everything [`assemble`] needs besides the case results.
+#[derive(Clone, Debug)]
+pub struct RunInfo {
+    /// Target description.
+    pub target: String,
+    /// Message encoding (`"ttlv"`).
+    pub encoding: String,
+    /// Start time, RFC 3339 UTC.
+    pub started: String,
+    /// Wall time, seconds.
+    pub duration_s: f64,
+}
+
+/// Build [`RunResults`]: profile ids per case, totals, and profile
+/// verdicts from [`kmip_testcase::profile::evaluate`] (target role: server).
+pub fn assemble(info: RunInfo, mut cases: Vec<CaseResult>, profiles: &[Profile]) -> RunResults {
+    sort_results(&mut cases);
+    let mut totals = Totals::default();
+    for c in &mut cases {
+        c.profiles = profile::profiles_for_case(profiles, &c.id)
+            .into_iter()
+            .map(|p| p.id.clone())
+            .collect();
+        totals.add(c.status);
+    }
+    let profile_results = profile::evaluate(profiles, &cases, Role::Server);
+    RunResults {
+        format_version: FORMAT_VERSION,
+        harness_version: env!("CARGO_PKG_VERSION").to_string(),
+        target: info.target,
+        role: "server".to_string(),
+        encoding: info.encoding,
+        started: info.started,
+        duration_s: info.duration_s,
+        totals,
+        profiles: profile_results,
+        cases,
+    }
+}
+
+/// Now as RFC 3339 UTC (seconds precision).
+pub fn rfc3339_now() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+}
+
+/// Now as a compact UTC stamp for folder names (`20240131T120000Z`).
+pub fn utc_stamp() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    now.format(&fmt)
+        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        let s = utc_stamp();
+        assert_eq!(s.len(), 16, "{s}");
+        assert!(s.ends_with('Z') && s.as_bytes()[8] == b'T');
+        let r = rfc3339_now();
+        assert!(r.ends_with('Z') && r.contains('T'), "{r}");
+    }
+}

@@ -1,0 +1,530 @@
+//! Replay engine against in-process fake KMIP servers (no TLS, in-memory
+//! duplex streams): an "oracle" that answers each request with the test
+//! case's own expected response (placeholders filled in), a mutating oracle,
+//! and servers that misbehave (close mid-message, answer garbage, hang).
+
+use kmip_runner::events::{Event, EventSink};
+use kmip_runner::plan::{self, Group, PlannedCase};
+use kmip_runner::replay::CaseOptions;
+use kmip_runner::run::{self, RunOptions};
+use kmip_runner::target::{BoxFuture, Connector};
+use kmip_runner::transport::{self, BoxStream, TransportError};
+use kmip_runner::wire::{self, Credentials};
+use kmip_testcase::case::{load_str, TestCase};
+use kmip_testcase::results::Status;
+use kmip_ttlv::ttlv::{self, Limits};
+use kmip_ttlv::{Item, ItemType, Tag, Value};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
+
+/// A two-message KMIP 2.1 case: Create an AES-256 key, GetAttributes its
+/// length.
+const CASE: &str = r#"<KMIP>
+<RequestMessage>
+  <RequestHeader>
+    <ProtocolVersion>
+      <ProtocolVersionMajor type="Integer" value="2"/>
+      <ProtocolVersionMinor type="Integer" value="1"/>
+    </ProtocolVersion>
+    <BatchCount type="Integer" value="1"/>
+  </RequestHeader>
+  <BatchItem>
+    <Operation type="Enumeration" value="Create"/>
+    <RequestPayload>
+      <ObjectType type="Enumeration" value="SymmetricKey"/>
+      <Attributes>
+        <CryptographicAlgorithm type="Enumeration" value="AES"/>
+        <CryptographicLength type="Integer" value="256"/>
+        <CryptographicUsageMask type="Integer" value="Decrypt Encrypt"/>
+      </Attributes>
+    </RequestPayload>
+  </BatchItem>
+</RequestMessage>
+<ResponseMessage>
+  <ResponseHeader>
+    <ProtocolVersion>
+      <ProtocolVersionMajor type="Integer" value="2"/>
+      <ProtocolVersionMinor type="Integer" value="1"/>
+    </ProtocolVersion>
+    <TimeStamp type="DateTime" value="$NOW"/>
+    <BatchCount type="Integer" value="1"/>
+  </ResponseHeader>
+  <BatchItem>
+    <Operation type="Enumeration" value="Create"/>
+    <ResultStatus type="Enumeration" value="Success"/>
+    <ResponsePayload>
+      <ObjectType type="Enumeration" value="SymmetricKey"/>
+      <UniqueIdentifier type="TextString" value="$UNIQUE_IDENTIFIER_0"/>
+    </ResponsePayload>
+  </BatchItem>
+</ResponseMessage>
+<RequestMessage>
+  <RequestHeader>
+    <ProtocolVersion>
+      <ProtocolVersionMajor type="Integer" value="2"/>
+      <ProtocolVersionMinor type="Integer" value="1"/>
+    </ProtocolVersion>
+    <BatchCount type="Integer" value="1"/>
+  </RequestHeader>
+  <BatchItem>
+    <Operation type="Enumeration" value="GetAttributes"/>
+    <RequestPayload>
+      <UniqueIdentifier type="TextString" value="$UNIQUE_IDENTIFIER_0"/>
+      <AttributeReference type="Enumeration" value="CryptographicLength"/>
+    </RequestPayload>
+  </BatchItem>
+</RequestMessage>
+<ResponseMessage>
+  <ResponseHeader>
+    <ProtocolVersion>
+      <ProtocolVersionMajor type="Integer" value="2"/>
+      <ProtocolVersionMinor type="Integer" value="1"/>
+    </ProtocolVersion>
+    <TimeStamp type="DateTime" value="$NOW"/>
+    <BatchCount type="Integer" value="1"/>
+  </ResponseHeader>
+  <BatchItem>
+    <Operation type="Enumeration" value="GetAttributes"/>
+    <ResultStatus type="Enumeration" value="Success"/>
+    <ResponsePayload>
+      <UniqueIdentifier type="TextString" value="$UNIQUE_IDENTIFIER_0"/>
+      <Attributes>
+        <CryptographicLength type="Integer" value="256"/>
+      </Attributes>
+    </ResponsePayload>
+  </BatchItem>
+</ResponseMessage>
+</KMIP>
+"#;
+
+fn case(id: &str) -> Arc<TestCase> {
+    Arc::new(load_str(CASE, Path::new(&format!("{id}.xml"))).expect("inline case loads"))
+}
+
+fn planned(id: &str) -> PlannedCase {
+    PlannedCase {
+        id: id.to_string(),
+        path: format!("{id}.xml").into(),
+        case: Ok(case(id)),
+        skip: None,
+    }
+}
+
+/// Fill a response template the way a server would: `$NOW` → now,
+/// `$UNIQUE_IDENTIFIER_0` → "uid-UNIQUE_IDENTIFIER_0", etc.
+fn fill(template: &Item) -> Item {
+    let mut out = template.clone();
+    let now = run_now();
+    out.substitute_placeholders(&mut |p| {
+        Some(match p.item_type {
+            ItemType::DateTime => Value::DateTime(now),
+            ItemType::TextString => Value::TextString(format!("uid-{}", p.name)),
+            ItemType::ByteString => Value::ByteString(p.name.as_bytes().to_vec()),
+            ItemType::Integer => Value::Integer(1),
+            _ => return None,
+        })
+    });
+    out
+}
+
+fn run_now() -> i64 {
+    kmip_runner::replay::unix_now()
+}
+
+/// How a fake server behaves.
+#[derive(Clone)]
+enum Behaviour {
+    /// Answer with the filled expected response, after `mutate`.
+    Oracle(fn(usize, &mut Item)),
+    /// Send half of a valid response, then close.
+    CloseMidMessage,
+    /// Answer with bytes that are not TTLV.
+    Garbage,
+    /// Read the request and never answer.
+    Hang,
+    /// Answer correctly but wait this long before each answer.
+    Slow(Duration),
+}
+
+/// Connector whose connections lead to a fake server task.
+struct Fake {
+    case: Arc<TestCase>,
+    behaviour: Behaviour,
+    requests: Arc<Mutex<Vec<Item>>>,
+}
+
+impl Fake {
+    fn new(behaviour: Behaviour) -> Fake {
+        Fake {
+            case: case("FAKE-M-1-21"),
+            behaviour,
+            requests: Arc::default(),
+        }
+    }
+}
+
+impl Connector for Fake {
+    fn connect(&self) -> BoxFuture<'_, Result<BoxStream, TransportError>> {
+        let (client, mut server) = tokio::io::duplex(64 * 1024);
+        let case = self.case.clone();
+        let behaviour = self.behaviour.clone();
+        let requests = self.requests.clone();
+        tokio::spawn(async move {
+            for step in &case.steps {
+                let Ok(bytes) = transport::read_message(
+                    &mut server,
+                    &Limits::default(),
+                    Duration::from_secs(10),
+                )
+                .await
+                else {
+                    return;
+                };
+                let request =
+                    ttlv::decode(&bytes, &Limits::default()).expect("runner sends valid TTLV");
+                requests.lock().expect("lock").push(request);
+                let mut response = fill(&step.response);
+                let answer = match &behaviour {
+                    Behaviour::Oracle(mutate) => {
+                        mutate(step.index, &mut response);
+                        ttlv::encode(&response).expect("encode")
+                    }
+                    Behaviour::CloseMidMessage => {
+                        let full = ttlv::encode(&response).expect("encode");
+                        let _ = server.write_all(&full[..full.len() / 2]).await;
+                        return;
+                    }
+                    Behaviour::Garbage => b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec(),
+                    Behaviour::Hang => {
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                        return;
+                    }
+                    Behaviour::Slow(d) => {
+                        tokio::time::sleep(*d).await;
+                        ttlv::encode(&response).expect("encode")
+                    }
+                };
+                if server.write_all(&answer).await.is_err() {
+                    return;
+                }
+            }
+        });
+        Box::pin(async move { Ok(Box::new(client) as BoxStream) })
+    }
+
+    fn describe(&self) -> String {
+        "fake".into()
+    }
+}
+
+fn opts(message_timeout: Duration) -> RunOptions {
+    RunOptions {
+        jobs: 2,
+        case_timeout: Duration::from_secs(20),
+        case: CaseOptions {
+            message_timeout,
+            ..CaseOptions::default()
+        },
+    }
+}
+
+fn no_mutation(_: usize, _: &mut Item) {}
+
+/// Set the first CryptographicLength of message 1 to 128.
+fn shorten_key(index: usize, response: &mut Item) {
+    if index != 1 {
+        return;
+    }
+    let mut done = false;
+    mutate_first(response, wire::CRYPTOGRAPHIC_LENGTH, &mut |v| {
+        *v = Value::Integer(128);
+        done = true;
+    });
+    assert!(done, "the response has a CryptographicLength");
+}
+
+fn mutate_first(item: &mut Item, tag: Tag, f: &mut dyn FnMut(&mut Value)) -> bool {
+    if item.tag == tag {
+        f(&mut item.value);
+        return true;
+    }
+    if let Some(children) = item.children_mut() {
+        for c in children {
+            if mutate_first(c, tag, f) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[tokio::test]
+async fn oracle_server_passes_and_binds_placeholders() {
+    let fake = Fake::new(Behaviour::Oracle(no_mutation));
+    let r = run::run_case(
+        &fake,
+        &planned("FAKE-M-1-21"),
+        &opts(Duration::from_secs(5)),
+        &EventSink::none(),
+    )
+    .await;
+    assert_eq!(r.status, Status::Pass, "{}", r.reason);
+    assert_eq!(r.messages, 2);
+    assert!(r.reason.is_empty());
+    // The second request carries the UID the first response handed out.
+    let requests = fake.requests.lock().expect("lock");
+    assert_eq!(requests.len(), 2);
+    let mut uids = Vec::new();
+    requests[1].walk(&mut |i| {
+        if i.tag.0 == 0x420094 {
+            uids.push(i.value.clone());
+        }
+    });
+    assert_eq!(
+        uids,
+        vec![Value::TextString("uid-UNIQUE_IDENTIFIER_0".into())]
+    );
+    assert!(!requests[1].has_placeholders());
+}
+
+#[tokio::test]
+async fn mutated_field_fails_with_its_path() {
+    let fake = Fake::new(Behaviour::Oracle(shorten_key));
+    let r = run::run_case(
+        &fake,
+        &planned("FAKE-M-1-21"),
+        &opts(Duration::from_secs(5)),
+        &EventSink::none(),
+    )
+    .await;
+    assert_eq!(r.status, Status::Fail);
+    let d = r.divergence.expect("divergence recorded");
+    assert_eq!(d.message, 1);
+    assert!(
+        d.paths.iter().any(|p| p.ends_with("CryptographicLength")),
+        "paths: {:?}",
+        d.paths
+    );
+    assert!(r.reason.contains("CryptographicLength"), "{}", r.reason);
+    assert_eq!(r.messages, 2);
+}
+
+#[tokio::test]
+async fn close_mid_message_is_an_error() {
+    let fake = Fake::new(Behaviour::CloseMidMessage);
+    let r = run::run_case(
+        &fake,
+        &planned("FAKE-M-1-21"),
+        &opts(Duration::from_secs(5)),
+        &EventSink::none(),
+    )
+    .await;
+    assert_eq!(r.status, Status::Error);
+    assert!(
+        r.reason.contains("message 0") && r.reason.contains("closed"),
+        "{}",
+        r.reason
+    );
+}
+
+#[tokio::test]
+async fn garbage_answer_is_an_error() {
+    let fake = Fake::new(Behaviour::Garbage);
+    let r = run::run_case(
+        &fake,
+        &planned("FAKE-M-1-21"),
+        &opts(Duration::from_secs(5)),
+        &EventSink::none(),
+    )
+    .await;
+    assert_eq!(r.status, Status::Error);
+    assert!(r.reason.contains("not a TTLV message"), "{}", r.reason);
+}
+
+#[tokio::test]
+async fn hanging_server_is_an_error_within_the_timeout() {
+    let fake = Fake::new(Behaviour::Hang);
+    let t = Instant::now();
+    let r = run::run_case(
+        &fake,
+        &planned("FAKE-M-1-21"),
+        &opts(Duration::from_millis(300)),
+        &EventSink::none(),
+    )
+    .await;
+    assert_eq!(r.status, Status::Error);
+    assert!(r.reason.contains("timed out"), "{}", r.reason);
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn whole_case_timeout_names_the_message_in_flight() {
+    let fake = Fake::new(Behaviour::Slow(Duration::from_millis(400)));
+    let mut o = opts(Duration::from_secs(5));
+    o.case_timeout = Duration::from_millis(600);
+    let r = run::run_case(&fake, &planned("FAKE-M-1-21"), &o, &EventSink::none()).await;
+    assert_eq!(r.status, Status::Error);
+    assert!(
+        r.reason.contains("case timed out") && r.reason.contains("message 1"),
+        "{}",
+        r.reason
+    );
+}
+
+/// Connector that always refuses.
+struct Refused;
+
+impl Connector for Refused {
+    fn connect(&self) -> BoxFuture<'_, Result<BoxStream, TransportError>> {
+        Box::pin(async {
+            Err(TransportError::Connect {
+                addr: "nowhere:1".into(),
+                source: std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+            })
+        })
+    }
+    fn describe(&self) -> String {
+        "nowhere:1".into()
+    }
+}
+
+#[tokio::test]
+async fn unreachable_target_gives_error_verdicts() {
+    let e = run::probe(&Refused).await.expect_err("refused");
+    assert!(e.is_unreachable());
+    let mut skipped = planned("B-M-1-21");
+    skipped.skip = Some("declared unsupported".into());
+    let groups = vec![
+        Group {
+            cases: vec![planned("A-M-1-21")],
+        },
+        Group {
+            cases: vec![skipped],
+        },
+    ];
+    let rs = run::unreachable_results(&groups, &e.to_string(), &EventSink::none());
+    assert_eq!(rs[0].status, Status::Error);
+    assert!(
+        rs[0]
+            .reason
+            .starts_with("target unreachable: cannot connect"),
+        "{}",
+        rs[0].reason
+    );
+    assert_eq!(rs[1].status, Status::Skip);
+    // And run_case on its own reports the connect failure as an error.
+    let r = run::run_case(
+        &Refused,
+        &planned("A-M-1-21"),
+        &opts(Duration::from_secs(1)),
+        &EventSink::none(),
+    )
+    .await;
+    assert_eq!(r.status, Status::Error);
+    assert!(r.reason.contains("cannot connect"), "{}", r.reason);
+}
+
+#[tokio::test]
+async fn run_gives_every_case_a_verdict_and_emits_events_in_order() {
+    let fake: Arc<dyn Connector> = Arc::new(Fake::new(Behaviour::Oracle(no_mutation)));
+    let mut skipped = planned("SKIP-M-1-21");
+    skipped.skip = Some("declared unsupported".into());
+    let broken = PlannedCase {
+        id: "BROKEN-M-1-21".into(),
+        path: "BROKEN-M-1-21.xml".into(),
+        case: Err("line 3: unpaired RequestMessage".into()),
+        skip: None,
+    };
+    let cases = vec![planned("OK-M-1-21"), skipped, broken, planned("OK-M-2-21")];
+    let groups = plan::group(cases);
+    let (sink, mut rx) = EventSink::channel();
+    let results = run::run_groups(fake, groups, Arc::new(opts(Duration::from_secs(5))), sink).await;
+    let by_id = |id: &str| results.iter().find(|r| r.id == id).expect("result");
+    assert_eq!(results.len(), 4);
+    assert_eq!(by_id("OK-M-1-21").status, Status::Pass);
+    assert_eq!(by_id("OK-M-2-21").status, Status::Pass);
+    assert_eq!(by_id("SKIP-M-1-21").status, Status::Skip);
+    assert_eq!(by_id("SKIP-M-1-21").reason, "declared unsupported");
+    assert_eq!(by_id("BROKEN-M-1-21").status, Status::Error);
+    assert!(by_id("BROKEN-M-1-21").reason.starts_with("bad test case:"));
+    // Sorted by file.
+    let files: Vec<&str> = results.iter().map(|r| r.file.as_str()).collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    assert!(matches!(
+        events.first(),
+        Some(Event::RunStarted { cases: 4 })
+    ));
+    assert!(
+        matches!(events.last(), Some(Event::RunFinished { totals, .. }) if totals.passed == 2 && totals.skipped == 1 && totals.errors == 1)
+    );
+    // Per case: started, then its messages, then finished.
+    let ok1: Vec<&Event> = events
+        .iter()
+        .filter(|e| match e {
+            Event::CaseStarted { id, .. } => id == "OK-M-1-21",
+            Event::MessageExchanged { case, .. } => case == "OK-M-1-21",
+            Event::CaseFinished(r) => r.id == "OK-M-1-21",
+            _ => false,
+        })
+        .collect();
+    assert_eq!(ok1.len(), 4, "{ok1:?}");
+    assert!(matches!(ok1[0], Event::CaseStarted { .. }));
+    assert!(matches!(
+        ok1[1],
+        Event::MessageExchanged {
+            index: 0,
+            dump: None,
+            ..
+        }
+    ));
+    assert!(matches!(ok1[2], Event::MessageExchanged { index: 1, .. }));
+    assert!(matches!(ok1[3], Event::CaseFinished(_)));
+}
+
+#[tokio::test]
+async fn dumps_and_credentials() {
+    let fake = Fake::new(Behaviour::Oracle(no_mutation));
+    let mut o = opts(Duration::from_secs(5));
+    o.case.dump_messages = true;
+    o.case.credentials = Some(Credentials {
+        username: "alice".into(),
+        password: Some("pw".into()),
+    });
+    let (sink, mut rx) = EventSink::channel();
+    let r = run::run_case(&fake, &planned("FAKE-M-1-21"), &o, &sink).await;
+    assert_eq!(r.status, Status::Pass, "{}", r.reason);
+    for req in fake.requests.lock().expect("lock").iter() {
+        let header = req.child(wire::REQUEST_HEADER).expect("header");
+        assert!(
+            header.child(wire::AUTHENTICATION).is_some(),
+            "credentials sent"
+        );
+    }
+    let mut dumps = 0;
+    while let Ok(e) = rx.try_recv() {
+        if let Event::MessageExchanged {
+            dump: Some(d),
+            request_len,
+            ..
+        } = e
+        {
+            assert_eq!(d.request_bytes.len(), request_len);
+            assert!(d.response.is_some());
+            dumps += 1;
+        }
+    }
+    assert_eq!(dumps, 2);
+}

@@ -1,0 +1,136 @@
+//! The reference server's cryptographic engine: everything the CS-BC,
+//! CS-AC, CS-RNG, AX (key wrapping) and key-format parts of the OASIS test
+//! cases need, in pure Rust (RustCrypto crates; no OpenSSL, no ring).
+//!
+//! # Layers
+//!
+//! 1. **The pure engine** over bytes and typed parameters (no KMIP trees):
+//!    - [`types`]: [`CipherParams`] (the Cryptographic Parameters fields plus
+//!      the per-call IV, additional data and tag) and the typed enums
+//!      ([`Algorithm`], [`BlockMode`], [`Padding`], [`HashAlg`], [`Curve`],
+//!      [`KeyFormat`], …) with their KMIP codes;
+//!    - [`keys`]: [`KeyMaterial`] (a usable key), [`EncodedKey`] (a key as a
+//!      Key Block carries it), [`keys::decode_key`], [`keys::encode_key`],
+//!      [`keys::convert_key_format`], [`keys::generate_symmetric`],
+//!      [`keys::generate_key_pair`];
+//!    - [`engine`]: [`engine::encrypt`], [`engine::decrypt`],
+//!      [`engine::CipherStream`] (multi-part), [`engine::mac`],
+//!      [`engine::mac_verify`], [`engine::wrap_key`], [`engine::unwrap_key`];
+//!    - [`asymmetric`]: [`asymmetric::sign`], [`asymmetric::verify`], RSA
+//!      encryption; [`hash`]: [`hash::hash`], HMAC, CMAC; [`rng`]:
+//!      [`ServerRng`];
+//!    - [`error`]: [`CryptoError`], whose [`CryptoError::result_reason`] is
+//!      the KMIP Result Reason code (looked up by name in the `kmip_ttlv`
+//!      dictionary).
+//! 2. **The KMIP payload layer**:
+//!    - [`params`]: Cryptographic Parameters (request field, 2.x attribute,
+//!      1.x `Attribute`) → [`CipherParams`];
+//!    - [`keyblock`]: Key Block ↔ [`EncodedKey`] (Transparent structures,
+//!      Big Integer conversion);
+//!    - [`ops`]: one function per operation, request payload → response
+//!      payload, over the server's objects through [`KeyLookup`].
+//!
+//! # Integrating with the server
+//!
+//! The server keeps one [`StreamTable`] and one [`ServerRng`] for its
+//! lifetime, implements [`KeyLookup`] over its store, and calls the `ops`
+//! functions from its dispatcher with the batch item's Request Payload and
+//! the negotiated protocol version. The answer is the Response Payload, or an
+//! [`OpError`] whose `reason` is the Result Reason code and `message` the
+//! Result Message:
+//!
+//! ```
+//! use kmip_reference_server::crypto::{ops, KeyInfo, KeyLookup, OpError, ServerRng, StreamTable};
+//! use kmip_ttlv::{dict::Version, Item, Tag, Value};
+//!
+//! /// The server's store, seen by the crypto engine.
+//! struct Store; // holds the managed objects
+//!
+//! impl KeyLookup for Store {
+//!     fn key(&self, uid: &str) -> Result<KeyInfo, OpError> {
+//!         // Look the object up; hand over its Key Block (or the Symmetric
+//!         // Key / Private Key / … structure) and its attributes, in 2.x
+//!         // form (items whose tag is the attribute) or 1.x `Attribute`s.
+//!         let key_block = ops::generate_symmetric_key_block(3 /* AES */, 128)?;
+//!         let state = Item::new(Tag(0x42008D), Value::Enumeration(2 /* Active */));
+//!         KeyInfo::from_object(uid, 2 /* SymmetricKey */, &key_block, &[state])
+//!     }
+//!     // Optional: `allocate_usage` (Usage Limits), `default_identifier`
+//!     // (ID Placeholder), `now`.
+//! }
+//!
+//! let streams = StreamTable::new();
+//! let rng = ServerRng::new().expect("OS entropy");
+//! # let tag = |n: &str| Tag::by_name(n).expect("tag");
+//! let request_payload = Item::structure(tag("RequestPayload"), vec![
+//!     Item::new(tag("UniqueIdentifier"), Value::TextString("1".into())),
+//!     Item::structure(tag("CryptographicParameters"), vec![
+//!         Item::new(tag("BlockCipherMode"), Value::Enumeration(2 /* ECB */)),
+//!     ]),
+//!     Item::new(tag("Data"), Value::ByteString(vec![0u8; 16])),
+//! ]);
+//! // In the dispatcher, per batch item:
+//! match ops::encrypt(&request_payload, &Store, &streams, Version::new(2, 1)) {
+//!     Ok(response_payload) => assert_eq!(response_payload.children().len(), 2),
+//!     Err(e) => panic!("Result Reason {:#x}: {}", e.reason, e.message),
+//! }
+//! # let _ = (ops::rng_retrieve, &rng);
+//! ```
+//!
+//! The other entry points have the same shape: [`ops::decrypt`] (with the
+//! stream table), [`ops::sign`], [`ops::signature_verify`], [`ops::mac`],
+//! [`ops::mac_verify`] (keys + version), [`ops::hash`] (version only),
+//! [`ops::rng_retrieve`], [`ops::rng_seed`] (the [`ServerRng`]). For
+//! Create / Create Key Pair / Get / Register the server uses
+//! [`ops::generate_symmetric_key_block`], [`ops::generate_key_pair_blocks`],
+//! [`ops::convert_key_block`] (Get with Key Format Type),
+//! [`ops::wrap_key_block`] (Get with Key Wrapping Specification) and
+//! [`ops::unwrap_key_block`] (Register of a wrapped key).
+//!
+//! # What is implemented
+//!
+//! - Encrypt / Decrypt: AES-128/192/256 and 3DES in ECB, CBC (None or PKCS5
+//!   padding) and CTR; AES-GCM (any IV length, tags of 12–16 bytes); AES-XTS;
+//!   AES key wrap (NISTKeyWrap, AESKeyWrapPadding); ChaCha20 (8-byte DJB
+//!   nonce, 12-byte RFC 8439 nonce, or 16-byte counter‖nonce);
+//!   ChaCha20-Poly1305 (tags of 12–16 bytes); RSA OAEP (SHA-1/2/3, separate
+//!   MGF1 hash, P Source label) and PKCS#1 v1.5. Random IV; multi-part with
+//!   Init Indicator / Correlation Value / Final Indicator for everything but
+//!   XTS, key wrap and RSA.
+//! - Sign / Signature Verify: RSA PKCS#1 v1.5 and PSS (salt length
+//!   recovered on verify), ECDSA P-256/384/521, DSA; Data or Digested Data;
+//!   Digital Signature Algorithm or Padding Method + Hashing Algorithm.
+//! - MAC / MAC Verify: HMAC-SHA1/224/256/384/512 and SHA3 (over any
+//!   symmetric key), AES-CMAC. Hash: SHA-1, SHA-2, SHA-3. RNG Retrieve /
+//!   RNG Seed.
+//! - Keys: generation (AES, 3DES, ChaCha20, HMAC, other symmetric; RSA
+//!   1024–4096, EC P-256/384/521, DSA 2048/3072) and conversion between Raw,
+//!   Transparent Symmetric, PKCS#1, PKCS#8, X.509 (SPKI or certificate),
+//!   SEC 1 ECPrivateKey and the Transparent RSA / DSA / EC structures.
+//! - Not implemented: Derive Key, multi-part Sign / Verify / Hash, PSS with
+//!   an MGF1 hash different from the message hash (signing), OAEP labels
+//!   that are not UTF-8, curves other than P-256/384/521, DES / Blowfish /
+//!   Camellia / … as ciphers (their keys can still be generated).
+
+pub mod aead;
+pub mod asymmetric;
+pub mod codes;
+pub mod engine;
+pub mod error;
+pub mod hash;
+pub mod keyblock;
+pub mod keys;
+pub mod ops;
+pub mod params;
+pub mod rng;
+pub mod symmetric;
+pub mod types;
+
+pub use engine::{CipherStream, EncryptOutput};
+pub use error::CryptoError;
+pub use keys::{EncodedKey, KeyMaterial};
+pub use ops::{KeyInfo, KeyLookup, OpError, StreamTable, UsageLimits};
+pub use rng::ServerRng;
+pub use types::{
+    Algorithm, BlockMode, CipherParams, Curve, HashAlg, KeyFormat, Padding, SignatureAlg,
+};

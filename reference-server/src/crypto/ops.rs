@@ -1,0 +1,1288 @@
+//! The KMIP payload layer: Encrypt, Decrypt, Sign, Signature Verify, MAC,
+//! MAC Verify, Hash, RNG Retrieve, RNG Seed as functions from a request
+//! payload to a response payload, plus the key-block helpers the server's
+//! Create / Create Key Pair / Get / Register need (generation, format
+//! conversion, key wrapping).
+//!
+//! The server supplies its objects through [`KeyLookup`] and keeps one
+//! [`StreamTable`] (multi-part operations) and one
+//! [`ServerRng`](super::rng::ServerRng) for its lifetime. Every function
+//! checks, in this order: the object type, the key's state and dates
+//! (Protect Stop Date for Encrypt / Sign / MAC, Process Start Date for
+//! Decrypt / Signature Verify / MAC Verify), the Cryptographic Usage Mask,
+//! the Usage Limits; then runs the engine. Failures are [`OpError`]s whose
+//! `reason` is the Result Reason code for the request's protocol version
+//! (KMIP 1.x has no Wrong Key Lifecycle State: Permission Denied, as the
+//! v1.4 OASIS cases expect).
+
+use super::codes::{
+    self, encoding_option, object_type, state, tags, usage, usage_limits_unit, validity,
+    wrapping_method,
+};
+use super::engine::{self, CipherStream};
+use super::error::CryptoError;
+use super::keyblock::{
+    encoded_key_from_key_block, find_key_block, key_block_algorithm, key_block_item,
+    key_block_length, key_format,
+};
+use super::keys::{self, decode_key, KeyClass, KeyMaterial, PairSpec};
+use super::params::{
+    bool_value, bytes_value, date_value, enum_value, flatten_attributes, int_value, long_value,
+    parse_cryptographic_parameters, text_value,
+};
+use super::rng::ServerRng;
+use super::types::{Algorithm, CipherParams, Curve, HashAlg, KeyFormat};
+use kmip_ttlv::dict::Version;
+use kmip_ttlv::{Item, ItemType, Value};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// A failed operation: the Result Reason code and a Result Message.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (result reason 0x{reason:X})")]
+pub struct OpError {
+    /// KMIP Result Reason code.
+    pub reason: u32,
+    /// Result Message.
+    pub message: String,
+}
+
+impl OpError {
+    /// An error with the Result Reason of this name (see [`codes::result_reason`]).
+    pub fn new(reason_name: &str, message: impl Into<String>) -> OpError {
+        OpError {
+            reason: codes::result_reason(reason_name),
+            message: message.into(),
+        }
+    }
+
+    /// Invalid Field.
+    pub fn invalid_field(message: impl Into<String>) -> OpError {
+        OpError::new("InvalidField", message)
+    }
+}
+
+impl From<CryptoError> for OpError {
+    fn from(e: CryptoError) -> OpError {
+        OpError {
+            reason: e.result_reason(),
+            message: e.result_message(),
+        }
+    }
+}
+
+const V2_0: Version = Version::new(2, 0);
+const V3_0: Version = Version::new(3, 0);
+
+fn lifecycle_error(version: Version, message: String) -> OpError {
+    let name = if version < V2_0 {
+        "PermissionDenied"
+    } else {
+        "WrongKeyLifecycleState"
+    };
+    OpError::new(name, message)
+}
+
+fn object_type_error(version: Version, message: String) -> OpError {
+    let name = if version < V2_0 {
+        "IllegalOperation"
+    } else {
+        "InvalidObjectType"
+    };
+    OpError::new(name, message)
+}
+
+fn usage_mask_error(version: Version, message: String) -> OpError {
+    let name = if version < V2_0 {
+        "PermissionDenied"
+    } else {
+        "IncompatibleCryptographicUsageMask"
+    };
+    OpError::new(name, message)
+}
+
+/// Usage Limits of a key (KMIP 1.4 §3.21): the total, the remaining count
+/// (the server keeps it; `None` = the whole total remains), and the unit
+/// (Usage Limits Unit code: Byte or Object).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsageLimits {
+    /// Usage Limits Total.
+    pub total: i64,
+    /// Usage Limits Count: what remains.
+    pub count: Option<i64>,
+    /// Usage Limits Unit code.
+    pub unit: u32,
+}
+
+/// What the crypto operations need to know about a managed object.
+#[derive(Clone, Debug)]
+pub struct KeyInfo {
+    /// Unique Identifier.
+    pub unique_identifier: String,
+    /// Object Type code.
+    pub object_type: u32,
+    /// Cryptographic Algorithm code.
+    pub algorithm: Option<u32>,
+    /// Cryptographic Length.
+    pub length: Option<i32>,
+    /// The key material as registered / generated (a Certificate's DER goes
+    /// in as X_509 bytes).
+    pub key: keys::EncodedKey,
+    /// The stored Cryptographic Parameters (1.x allows several: the first
+    /// is used to fill what a request leaves out).
+    pub parameters: Vec<CipherParams>,
+    /// Cryptographic Usage Mask (`None`: not checked).
+    pub usage_mask: Option<u32>,
+    /// State code (`None`: derived from the activation / deactivation dates).
+    pub state: Option<u32>,
+    /// Activation Date.
+    pub activation_date: Option<i64>,
+    /// Deactivation Date.
+    pub deactivation_date: Option<i64>,
+    /// Process Start Date.
+    pub process_start_date: Option<i64>,
+    /// Protect Stop Date.
+    pub protect_stop_date: Option<i64>,
+    /// Usage Limits.
+    pub usage_limits: Option<UsageLimits>,
+}
+
+impl KeyInfo {
+    /// Build from a stored object: `object` is its Key Block or the object
+    /// structure holding one (Symmetric Key, Private Key, …; for a
+    /// Certificate, the Certificate structure with its Certificate Value);
+    /// `attributes` are its attributes in either form (KMIP 2.x items whose
+    /// tag is the attribute, an `Attributes` structure, or 1.x `Attribute`
+    /// structures / a `TemplateAttribute`). Attributes override the Key
+    /// Block's algorithm and length.
+    pub fn from_object(
+        unique_identifier: &str,
+        object_type: u32,
+        object: &Item,
+        attributes: &[Item],
+    ) -> Result<KeyInfo, OpError> {
+        let (key, mut algorithm, mut length) = if object_type == object_type::CERTIFICATE {
+            let der = object
+                .children()
+                .iter()
+                .find(|c| matches!(c.value, Value::ByteString(_)))
+                .or(if matches!(object.value, Value::ByteString(_)) {
+                    Some(object)
+                } else {
+                    None
+                })
+                .ok_or_else(|| OpError::invalid_field("Certificate without a Certificate Value"))?;
+            (
+                keys::EncodedKey::Bytes {
+                    format: KeyFormat::X509,
+                    bytes: bytes_value(der)?.to_vec(),
+                },
+                None,
+                None,
+            )
+        } else {
+            let kb = find_key_block(object)
+                .ok_or_else(|| OpError::invalid_field("object without a Key Block"))?;
+            (
+                encoded_key_from_key_block(kb)?,
+                key_block_algorithm(kb)?,
+                key_block_length(kb)?,
+            )
+        };
+        let mut info = KeyInfo {
+            unique_identifier: unique_identifier.to_string(),
+            object_type,
+            algorithm: None,
+            length: None,
+            key,
+            parameters: Vec::new(),
+            usage_mask: None,
+            state: None,
+            activation_date: None,
+            deactivation_date: None,
+            process_start_date: None,
+            protect_stop_date: None,
+            usage_limits: None,
+        };
+        for a in flatten_attributes(attributes) {
+            match a.tag {
+                t if t == tags::CRYPTOGRAPHIC_PARAMETERS => {
+                    info.parameters.push(parse_cryptographic_parameters(&a)?)
+                }
+                t if t == tags::CRYPTOGRAPHIC_ALGORITHM => algorithm = Some(enum_value(&a)?),
+                t if t == tags::CRYPTOGRAPHIC_LENGTH => length = Some(int_value(&a)?),
+                t if t == tags::CRYPTOGRAPHIC_USAGE_MASK => {
+                    info.usage_mask = Some(int_value(&a)? as u32)
+                }
+                t if t == tags::STATE => info.state = Some(enum_value(&a)?),
+                t if t == tags::ACTIVATION_DATE => info.activation_date = Some(date_value(&a)?),
+                t if t == tags::DEACTIVATION_DATE => info.deactivation_date = Some(date_value(&a)?),
+                t if t == tags::PROCESS_START_DATE => {
+                    info.process_start_date = Some(date_value(&a)?)
+                }
+                t if t == tags::PROTECT_STOP_DATE => info.protect_stop_date = Some(date_value(&a)?),
+                t if t == tags::USAGE_LIMITS => {
+                    let total = a
+                        .child(tags::USAGE_LIMITS_TOTAL)
+                        .map(long_value)
+                        .transpose()?;
+                    let count = a
+                        .child(tags::USAGE_LIMITS_COUNT)
+                        .map(long_value)
+                        .transpose()?;
+                    let unit = a
+                        .child(tags::USAGE_LIMITS_UNIT)
+                        .map(enum_value)
+                        .transpose()?;
+                    if let (Some(total), Some(unit)) = (total, unit) {
+                        info.usage_limits = Some(UsageLimits { total, count, unit });
+                    }
+                }
+                _ => {}
+            }
+        }
+        info.algorithm = algorithm;
+        info.length = length;
+        Ok(info)
+    }
+
+    /// The key in usable form.
+    pub fn key_material(&self, params: &CipherParams) -> Result<KeyMaterial, OpError> {
+        let class = match self.object_type {
+            object_type::SYMMETRIC_KEY | object_type::SECRET_DATA => KeyClass::Symmetric,
+            object_type::PRIVATE_KEY => KeyClass::Private,
+            object_type::PUBLIC_KEY | object_type::CERTIFICATE => KeyClass::Public,
+            other => {
+                return Err(OpError::invalid_field(format!(
+                    "object type 0x{other:X} holds no key"
+                )))
+            }
+        };
+        let algorithm = match (self.algorithm, params.algorithm) {
+            (Some(a), _) => Algorithm::from_code(a),
+            (None, Some(a)) => a,
+            (None, None) if class != KeyClass::Symmetric => Algorithm::Other(0),
+            (None, None) => {
+                return Err(OpError::invalid_field(
+                    "the key has no Cryptographic Algorithm and the request names none",
+                ))
+            }
+        };
+        Ok(decode_key(&self.key, algorithm, class)?)
+    }
+
+    /// The state: the State attribute, else derived from the dates.
+    pub fn effective_state(&self, now: i64) -> u32 {
+        if let Some(s) = self.state {
+            return s;
+        }
+        match (self.activation_date, self.deactivation_date) {
+            (_, Some(d)) if d <= now => state::DEACTIVATED,
+            (Some(a), _) if a <= now => state::ACTIVE,
+            _ => state::PRE_ACTIVE,
+        }
+    }
+}
+
+/// Access to the server's objects.
+///
+/// Implement [`KeyLookup::key`] over the store (see [`KeyInfo::from_object`]);
+/// override [`KeyLookup::allocate_usage`] to decrement Usage Limits Count,
+/// and [`KeyLookup::default_identifier`] to resolve the ID Placeholder when a
+/// batch item omits the Unique Identifier.
+pub trait KeyLookup {
+    /// The object with this Unique Identifier (Item Not Found etc. otherwise).
+    fn key(&self, unique_identifier: &str) -> Result<KeyInfo, OpError>;
+
+    /// The ID Placeholder, used when the request has no Unique Identifier.
+    fn default_identifier(&self) -> Option<String> {
+        None
+    }
+
+    /// Take `amount` from the object's Usage Limits (bytes or 1 object)
+    /// before it is used. The engine has already checked the amount against
+    /// [`KeyInfo::usage_limits`]; the default does nothing (no limits kept).
+    fn allocate_usage(&self, unique_identifier: &str, amount: i64) -> Result<(), OpError> {
+        let _ = (unique_identifier, amount);
+        Ok(())
+    }
+
+    /// The current time, seconds since the epoch (for the date checks).
+    fn now(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    }
+}
+
+struct StreamEntry {
+    unique_identifier: String,
+    stream: CipherStream,
+    last_used: Instant,
+}
+
+/// Multi-part (streaming) Encrypt / Decrypt state, keyed by the Correlation
+/// Value handed to the client. Bounded: at most `max_streams` open, each
+/// dropped after `idle_timeout` without a part.
+pub struct StreamTable {
+    inner: Mutex<HashMap<Vec<u8>, StreamEntry>>,
+    max_streams: usize,
+    idle_timeout: Duration,
+}
+
+impl Default for StreamTable {
+    fn default() -> Self {
+        StreamTable::new()
+    }
+}
+
+impl std::fmt::Debug for StreamTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamTable")
+            .field("open", &self.len())
+            .field("max_streams", &self.max_streams)
+            .finish()
+    }
+}
+
+impl StreamTable {
+    /// 1024 streams, 10 minutes idle timeout.
+    pub fn new() -> StreamTable {
+        StreamTable::with_limits(1024, Duration::from_secs(600))
+    }
+
+    /// Custom bounds.
+    pub fn with_limits(max_streams: usize, idle_timeout: Duration) -> StreamTable {
+        StreamTable {
+            inner: Mutex::new(HashMap::new()),
+            max_streams,
+            idle_timeout,
+        }
+    }
+
+    /// Open streams.
+    pub fn len(&self) -> usize {
+        self.inner.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// True when no stream is open.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<Vec<u8>, StreamEntry>>, OpError> {
+        self.inner
+            .lock()
+            .map_err(|_| OpError::new("GeneralFailure", "stream table lock poisoned"))
+    }
+
+    fn insert(&self, unique_identifier: &str, stream: CipherStream) -> Result<Vec<u8>, OpError> {
+        let mut m = self.lock()?;
+        let timeout = self.idle_timeout;
+        m.retain(|_, e| e.last_used.elapsed() < timeout);
+        if m.len() >= self.max_streams {
+            return Err(OpError::new(
+                "GeneralFailure",
+                format!("too many open streams (at most {})", self.max_streams),
+            ));
+        }
+        let mut id = vec![0u8; 16];
+        OsRng
+            .try_fill_bytes(&mut id)
+            .map_err(|e| OpError::from(CryptoError::Rng(e.to_string())))?;
+        m.insert(
+            id.clone(),
+            StreamEntry {
+                unique_identifier: unique_identifier.to_string(),
+                stream,
+                last_used: Instant::now(),
+            },
+        );
+        Ok(id)
+    }
+
+    fn take(&self, id: &[u8]) -> Result<Option<StreamEntry>, OpError> {
+        let mut m = self.lock()?;
+        let timeout = self.idle_timeout;
+        Ok(m.remove(id).filter(|e| e.last_used.elapsed() < timeout))
+    }
+
+    fn put_back(&self, id: Vec<u8>, mut entry: StreamEntry) -> Result<(), OpError> {
+        entry.last_used = Instant::now();
+        self.lock()?.insert(id, entry);
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Request reading and response building
+
+fn payload_children(req: &Item) -> Result<&[Item], OpError> {
+    match &req.value {
+        Value::Structure(c) => Ok(c),
+        _ => Err(OpError::invalid_field(
+            "the request payload is not a structure",
+        )),
+    }
+}
+
+fn opt_bytes(req: &Item, tag: kmip_ttlv::Tag) -> Result<Option<Vec<u8>>, OpError> {
+    req.child(tag)
+        .map(|i| bytes_value(i).map(<[u8]>::to_vec))
+        .transpose()
+}
+
+fn opt_bool(req: &Item, tag: kmip_ttlv::Tag) -> Result<bool, OpError> {
+    Ok(req.child(tag).map(bool_value).transpose()?.unwrap_or(false))
+}
+
+fn request_params(req: &Item) -> Result<CipherParams, OpError> {
+    req.child(tags::CRYPTOGRAPHIC_PARAMETERS)
+        .map(parse_cryptographic_parameters)
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+/// The Unique Identifier of the request (or the ID Placeholder) and the
+/// item type to answer it with.
+fn request_uid(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<(String, ItemType), OpError> {
+    let default_type = if version >= V3_0 {
+        ItemType::Identifier
+    } else {
+        ItemType::TextString
+    };
+    match req.child(tags::UNIQUE_IDENTIFIER) {
+        Some(i) => Ok((text_value(i)?.to_string(), i.item_type())),
+        None => keys
+            .default_identifier()
+            .map(|u| (u, default_type))
+            .ok_or_else(|| OpError::invalid_field("no Unique Identifier and no ID Placeholder")),
+    }
+}
+
+fn uid_item(uid: &str, ty: ItemType) -> Item {
+    let v = match ty {
+        ItemType::Identifier => Value::Identifier(uid.to_string()),
+        ItemType::Reference => Value::Reference(uid.to_string()),
+        _ => Value::TextString(uid.to_string()),
+    };
+    Item::new(tags::UNIQUE_IDENTIFIER, v)
+}
+
+fn response(children: Vec<Item>) -> Item {
+    Item::structure(tags::RESPONSE_PAYLOAD, children)
+}
+
+fn bytes_item(tag: kmip_ttlv::Tag, b: Vec<u8>) -> Item {
+    Item::new(tag, Value::ByteString(b))
+}
+
+// ---------------------------------------------------------------------------
+// Policy checks
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+enum Use {
+    /// Applies protection (Encrypt, Sign, MAC, wrap).
+    Protect,
+    /// Processes protected data (Decrypt, Verify, MAC Verify, unwrap).
+    Process,
+}
+
+fn check_key(
+    info: &KeyInfo,
+    allowed_types: &[u32],
+    usage_bit: u32,
+    use_: Use,
+    op: &str,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<(), OpError> {
+    if !allowed_types.contains(&info.object_type) {
+        return Err(object_type_error(
+            version,
+            format!(
+                "{op} is not possible with object type 0x{:X}",
+                info.object_type
+            ),
+        ));
+    }
+    let now = keys.now();
+    let st = info.effective_state(now);
+    let state_ok = match use_ {
+        Use::Protect => st == state::ACTIVE,
+        Use::Process => matches!(st, state::ACTIVE | state::DEACTIVATED | state::COMPROMISED),
+    };
+    if !state_ok {
+        return Err(lifecycle_error(
+            version,
+            format!("{op}: the key is in state 0x{st:X}"),
+        ));
+    }
+    match use_ {
+        Use::Protect => {
+            if let Some(d) = info.protect_stop_date {
+                if d <= now {
+                    return Err(lifecycle_error(
+                        version,
+                        format!("{op}: past the Protect Stop Date"),
+                    ));
+                }
+            }
+        }
+        Use::Process => {
+            if let Some(d) = info.process_start_date {
+                if d > now {
+                    return Err(lifecycle_error(
+                        version,
+                        format!("{op}: before the Process Start Date"),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(mask) = info.usage_mask {
+        if mask & usage_bit == 0 {
+            return Err(usage_mask_error(
+                version,
+                format!("{op}: the Cryptographic Usage Mask does not allow it"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Check and take the Usage Limits for `data_len` bytes of use.
+fn take_usage(info: &KeyInfo, data_len: usize, keys: &dyn KeyLookup) -> Result<(), OpError> {
+    let Some(l) = &info.usage_limits else {
+        return Ok(());
+    };
+    let amount = if l.unit == usage_limits_unit::OBJECT {
+        1
+    } else {
+        data_len as i64
+    };
+    let remaining = l.count.unwrap_or(l.total);
+    if amount > remaining {
+        return Err(OpError::new(
+            "PermissionDenied",
+            format!("usage limits exhausted ({remaining} left, {amount} needed)"),
+        ));
+    }
+    keys.allocate_usage(&info.unique_identifier, amount)
+}
+
+// ---------------------------------------------------------------------------
+// Encrypt / Decrypt
+
+fn cipher_op(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+    encrypt: bool,
+) -> Result<Item, OpError> {
+    payload_children(req)?;
+    let op = if encrypt { "Encrypt" } else { "Decrypt" };
+    let data = opt_bytes(req, tags::DATA)?;
+    let init = opt_bool(req, tags::INIT_INDICATOR)?;
+    let fin = opt_bool(req, tags::FINAL_INDICATOR)?;
+    let correlation = opt_bytes(req, tags::CORRELATION_VALUE)?;
+    let tag = opt_bytes(req, tags::AUTHENTICATED_ENCRYPTION_TAG)?;
+
+    // A later part of a stream.
+    if let Some(corr) = correlation {
+        let entry = streams.take(&corr)?.ok_or_else(|| {
+            let name = if version < V2_0 {
+                "InvalidField"
+            } else {
+                "InvalidCorrelationValue"
+            };
+            OpError::new(name, "unknown or expired Correlation Value")
+        })?;
+        if entry.stream.is_encrypt() != encrypt {
+            return Err(OpError::invalid_field(format!(
+                "the Correlation Value is not an {op} stream"
+            )));
+        }
+        let uid_type = req.child(tags::UNIQUE_IDENTIFIER).map(Item::item_type);
+        if let Some(u) = req.child(tags::UNIQUE_IDENTIFIER) {
+            if text_value(u)? != entry.unique_identifier {
+                return Err(OpError::invalid_field(
+                    "the Unique Identifier is not the stream's key",
+                ));
+            }
+        }
+        let uid_type = uid_type.unwrap_or(if version >= V3_0 {
+            ItemType::Identifier
+        } else {
+            ItemType::TextString
+        });
+        let info = keys.key(&entry.unique_identifier)?;
+        let use_ = if encrypt { Use::Protect } else { Use::Process };
+        let bit = if encrypt {
+            usage::ENCRYPT
+        } else {
+            usage::DECRYPT
+        };
+        check_key(
+            &info,
+            &[object_type::SYMMETRIC_KEY],
+            bit,
+            use_,
+            op,
+            keys,
+            version,
+        )?;
+        let data = data.unwrap_or_default();
+        take_usage(&info, data.len(), keys)?;
+        let uid = entry.unique_identifier.clone();
+        let mut out = vec![uid_item(&uid, uid_type)];
+        if fin {
+            let r = entry.stream.finish(&data, tag.as_deref())?;
+            out.push(bytes_item(tags::DATA, r.data));
+            if let Some(t) = r.tag {
+                out.push(bytes_item(tags::AUTHENTICATED_ENCRYPTION_TAG, t));
+            }
+        } else {
+            let mut entry = entry;
+            let part = entry.stream.update(&data)?;
+            streams.put_back(corr.clone(), entry)?;
+            out.push(bytes_item(tags::DATA, part));
+            out.push(bytes_item(tags::CORRELATION_VALUE, corr));
+        }
+        return Ok(response(out));
+    }
+
+    let (uid, uid_type) = request_uid(req, keys, version)?;
+    let info = keys.key(&uid)?;
+    let data = data.ok_or_else(|| OpError::invalid_field(format!("{op} without Data")))?;
+    let (types, use_, bit): (&[u32], Use, u32) = if encrypt {
+        (
+            &[
+                object_type::SYMMETRIC_KEY,
+                object_type::PUBLIC_KEY,
+                object_type::CERTIFICATE,
+                object_type::PRIVATE_KEY,
+            ],
+            Use::Protect,
+            usage::ENCRYPT,
+        )
+    } else {
+        (
+            &[object_type::SYMMETRIC_KEY, object_type::PRIVATE_KEY],
+            Use::Process,
+            usage::DECRYPT,
+        )
+    };
+    check_key(&info, types, bit, use_, op, keys, version)?;
+    let stored = info.parameters.first().cloned().unwrap_or_default();
+    let mut p = request_params(req)?.or(&stored);
+    p.iv = opt_bytes(req, tags::IV_COUNTER_NONCE)?;
+    p.aad = opt_bytes(req, tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA)?;
+    p.tag = tag;
+    let key = info.key_material(&p)?;
+    take_usage(&info, data.len(), keys)?;
+    let mut out = vec![uid_item(&uid, uid_type)];
+
+    if init && !fin {
+        let (mut stream, iv) = CipherStream::start(&key, &p, encrypt)?;
+        let part = stream.update(&data)?;
+        let corr = streams.insert(&uid, stream)?;
+        out.push(bytes_item(tags::DATA, part));
+        if let Some(iv) = iv {
+            out.push(bytes_item(tags::IV_COUNTER_NONCE, iv));
+        }
+        out.push(bytes_item(tags::CORRELATION_VALUE, corr));
+        return Ok(response(out));
+    }
+
+    if encrypt {
+        let r = engine::encrypt(&key, &p, &data)?;
+        out.push(bytes_item(tags::DATA, r.data));
+        if let Some(iv) = r.iv {
+            out.push(bytes_item(tags::IV_COUNTER_NONCE, iv));
+        }
+        if let Some(t) = r.tag {
+            out.push(bytes_item(tags::AUTHENTICATED_ENCRYPTION_TAG, t));
+        }
+    } else {
+        out.push(bytes_item(tags::DATA, engine::decrypt(&key, &p, &data)?));
+    }
+    Ok(response(out))
+}
+
+/// Encrypt (KMIP 1.4 §4.29, 2.1 §6.1.21): one-shot, or a part of a stream
+/// (Init Indicator → Correlation Value in the answer; Final Indicator →
+/// the tag). Answers Unique Identifier, Data, and IV/Counter/Nonce when the
+/// server generated it, Authenticated Encryption Tag for AEAD.
+pub fn encrypt(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+) -> Result<Item, OpError> {
+    cipher_op(req, keys, streams, version, true)
+}
+
+/// Decrypt (KMIP 1.4 §4.30, 2.1 §6.1.15): the inverse of [`encrypt`].
+pub fn decrypt(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+) -> Result<Item, OpError> {
+    cipher_op(req, keys, streams, version, false)
+}
+
+// ---------------------------------------------------------------------------
+// Sign / Signature Verify / MAC / MAC Verify / Hash
+
+fn no_streaming(req: &Item, op: &str) -> Result<(), OpError> {
+    if req.child(tags::CORRELATION_VALUE).is_some()
+        || opt_bool(req, tags::INIT_INDICATOR)?
+        || opt_bool(req, tags::FINAL_INDICATOR)?
+    {
+        return Err(OpError::new(
+            "FeatureNotSupported",
+            format!("multi-part {op}"),
+        ));
+    }
+    Ok(())
+}
+
+/// (Data, Digested Data) of a Sign / Signature Verify request.
+type SignData = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+fn sign_input(req: &Item, op: &str) -> Result<SignData, OpError> {
+    let data = opt_bytes(req, tags::DATA)?;
+    let digested = opt_bytes(req, tags::DIGESTED_DATA)?;
+    if data.is_none() && digested.is_none() {
+        return Err(OpError::invalid_field(format!(
+            "{op} without Data or Digested Data"
+        )));
+    }
+    Ok((data, digested))
+}
+
+fn input<'a>(
+    data: &'a Option<Vec<u8>>,
+    digested: &'a Option<Vec<u8>>,
+) -> super::asymmetric::SignInput<'a> {
+    match (data, digested) {
+        (Some(d), _) => super::asymmetric::SignInput::Message(d),
+        (None, Some(d)) => super::asymmetric::SignInput::Digest(d),
+        (None, None) => super::asymmetric::SignInput::Message(&[]),
+    }
+}
+
+/// Sign (KMIP 1.4 §4.31, 2.1 §6.1.53): Data or Digested Data → Signature Data.
+pub fn sign(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
+    payload_children(req)?;
+    no_streaming(req, "Sign")?;
+    let (uid, uid_type) = request_uid(req, keys, version)?;
+    let info = keys.key(&uid)?;
+    let (data, digested) = sign_input(req, "Sign")?;
+    check_key(
+        &info,
+        &[object_type::PRIVATE_KEY],
+        usage::SIGN,
+        Use::Protect,
+        "Sign",
+        keys,
+        version,
+    )?;
+    let stored = info.parameters.first().cloned().unwrap_or_default();
+    let p = request_params(req)?.or(&stored);
+    let key = info.key_material(&p)?;
+    take_usage(
+        &info,
+        data.as_ref().or(digested.as_ref()).map_or(0, Vec::len),
+        keys,
+    )?;
+    let sig = super::asymmetric::sign(&key, &p, input(&data, &digested))?;
+    Ok(response(vec![
+        uid_item(&uid, uid_type),
+        bytes_item(tags::SIGNATURE_DATA, sig),
+    ]))
+}
+
+fn validity_item(ok: bool) -> Item {
+    Item::new(
+        tags::VALIDITY_INDICATOR,
+        Value::Enumeration(if ok {
+            validity::VALID
+        } else {
+            validity::INVALID
+        }),
+    )
+}
+
+/// Signature Verify (KMIP 1.4 §4.32, 2.1 §6.1.54): Validity Indicator Valid
+/// or Invalid (an invalid signature is a successful operation).
+pub fn signature_verify(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<Item, OpError> {
+    payload_children(req)?;
+    no_streaming(req, "Signature Verify")?;
+    let (uid, uid_type) = request_uid(req, keys, version)?;
+    let info = keys.key(&uid)?;
+    let (data, digested) = sign_input(req, "Signature Verify")?;
+    let signature = opt_bytes(req, tags::SIGNATURE_DATA)?
+        .ok_or_else(|| OpError::invalid_field("Signature Verify without Signature Data"))?;
+    check_key(
+        &info,
+        &[
+            object_type::PUBLIC_KEY,
+            object_type::CERTIFICATE,
+            object_type::PRIVATE_KEY,
+        ],
+        usage::VERIFY,
+        Use::Process,
+        "Signature Verify",
+        keys,
+        version,
+    )?;
+    let stored = info.parameters.first().cloned().unwrap_or_default();
+    let p = request_params(req)?.or(&stored);
+    let key = info.key_material(&p)?;
+    let ok = super::asymmetric::verify(&key, &p, input(&data, &digested), &signature)?;
+    Ok(response(vec![uid_item(&uid, uid_type), validity_item(ok)]))
+}
+
+fn mac_op(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+    verify: bool,
+) -> Result<Item, OpError> {
+    payload_children(req)?;
+    let op = if verify { "MAC Verify" } else { "MAC" };
+    no_streaming(req, op)?;
+    let (uid, uid_type) = request_uid(req, keys, version)?;
+    let info = keys.key(&uid)?;
+    let data = opt_bytes(req, tags::DATA)?
+        .ok_or_else(|| OpError::invalid_field(format!("{op} without Data")))?;
+    let (bit, use_) = if verify {
+        (usage::MAC_VERIFY, Use::Process)
+    } else {
+        (usage::MAC_GENERATE, Use::Protect)
+    };
+    check_key(
+        &info,
+        &[object_type::SYMMETRIC_KEY, object_type::SECRET_DATA],
+        bit,
+        use_,
+        op,
+        keys,
+        version,
+    )?;
+    let stored = info.parameters.first().cloned().unwrap_or_default();
+    let p = request_params(req)?.or(&stored);
+    let key = info.key_material(&p)?;
+    if verify {
+        let mac = opt_bytes(req, tags::MAC_DATA)?
+            .ok_or_else(|| OpError::invalid_field("MAC Verify without MAC Data"))?;
+        let ok = engine::mac_verify(&key, &p, &data, &mac)?;
+        Ok(response(vec![uid_item(&uid, uid_type), validity_item(ok)]))
+    } else {
+        take_usage(&info, data.len(), keys)?;
+        let mac = engine::mac(&key, &p, &data)?;
+        Ok(response(vec![
+            uid_item(&uid, uid_type),
+            bytes_item(tags::MAC_DATA, mac),
+        ]))
+    }
+}
+
+/// MAC (KMIP 1.4 §4.33, 2.1 §6.1.29): Data → MAC Data (HMAC, AES-CMAC).
+pub fn mac(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
+    mac_op(req, keys, version, false)
+}
+
+/// MAC Verify (KMIP 1.4 §4.34, 2.1 §6.1.30): Validity Indicator.
+pub fn mac_verify(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
+    mac_op(req, keys, version, true)
+}
+
+/// Hash (KMIP 1.4 §4.37, 2.1 §6.1.24): Cryptographic Parameters with a
+/// Hashing Algorithm, Data → Data (the digest).
+pub fn hash(req: &Item, version: Version) -> Result<Item, OpError> {
+    let _ = version;
+    payload_children(req)?;
+    no_streaming(req, "Hash")?;
+    let p = request_params(req)?;
+    let alg = p
+        .hash
+        .or(p.algorithm.and_then(|a| match a {
+            Algorithm::Other(c) => Some(HashAlg::from_code(c)),
+            _ => None,
+        }))
+        .ok_or_else(|| OpError::invalid_field("Hash needs a Hashing Algorithm"))?;
+    let data =
+        opt_bytes(req, tags::DATA)?.ok_or_else(|| OpError::invalid_field("Hash without Data"))?;
+    let digest = super::hash::hash(alg, &data)?;
+    Ok(response(vec![bytes_item(tags::DATA, digest)]))
+}
+
+/// RNG Retrieve (KMIP 1.4 §4.35, 2.1 §6.1.45): Data Length → Data.
+pub fn rng_retrieve(req: &Item, rng: &ServerRng, version: Version) -> Result<Item, OpError> {
+    let _ = version;
+    payload_children(req)?;
+    let len = req
+        .child(tags::DATA_LENGTH)
+        .map(int_value)
+        .transpose()?
+        .ok_or_else(|| OpError::invalid_field("RNG Retrieve without Data Length"))?;
+    let len =
+        usize::try_from(len).map_err(|_| OpError::invalid_field(format!("Data Length {len}")))?;
+    Ok(response(vec![bytes_item(tags::DATA, rng.retrieve(len)?)]))
+}
+
+/// RNG Seed (KMIP 1.4 §4.36, 2.1 §6.1.46): Data → Data Length (accepted).
+pub fn rng_seed(req: &Item, rng: &ServerRng, version: Version) -> Result<Item, OpError> {
+    let _ = version;
+    payload_children(req)?;
+    let data = opt_bytes(req, tags::DATA)?
+        .ok_or_else(|| OpError::invalid_field("RNG Seed without Data"))?;
+    let used = rng.seed(&data)?;
+    Ok(response(vec![Item::new(
+        tags::DATA_LENGTH,
+        Value::Integer(used.min(i32::MAX as usize) as i32),
+    )]))
+}
+
+// ---------------------------------------------------------------------------
+// Key blocks: generation, conversion, wrapping
+
+/// A new symmetric key as a Raw Key Block (Create). `algorithm` is the
+/// Cryptographic Algorithm code, `length` the Cryptographic Length in bits.
+pub fn generate_symmetric_key_block(algorithm: u32, length: i32) -> Result<Item, OpError> {
+    let alg = Algorithm::from_code(algorithm);
+    let k = keys::generate_symmetric(alg, i64::from(length))?;
+    let enc = keys::encode_key(&k, KeyFormat::Raw)?;
+    Ok(key_block_item(&enc, Some(algorithm), Some(length)))
+}
+
+/// A new key pair as (private, public) Key Blocks (Create Key Pair): RSA
+/// (`length` 1024–4096, PKCS#1 both), EC / ECDSA / ECDH (`curve` Recommended
+/// Curve code or `length` 256/384/521; PKCS#8 / X.509), DSA (`length` =
+/// L 2048 or 3072; PKCS#8 / X.509).
+pub fn generate_key_pair_blocks(
+    algorithm: u32,
+    length: Option<i32>,
+    curve: Option<u32>,
+) -> Result<(Item, Item), OpError> {
+    let alg = Algorithm::from_code(algorithm);
+    let spec = match alg {
+        Algorithm::Rsa => {
+            let bits = length.ok_or_else(|| {
+                OpError::invalid_field("RSA key pair without Cryptographic Length")
+            })?;
+            PairSpec::Rsa(
+                u32::try_from(bits)
+                    .map_err(|_| OpError::invalid_field(format!("RSA length {bits}")))?,
+            )
+        }
+        a if a.is_ec() => {
+            let c = match (curve, length) {
+                (Some(c), _) => Curve::from_code(c),
+                (None, Some(l)) => Curve::from_bits(i64::from(l)).ok_or_else(|| {
+                    OpError::invalid_field(format!("no supported curve of {l} bits"))
+                })?,
+                (None, None) => {
+                    return Err(OpError::invalid_field(
+                        "EC key pair without Recommended Curve or length",
+                    ))
+                }
+            };
+            PairSpec::Ec(c)
+        }
+        Algorithm::Dsa => match length {
+            Some(2048) => PairSpec::Dsa(2048, 256),
+            Some(3072) => PairSpec::Dsa(3072, 256),
+            other => {
+                return Err(OpError::invalid_field(format!(
+                    "DSA length {other:?} (2048 or 3072 supported)"
+                )))
+            }
+        },
+        other => {
+            return Err(OpError::new(
+                "FeatureNotSupported",
+                format!("key pair generation for {other}"),
+            ))
+        }
+    };
+    let (private, public) = keys::generate_key_pair(spec)?;
+    let bits = private.bits() as i32;
+    let (pf, qf) = keys::default_formats(private.algorithm());
+    let pb = key_block_item(
+        &keys::encode_key(&private, pf)?,
+        Some(algorithm),
+        Some(bits),
+    );
+    let qb = key_block_item(&keys::encode_key(&public, qf)?, Some(algorithm), Some(bits));
+    Ok((pb, qb))
+}
+
+fn class_of(object_type: u32) -> Result<KeyClass, OpError> {
+    match object_type {
+        object_type::SYMMETRIC_KEY | object_type::SECRET_DATA => Ok(KeyClass::Symmetric),
+        object_type::PRIVATE_KEY => Ok(KeyClass::Private),
+        object_type::PUBLIC_KEY => Ok(KeyClass::Public),
+        other => Err(OpError::new(
+            "KeyFormatTypeNotSupported",
+            format!("format conversion for object type 0x{other:X}"),
+        )),
+    }
+}
+
+/// The Key Block in another Key Format Type (Get with Key Format Type):
+/// Raw ↔ Transparent Symmetric; PKCS#1 ↔ PKCS#8 ↔ Transparent RSA; X.509 ↔
+/// PKCS#1 ↔ Transparent RSA public; EC and DSA likewise. The algorithm and
+/// length are kept. The same format returns the block unchanged.
+pub fn convert_key_block(
+    key_block: &Item,
+    object_type: u32,
+    target_format: u32,
+) -> Result<Item, OpError> {
+    let target = KeyFormat::from_code(target_format);
+    if key_format(key_block)? == target {
+        return Ok(key_block.clone());
+    }
+    let enc = encoded_key_from_key_block(key_block)?;
+    let alg = key_block_algorithm(key_block)?;
+    let algorithm = alg.map(Algorithm::from_code).unwrap_or(Algorithm::Other(0));
+    let converted = keys::convert_key_format(&enc, algorithm, class_of(object_type)?, target)?;
+    Ok(key_block_item(
+        &converted,
+        alg,
+        key_block_length(key_block)?,
+    ))
+}
+
+/// Wrap a Key Block for Get / Export with a Key Wrapping Specification
+/// (KMIP 1.4 §2.1.5): Wrapping Method Encrypt with the Encryption Key
+/// Information's key (AES: NIST key wrap by default, AESKeyWrapPadding on
+/// request; RSA: OAEP / PKCS#1 v1.5). Encoding Option TTLV Encoding (the
+/// default) wraps the TTLV of the Key Value; No Encoding wraps the Key
+/// Material bytes. Returns the Key Block with a Byte String Key Value and
+/// Key Wrapping Data. MAC/signature wrapping and Attribute Names are not
+/// supported.
+pub fn wrap_key_block(
+    key_block: &Item,
+    spec: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<Item, OpError> {
+    if super::keyblock::is_wrapped(key_block) {
+        return Err(OpError::invalid_field("the key is already wrapped"));
+    }
+    let method = spec
+        .child(tags::WRAPPING_METHOD)
+        .map(enum_value)
+        .transpose()?
+        .ok_or_else(|| {
+            OpError::invalid_field("Key Wrapping Specification without Wrapping Method")
+        })?;
+    if method != wrapping_method::ENCRYPT {
+        return Err(OpError::new(
+            "FeatureNotSupported",
+            format!("Wrapping Method 0x{method:X}"),
+        ));
+    }
+    if spec.child(tags::MAC_SIGNATURE_KEY_INFORMATION).is_some()
+        || spec.child(tags::ATTRIBUTE_NAME).is_some()
+    {
+        return Err(OpError::new(
+            "FeatureNotSupported",
+            "MAC/Signature Key Information and Attribute Name in key wrapping",
+        ));
+    }
+    let eki = spec
+        .child(tags::ENCRYPTION_KEY_INFORMATION)
+        .ok_or_else(|| {
+            OpError::invalid_field("Wrapping Method Encrypt without Encryption Key Information")
+        })?;
+    let wuid = eki.child(tags::UNIQUE_IDENTIFIER).ok_or_else(|| {
+        OpError::invalid_field("Encryption Key Information without Unique Identifier")
+    })?;
+    let winfo = keys.key(text_value(wuid)?)?;
+    check_key(
+        &winfo,
+        &[
+            object_type::SYMMETRIC_KEY,
+            object_type::PUBLIC_KEY,
+            object_type::CERTIFICATE,
+        ],
+        usage::WRAP_KEY,
+        Use::Protect,
+        "key wrapping",
+        keys,
+        version,
+    )?;
+    let stored = winfo.parameters.first().cloned().unwrap_or_default();
+    let p = eki
+        .child(tags::CRYPTOGRAPHIC_PARAMETERS)
+        .map(parse_cryptographic_parameters)
+        .transpose()?
+        .unwrap_or_default()
+        .or(&stored);
+    let wkey = winfo.key_material(&p)?;
+    let encoding = spec
+        .child(tags::ENCODING_OPTION)
+        .map(enum_value)
+        .transpose()?;
+    let value = key_block
+        .child(tags::KEY_VALUE)
+        .ok_or_else(|| OpError::new("KeyValueNotPresent", "Key Block without Key Value"))?;
+    let plain = match encoding.unwrap_or(encoding_option::TTLV_ENCODING) {
+        encoding_option::NO_ENCODING => {
+            let m = value.child(tags::KEY_MATERIAL).ok_or_else(|| {
+                OpError::new("KeyValueNotPresent", "Key Value without Key Material")
+            })?;
+            match &m.value {
+                Value::ByteString(b) => zeroize::Zeroizing::new(b.clone()),
+                _ => {
+                    return Err(OpError::new(
+                        "EncodingOptionError",
+                        "No Encoding needs a Byte String Key Material",
+                    ))
+                }
+            }
+        }
+        encoding_option::TTLV_ENCODING => {
+            zeroize::Zeroizing::new(kmip_ttlv::ttlv::encode(value).map_err(|e| {
+                OpError::new(
+                    "EncodingOptionError",
+                    format!("TTLV encoding of the Key Value: {e}"),
+                )
+            })?)
+        }
+        other => {
+            return Err(OpError::new(
+                "EncodingOptionError",
+                format!("Encoding Option 0x{other:X}"),
+            ))
+        }
+    };
+    let wrapped = engine::wrap_key(&wkey, &p, &plain)?;
+    let mut kwd = vec![
+        Item::new(tags::WRAPPING_METHOD, Value::Enumeration(method)),
+        eki.clone(),
+    ];
+    if let Some(e) = encoding {
+        kwd.push(Item::new(tags::ENCODING_OPTION, Value::Enumeration(e)));
+    }
+    let mut children: Vec<Item> = key_block
+        .children()
+        .iter()
+        .map(|c| {
+            if c.tag == tags::KEY_VALUE {
+                bytes_item(tags::KEY_VALUE, wrapped.clone())
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    children.push(Item::structure(tags::KEY_WRAPPING_DATA, kwd));
+    Ok(Item::structure(tags::KEY_BLOCK, children))
+}
+
+/// Unwrap a Key Block that carries Key Wrapping Data (Register of a wrapped
+/// key, or the inverse of [`wrap_key_block`]): returns the plaintext Key
+/// Block without Key Wrapping Data.
+pub fn unwrap_key_block(
+    key_block: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<Item, OpError> {
+    let kwd = key_block
+        .child(tags::KEY_WRAPPING_DATA)
+        .ok_or_else(|| OpError::invalid_field("Key Block without Key Wrapping Data"))?;
+    let method = kwd
+        .child(tags::WRAPPING_METHOD)
+        .map(enum_value)
+        .transpose()?;
+    if method != Some(wrapping_method::ENCRYPT) {
+        return Err(OpError::new(
+            "FeatureNotSupported",
+            "only Wrapping Method Encrypt is supported",
+        ));
+    }
+    let eki = kwd.child(tags::ENCRYPTION_KEY_INFORMATION).ok_or_else(|| {
+        OpError::invalid_field("Key Wrapping Data without Encryption Key Information")
+    })?;
+    let wuid = eki.child(tags::UNIQUE_IDENTIFIER).ok_or_else(|| {
+        OpError::invalid_field("Encryption Key Information without Unique Identifier")
+    })?;
+    let winfo = keys.key(text_value(wuid)?)?;
+    check_key(
+        &winfo,
+        &[object_type::SYMMETRIC_KEY, object_type::PRIVATE_KEY],
+        usage::UNWRAP_KEY,
+        Use::Process,
+        "key unwrapping",
+        keys,
+        version,
+    )?;
+    let stored = winfo.parameters.first().cloned().unwrap_or_default();
+    let p = eki
+        .child(tags::CRYPTOGRAPHIC_PARAMETERS)
+        .map(parse_cryptographic_parameters)
+        .transpose()?
+        .unwrap_or_default()
+        .or(&stored);
+    let wkey = winfo.key_material(&p)?;
+    let wrapped = key_block
+        .child(tags::KEY_VALUE)
+        .map(bytes_value)
+        .transpose()?
+        .ok_or_else(|| OpError::new("KeyValueNotPresent", "wrapped Key Block without Key Value"))?;
+    let plain = zeroize::Zeroizing::new(engine::unwrap_key(&wkey, &p, wrapped)?);
+    let encoding = kwd
+        .child(tags::ENCODING_OPTION)
+        .map(enum_value)
+        .transpose()?;
+    let value = match encoding.unwrap_or(encoding_option::TTLV_ENCODING) {
+        encoding_option::NO_ENCODING => Item::structure(
+            tags::KEY_VALUE,
+            vec![bytes_item(tags::KEY_MATERIAL, plain.to_vec())],
+        ),
+        _ => {
+            let v = kmip_ttlv::ttlv::decode(&plain, &kmip_ttlv::ttlv::Limits::default()).map_err(
+                |e| OpError::new("CryptographicFailure", format!("unwrapped Key Value: {e}")),
+            )?;
+            if v.tag != tags::KEY_VALUE {
+                return Err(OpError::new(
+                    "CryptographicFailure",
+                    "the unwrapped TTLV is not a Key Value",
+                ));
+            }
+            v
+        }
+    };
+    let children = key_block
+        .children()
+        .iter()
+        .filter(|c| c.tag != tags::KEY_WRAPPING_DATA)
+        .map(|c| {
+            if c.tag == tags::KEY_VALUE {
+                value.clone()
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    Ok(Item::structure(tags::KEY_BLOCK, children))
+}

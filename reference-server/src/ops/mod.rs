@@ -1,0 +1,190 @@
+//! The operations layer: one module per operation group, and the single
+//! dispatch point [`dispatch`].
+//!
+//! ## Adding an operation (the crypto engine hooks in here)
+//!
+//! An operation is a function
+//! `fn(&mut Session<'_>, &Item /* RequestPayload */) -> Result<Item /* ResponsePayload */, KmipError>`
+//! registered in [`OPERATIONS`] with its Operation code and the first
+//! protocol version that defines it. It reads its arguments from the request
+//! payload with [`crate::tree::Fields`], resolves the target object with
+//! [`Session::resolve_uid`] + [`load`] / [`load_live`], stages changes with
+//! `session.txn.put(obj)` (the message layer commits them atomically after
+//! the whole batch) and returns the payload built with [`payload`]. A
+//! failure is a [`KmipError`] (Result Reason + message); the message layer
+//! rolls back the item's staged changes. Encrypt / Decrypt / Sign /
+//! Signature Verify / MAC / MAC Verify / Hash / RNG Retrieve / RNG Seed are
+//! not registered here yet: the crypto engine (`crate::crypto`) adds its
+//! entries to [`OPERATIONS`], and Query reports whatever is registered.
+
+pub mod attrs;
+pub mod create;
+pub mod get;
+pub mod lifecycle;
+pub mod locate;
+pub mod server_ops;
+
+use crate::error::KmipError;
+use crate::object::ManagedObject;
+use crate::server::Session;
+use crate::spec::enums::{operation as o, result_reason as rr};
+use crate::spec::tags as t;
+use crate::spec::{V1_0, V1_1, V2_0, V2_1, V3_0};
+use crate::tree::{datetime, st};
+use kmip_ttlv::dict::Version;
+use kmip_ttlv::Item;
+
+/// An operation implementation.
+pub type OpFn = fn(&mut Session<'_>, &Item) -> Result<Item, KmipError>;
+
+/// One registered operation.
+pub struct OpDef {
+    /// Operation enumeration code.
+    pub code: u32,
+    /// First protocol version that defines it.
+    pub since: Version,
+    /// The implementation.
+    pub run: OpFn,
+}
+
+const fn op(code: u32, since: Version, run: OpFn) -> OpDef {
+    OpDef { code, since, run }
+}
+
+/// Every operation the server implements.
+pub static OPERATIONS: &[OpDef] = &[
+    op(o::CREATE, V1_0, create::create),
+    op(o::CREATE_KEY_PAIR, V1_0, create::create_key_pair),
+    op(o::REGISTER, V1_0, create::register),
+    op(o::RE_KEY, V1_0, create::re_key),
+    op(o::RE_KEY_KEY_PAIR, V1_1, create::re_key_key_pair),
+    op(o::LOCATE, V1_0, locate::locate),
+    op(o::CHECK, V1_0, lifecycle::check),
+    op(o::GET, V1_0, get::get),
+    op(o::GET_ATTRIBUTES, V1_0, get::get_attributes),
+    op(o::GET_ATTRIBUTE_LIST, V1_0, get::get_attribute_list),
+    op(o::ADD_ATTRIBUTE, V1_0, attrs::add_attribute),
+    op(o::MODIFY_ATTRIBUTE, V1_0, attrs::modify_attribute),
+    op(o::DELETE_ATTRIBUTE, V1_0, attrs::delete_attribute),
+    op(o::SET_ATTRIBUTE, V2_0, attrs::set_attribute),
+    op(o::OBTAIN_LEASE, V1_0, lifecycle::obtain_lease),
+    op(o::GET_USAGE_ALLOCATION, V1_0, lifecycle::get_usage_allocation),
+    op(o::ACTIVATE, V1_0, lifecycle::activate),
+    op(o::REVOKE, V1_0, lifecycle::revoke),
+    op(o::DESTROY, V1_0, lifecycle::destroy),
+    op(o::ARCHIVE, V1_0, lifecycle::archive),
+    op(o::RECOVER, V1_0, lifecycle::recover),
+    op(o::QUERY, V1_0, server_ops::query),
+    op(o::DISCOVER_VERSIONS, V1_1, server_ops::discover_versions),
+    op(o::LOG, V2_0, server_ops::log),
+    op(o::INTEROP, V2_0, server_ops::interop),
+    op(o::PING, V2_1, server_ops::ping),
+    op(o::OBLITERATE, V3_0, lifecycle::obliterate),
+];
+
+/// The operations available in `version`, in table order.
+pub fn operations_in(version: Version) -> impl Iterator<Item = &'static OpDef> {
+    OPERATIONS.iter().filter(move |d| d.since <= version)
+}
+
+/// Run one operation: the dispatch point of the server.
+pub fn dispatch(op: u32, payload: &Item, session: &mut Session<'_>) -> Result<Item, KmipError> {
+    match OPERATIONS.iter().find(|d| d.code == op) {
+        Some(def) if def.since <= session.version => (def.run)(session, payload),
+        Some(def) => Err(KmipError::not_supported(format!(
+            "{} is not defined in KMIP {} (since {})",
+            op_label(op),
+            session.version,
+            def.since
+        ))),
+        None => Err(KmipError::not_supported(format!(
+            "{} is not supported by this server",
+            op_label(op)
+        ))),
+    }
+}
+
+fn op_label(op: u32) -> String {
+    match crate::spec::enum_name(o::NAMES, op) {
+        Some(n) => n.to_string(),
+        None => format!("operation {op:#x}"),
+    }
+}
+
+/// A Response Payload.
+pub fn payload(children: Vec<Item>) -> Item {
+    st(t::RESPONSE_PAYLOAD, children)
+}
+
+/// "No such object" in this version's vocabulary (Object Not Found from
+/// KMIP 2.0, Item Not Found before).
+pub fn not_found(version: Version, uid: &str) -> KmipError {
+    let reason = if version >= V2_0 {
+        rr::OBJECT_NOT_FOUND
+    } else {
+        rr::ITEM_NOT_FOUND
+    };
+    KmipError::new(reason, format!("no object with Unique Identifier {uid:?}"))
+}
+
+/// "Wrong life-cycle state" in this version's vocabulary (Wrong Key
+/// Lifecycle State from KMIP 2.0, Permission Denied before).
+pub fn wrong_state(version: Version, message: impl Into<String>) -> KmipError {
+    let reason = if version >= V2_0 {
+        rr::WRONG_KEY_LIFECYCLE_STATE
+    } else {
+        rr::PERMISSION_DENIED
+    };
+    KmipError::new(reason, message)
+}
+
+/// "Invalid object type" (Invalid Object Type from 2.0, Illegal Operation
+/// (1.x code 0x0B) before).
+pub fn invalid_object_type(version: Version, message: impl Into<String>) -> KmipError {
+    let reason = if version >= V2_0 {
+        rr::INVALID_OBJECT_TYPE
+    } else {
+        rr::ILLEGAL_OPERATION
+    };
+    KmipError::new(reason, message)
+}
+
+/// Pick the 2.x reason when available, else the 1.x fallback.
+pub fn reason_for(version: Version, v2: u32, v1: u32) -> u32 {
+    if version >= V2_0 {
+        v2
+    } else {
+        v1
+    }
+}
+
+/// Load an object (dates applied); not found is an error.
+pub fn load(s: &Session<'_>, uid: &str) -> Result<ManagedObject, KmipError> {
+    let mut obj = s.txn.get(uid)?.ok_or_else(|| not_found(s.version, uid))?;
+    obj.apply_dates(s.now);
+    Ok(obj)
+}
+
+/// Load an object that must be neither destroyed nor archived.
+pub fn load_live(s: &Session<'_>, uid: &str) -> Result<ManagedObject, KmipError> {
+    let obj = load(s, uid)?;
+    if obj.is_destroyed() {
+        return Err(KmipError::new(
+            reason_for(s.version, rr::OBJECT_DESTROYED, rr::ITEM_NOT_FOUND),
+            format!("object {uid:?} has been destroyed"),
+        ));
+    }
+    if obj.archived {
+        return Err(KmipError::new(
+            rr::OBJECT_ARCHIVED,
+            format!("object {uid:?} is archived; Recover it first"),
+        ));
+    }
+    Ok(obj)
+}
+
+/// Set Last Change Date to now.
+pub fn touch(s: &Session<'_>, obj: &mut ManagedObject) {
+    obj.attributes
+        .set_std(datetime(t::LAST_CHANGE_DATE, s.now));
+}

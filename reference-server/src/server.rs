@@ -1,0 +1,738 @@
+//! The pure protocol core: [`Server::handle_message`] takes a request
+//! message tree and returns the response message tree; no I/O besides the
+//! object store.
+//!
+//! Message layer (KMIP 1.0–3.0 §"Message Contents" / "Message Format"):
+//! - protocol version: the response is written in the request's version
+//!   when supported; a higher minor of a supported major is answered in the
+//!   highest minor the server has; any other version gets Operation Failed
+//!   (Unsupported Protocol Version from 2.0 on, Invalid Message before);
+//! - header checks (Protocol Version required, Batch Count must match the
+//!   items when present, Maximum Response Size), malformed messages get an
+//!   Invalid Message response;
+//! - batch items run in order; Batch Error Continuation Option Stop (the
+//!   default) stops at the first failure and returns results of the items
+//!   processed so far, Continue runs all items, Undo rolls every earlier item
+//!   back and reports it as Operation Undone;
+//! - the ID Placeholder (an omitted Unique Identifier, or the 2.x
+//!   enumerated Unique Identifier forms) is set from the Unique Identifier
+//!   an operation returns; the Unique Batch Item ID is echoed;
+//! - every change of the message is applied to the store in one atomic,
+//!   durable [`Store::apply`] before the response is returned;
+//! - a response larger than Maximum Response Size is replaced by Response
+//!   Too Large failures for the items that carried payloads, and the changes
+//!   of the message are discarded (the request had no effect).
+//!
+//! Operations live in [`crate::ops`] (see there for the dispatch point).
+
+use crate::error::KmipError;
+use crate::object::ManagedObject;
+use crate::ops;
+use crate::spec::enums::{batch_error_continuation as bec, result_reason as rr, result_status};
+use crate::spec::tags as t;
+use crate::spec::{SUPPORTED_VERSIONS, V1_0, V2_0, V3_0};
+use crate::store::{Change, MemoryStore, Store};
+use crate::tree::{bytes, datetime, enumeration, int, st, text, Fields};
+use kmip_ttlv::dict::Version;
+use kmip_ttlv::{Item, ItemType, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// A source of the current time (seconds since the epoch).
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0)
+    })
+}
+
+/// What the server says about itself (Query).
+#[derive(Clone, Debug)]
+pub struct ServerInfo {
+    /// Vendor Identification.
+    pub vendor: String,
+    /// Server Information text (product and version).
+    pub product: String,
+}
+
+impl Default for ServerInfo {
+    fn default() -> ServerInfo {
+        ServerInfo {
+            vendor: "kmip-harness".to_string(),
+            product: format!("kmip-reference-server {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// The KMIP server core. Thread-safe: messages are processed one at a time.
+pub struct Server {
+    store: Box<dyn Store>,
+    lock: Mutex<()>,
+    clock: Clock,
+    info: ServerInfo,
+    limits: kmip_ttlv::ttlv::Limits,
+}
+
+impl Default for Server {
+    fn default() -> Server {
+        Server::new(Box::new(MemoryStore::new()))
+    }
+}
+
+impl Server {
+    /// A server on `store` with the system clock.
+    pub fn new(store: Box<dyn Store>) -> Server {
+        Server {
+            store,
+            lock: Mutex::new(()),
+            clock: system_clock(),
+            info: ServerInfo::default(),
+            limits: kmip_ttlv::ttlv::Limits::default(),
+        }
+    }
+
+    /// An in-memory server.
+    pub fn in_memory() -> Server {
+        Server::default()
+    }
+
+    /// Replace the clock (tests).
+    pub fn with_clock(mut self, clock: Clock) -> Server {
+        self.clock = clock;
+        self
+    }
+
+    /// Replace the self-description.
+    pub fn with_info(mut self, info: ServerInfo) -> Server {
+        self.info = info;
+        self
+    }
+
+    /// Replace the decoder limits used by [`Server::handle_bytes`].
+    pub fn with_limits(mut self, limits: kmip_ttlv::ttlv::Limits) -> Server {
+        self.limits = limits;
+        self
+    }
+
+    /// The current time per the server's clock.
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// Handle one binary TTLV request; return the binary TTLV response.
+    /// Undecodable input gets an Invalid Message response (KMIP 1.0 header,
+    /// understood by every client version).
+    pub fn handle_bytes(&self, input: &[u8]) -> Vec<u8> {
+        let response = match kmip_ttlv::ttlv::decode(input, &self.limits) {
+            Ok(item) => self.handle_message(&item),
+            Err(e) => {
+                tracing::warn!(error = %e, "undecodable request");
+                error_response(
+                    V1_0,
+                    self.now(),
+                    &KmipError::invalid_message(format!("undecodable TTLV: {e}")),
+                )
+            }
+        };
+        match kmip_ttlv::ttlv::encode(&response) {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!(error = %e, "response not encodable");
+                let fallback = error_response(
+                    V1_0,
+                    self.now(),
+                    &KmipError::general("response could not be encoded"),
+                );
+                kmip_ttlv::ttlv::encode(&fallback).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Handle one request message tree; never panics.
+    pub fn handle_message(&self, request: &Item) -> Item {
+        let guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.process(request)
+        }));
+        drop(guard);
+        match result {
+            Ok(r) => r,
+            Err(_) => {
+                tracing::error!("internal error while processing a request");
+                error_response(
+                    V1_0,
+                    self.now(),
+                    &KmipError::general("internal server error"),
+                )
+            }
+        }
+    }
+
+    fn process(&self, request: &Item) -> Item {
+        let now = self.now();
+        let header = match parse_header(request) {
+            Ok(h) => h,
+            Err((version, e)) => {
+                tracing::info!(reason = %e, "rejected request message");
+                return error_response(version.unwrap_or(V1_0), now, &e);
+            }
+        };
+        let version = header.version;
+        let mut session = Session {
+            version,
+            now,
+            txn: Txn::new(self.store.as_ref()),
+            id_placeholder: None,
+            last_ids: Vec::new(),
+            info: &self.info,
+        };
+        let mut results: Vec<ItemResult> = Vec::with_capacity(header.items.len());
+        let mut undo = false;
+        for bi in &header.items {
+            let before = session.txn.checkpoint();
+            let outcome = run_item(&mut session, bi);
+            let failed = outcome.is_err();
+            if failed {
+                session.txn.restore(before);
+            }
+            tracing::info!(
+                correlation = header.correlation.as_deref().unwrap_or(""),
+                operation = bi.operation.map(op_name).unwrap_or("?"),
+                result = match &outcome {
+                    Ok(_) => "Success".to_string(),
+                    Err(e) => e.to_string(),
+                },
+                "batch item"
+            );
+            results.push(ItemResult {
+                operation: bi.operation,
+                batch_id: bi.batch_id.clone(),
+                outcome,
+            });
+            if failed {
+                match header.continuation {
+                    bec::CONTINUE => continue,
+                    bec::UNDO => {
+                        undo = true;
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        if undo {
+            session.txn.discard();
+        }
+        let mut response = build_response(version, now, &results, undo);
+        if let Some(max) = header.max_response_size {
+            let len = kmip_ttlv::ttlv::encode(&response)
+                .map(|b| b.len())
+                .unwrap_or(usize::MAX);
+            if len > max {
+                session.txn.discard();
+                for r in &mut results {
+                    if r.outcome.is_ok() {
+                        r.outcome = Err(KmipError::new(
+                            rr::RESPONSE_TOO_LARGE,
+                            format!("response of {len} bytes exceeds Maximum Response Size {max}"),
+                        ));
+                    }
+                }
+                response = build_response(version, now, &results, false);
+            }
+        }
+        let changes = session.txn.into_changes();
+        if let Err(e) = self.store.apply(&changes) {
+            tracing::error!(error = %e, "store commit failed");
+            for r in &mut results {
+                if r.outcome.is_ok() {
+                    r.outcome = Err(KmipError::general(format!("storage failure: {e}")));
+                }
+            }
+            response = build_response(version, now, &results, false);
+        }
+        response
+    }
+}
+
+fn op_name(op: u32) -> &'static str {
+    crate::spec::enum_name(crate::spec::enums::operation::NAMES, op).unwrap_or("unknown")
+}
+
+/// One parsed request batch item.
+struct BatchItemIn<'a> {
+    operation: Option<u32>,
+    batch_id: Option<Vec<u8>>,
+    payload: Option<&'a Item>,
+    error: Option<KmipError>,
+}
+
+struct Header<'a> {
+    version: Version,
+    max_response_size: Option<usize>,
+    continuation: u32,
+    correlation: Option<String>,
+    items: Vec<BatchItemIn<'a>>,
+}
+
+/// The version the server answers a request of version `v` in.
+pub fn negotiate(v: Version) -> Option<Version> {
+    if SUPPORTED_VERSIONS.contains(&v) {
+        return Some(v);
+    }
+    SUPPORTED_VERSIONS
+        .iter()
+        .copied()
+        .find(|s| s.major == v.major && s.minor < v.minor)
+}
+
+fn parse_version(pv: &Item) -> Option<Version> {
+    let f = Fields::new(pv);
+    let major = f.int(t::PROTOCOL_VERSION_MAJOR).ok()??;
+    let minor = f.int(t::PROTOCOL_VERSION_MINOR).ok()??;
+    Some(Version::new(
+        u8::try_from(major).ok()?,
+        u8::try_from(minor).ok()?,
+    ))
+}
+
+type HeaderError = (Option<Version>, KmipError);
+
+fn parse_header(request: &Item) -> Result<Header<'_>, HeaderError> {
+    if request.tag != t::REQUEST_MESSAGE || request.item_type() != ItemType::Structure {
+        return Err((None, KmipError::invalid_message("not a Request Message")));
+    }
+    let f = Fields::new(request);
+    let rh = f
+        .get(t::REQUEST_HEADER)
+        .ok_or_else(|| (None, KmipError::invalid_message("Request Header missing")))?;
+    let hf = Fields::new(rh);
+    let pv = hf
+        .get(t::PROTOCOL_VERSION)
+        .ok_or_else(|| (None, KmipError::invalid_message("Protocol Version missing")))?;
+    let requested = parse_version(pv)
+        .ok_or_else(|| (None, KmipError::invalid_message("malformed Protocol Version")))?;
+    let version = match negotiate(requested) {
+        Some(v) => v,
+        None => {
+            let answer = if requested.major >= 2 { V2_0.max(highest_of(requested)) } else { V1_0 };
+            let reason = if answer >= V2_0 {
+                rr::UNSUPPORTED_PROTOCOL_VERSION
+            } else {
+                rr::INVALID_MESSAGE
+            };
+            return Err((
+                Some(answer),
+                KmipError::new(reason, format!("protocol version {requested} is not supported")),
+            ));
+        }
+    };
+    let bad = |m: String| (Some(version), KmipError::invalid_message(m));
+    let max_response_size = match hf.int(t::MAXIMUM_RESPONSE_SIZE) {
+        Ok(Some(n)) if n > 0 => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+        Ok(Some(_)) => return Err(bad("Maximum Response Size must be positive".into())),
+        Ok(None) => None,
+        Err(e) => return Err((Some(version), e)),
+    };
+    let continuation = match hf.enumeration(t::BATCH_ERROR_CONTINUATION_OPTION) {
+        Ok(Some(c @ (bec::CONTINUE | bec::STOP | bec::UNDO))) => c,
+        Ok(Some(c)) => return Err(bad(format!("unknown Batch Error Continuation Option {c}"))),
+        Ok(None) => bec::STOP,
+        Err(e) => return Err((Some(version), e)),
+    };
+    let correlation = hf
+        .text(t::CLIENT_CORRELATION_VALUE)
+        .ok()
+        .flatten()
+        .map(str::to_string);
+    let batch_items: Vec<&Item> = f.all(t::BATCH_ITEM).collect();
+    if batch_items.is_empty() {
+        return Err(bad("no Batch Item".into()));
+    }
+    match hf.int(t::BATCH_COUNT) {
+        Ok(Some(n)) => {
+            if usize::try_from(n).ok() != Some(batch_items.len()) {
+                return Err(bad(format!(
+                    "Batch Count {n} does not match the {} batch items",
+                    batch_items.len()
+                )));
+            }
+        }
+        Ok(None) if version < V3_0 => return Err(bad("Batch Count missing".into())),
+        Ok(None) => {}
+        Err(e) => return Err((Some(version), e)),
+    }
+    let items = batch_items.into_iter().map(parse_batch_item).collect();
+    Ok(Header {
+        version,
+        max_response_size,
+        continuation,
+        correlation,
+        items,
+    })
+}
+
+fn highest_of(v: Version) -> Version {
+    SUPPORTED_VERSIONS
+        .iter()
+        .copied()
+        .find(|s| *s <= v)
+        .unwrap_or(V1_0)
+}
+
+fn parse_batch_item(bi: &Item) -> BatchItemIn<'_> {
+    let f = Fields::new(bi);
+    let mut out = BatchItemIn {
+        operation: None,
+        batch_id: None,
+        payload: None,
+        error: None,
+    };
+    if bi.item_type() != ItemType::Structure {
+        out.error = Some(KmipError::invalid_message("Batch Item must be a Structure"));
+        return out;
+    }
+    match f.enumeration(t::OPERATION) {
+        Ok(Some(op)) => out.operation = Some(op),
+        Ok(None) => out.error = Some(KmipError::invalid_message("Operation missing")),
+        Err(e) => out.error = Some(KmipError::invalid_message(e.message)),
+    }
+    match f.bytes(t::UNIQUE_BATCH_ITEM_ID) {
+        Ok(b) => out.batch_id = b.map(<[u8]>::to_vec),
+        Err(e) => out.error = out.error.take().or(Some(KmipError::invalid_message(e.message))),
+    }
+    match f.get(t::REQUEST_PAYLOAD) {
+        Some(p) if p.item_type() == ItemType::Structure => out.payload = Some(p),
+        Some(_) => {
+            out.error = out
+                .error
+                .take()
+                .or(Some(KmipError::invalid_message("Request Payload must be a Structure")))
+        }
+        None => {
+            out.error = out
+                .error
+                .take()
+                .or(Some(KmipError::invalid_message("Request Payload missing")))
+        }
+    }
+    out
+}
+
+fn run_item(session: &mut Session<'_>, bi: &BatchItemIn<'_>) -> Result<Item, KmipError> {
+    if let Some(e) = &bi.error {
+        return Err(e.clone());
+    }
+    let (Some(op), Some(payload)) = (bi.operation, bi.payload) else {
+        return Err(KmipError::invalid_message("incomplete batch item"));
+    };
+    let out = ops::dispatch(op, payload, session)?;
+    session.note_result(op, &out);
+    Ok(out)
+}
+
+struct ItemResult {
+    operation: Option<u32>,
+    batch_id: Option<Vec<u8>>,
+    outcome: Result<Item, KmipError>,
+}
+
+fn response_header(version: Version, now: i64, count: usize) -> Item {
+    let mut h = vec![
+        st(
+            t::PROTOCOL_VERSION,
+            vec![
+                int(t::PROTOCOL_VERSION_MAJOR, i32::from(version.major)),
+                int(t::PROTOCOL_VERSION_MINOR, i32::from(version.minor)),
+            ],
+        ),
+        datetime(t::TIME_STAMP, now),
+    ];
+    if version < V3_0 {
+        h.push(int(t::BATCH_COUNT, i32::try_from(count).unwrap_or(i32::MAX)));
+    }
+    st(t::RESPONSE_HEADER, h)
+}
+
+fn build_response(version: Version, now: i64, results: &[ItemResult], undone: bool) -> Item {
+    let mut children = vec![response_header(version, now, results.len())];
+    for r in results {
+        let mut bi = Vec::new();
+        if let Some(op) = r.operation {
+            bi.push(enumeration(t::OPERATION, op));
+        }
+        if let Some(id) = &r.batch_id {
+            bi.push(bytes(t::UNIQUE_BATCH_ITEM_ID, id.clone()));
+        }
+        match &r.outcome {
+            Ok(payload) => {
+                let status = if undone {
+                    result_status::OPERATION_UNDONE
+                } else {
+                    result_status::SUCCESS
+                };
+                bi.push(enumeration(t::RESULT_STATUS, status));
+                bi.push(payload.clone());
+            }
+            Err(e) => {
+                bi.push(enumeration(t::RESULT_STATUS, e.status));
+                bi.push(enumeration(t::RESULT_REASON, e.reason));
+                if !e.message.is_empty() {
+                    bi.push(text(t::RESULT_MESSAGE, e.message.clone()));
+                }
+            }
+        }
+        children.push(st(t::BATCH_ITEM, bi));
+    }
+    st(t::RESPONSE_MESSAGE, children)
+}
+
+/// A response with one failed batch item and no Operation (a message-level
+/// failure).
+pub fn error_response(version: Version, now: i64, e: &KmipError) -> Item {
+    build_response(
+        version,
+        now,
+        &[ItemResult {
+            operation: None,
+            batch_id: None,
+            outcome: Err(e.clone()),
+        }],
+        false,
+    )
+}
+
+/// Pending changes of one request message over the store (copy-on-write).
+pub struct Txn<'s> {
+    store: &'s dyn Store,
+    overlay: BTreeMap<String, Option<ManagedObject>>,
+}
+
+/// A saved overlay state (to roll back one failed batch item).
+pub struct Checkpoint(BTreeMap<String, Option<ManagedObject>>);
+
+impl<'s> Txn<'s> {
+    fn new(store: &'s dyn Store) -> Txn<'s> {
+        Txn {
+            store,
+            overlay: BTreeMap::new(),
+        }
+    }
+
+    /// An object as this message currently sees it.
+    pub fn get(&self, uid: &str) -> Result<Option<ManagedObject>, KmipError> {
+        match self.overlay.get(uid) {
+            Some(o) => Ok(o.clone()),
+            None => Ok(self.store.get(uid)?),
+        }
+    }
+
+    /// Every object as this message currently sees it, in UID order.
+    pub fn list(&self) -> Result<Vec<ManagedObject>, KmipError> {
+        let mut map: BTreeMap<String, ManagedObject> = self
+            .store
+            .list()?
+            .into_iter()
+            .map(|o| (o.uid.clone(), o))
+            .collect();
+        for (uid, o) in &self.overlay {
+            match o {
+                Some(o) => {
+                    map.insert(uid.clone(), o.clone());
+                }
+                None => {
+                    map.remove(uid);
+                }
+            }
+        }
+        Ok(map.into_values().collect())
+    }
+
+    /// Insert or replace an object.
+    pub fn put(&mut self, obj: ManagedObject) {
+        self.overlay.insert(obj.uid.clone(), Some(obj));
+    }
+
+    /// Remove an object entirely.
+    pub fn remove(&mut self, uid: &str) {
+        self.overlay.insert(uid.to_string(), None);
+    }
+
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint(self.overlay.clone())
+    }
+
+    fn restore(&mut self, c: Checkpoint) {
+        self.overlay = c.0;
+    }
+
+    fn discard(&mut self) {
+        self.overlay.clear();
+    }
+
+    fn into_changes(self) -> Vec<Change> {
+        self.overlay
+            .into_iter()
+            .map(|(uid, o)| match o {
+                Some(o) => Change::Put(o),
+                None => Change::Remove(uid),
+            })
+            .collect()
+    }
+}
+
+/// Per-message state the operations work with.
+pub struct Session<'a> {
+    /// Protocol version of the exchange.
+    pub version: Version,
+    /// The message's time (every date the message sets uses it).
+    pub now: i64,
+    /// Pending changes.
+    pub txn: Txn<'a>,
+    /// The ID Placeholder.
+    pub id_placeholder: Option<String>,
+    /// Unique Identifiers returned so far, by Unique Identifier Enumeration
+    /// (2.x enumerated references: Create, Register, …).
+    pub last_ids: Vec<(u32, String)>,
+    /// Server self-description.
+    pub info: &'a ServerInfo,
+}
+
+impl Session<'_> {
+    fn note_result(&mut self, op: u32, payload: &Item) {
+        use crate::spec::enums::{operation as o, uid_enum as u};
+        let f = Fields::new(payload);
+        let uid = f
+            .text(t::UNIQUE_IDENTIFIER)
+            .ok()
+            .flatten()
+            .or_else(|| f.text(t::PRIVATE_KEY_UNIQUE_IDENTIFIER).ok().flatten())
+            .map(str::to_string);
+        let sets_placeholder = matches!(
+            op,
+            o::CREATE
+                | o::CREATE_KEY_PAIR
+                | o::REGISTER
+                | o::DERIVE_KEY
+                | o::RE_KEY
+                | o::RE_KEY_KEY_PAIR
+                | o::CERTIFY
+                | o::RE_CERTIFY
+                | o::LOCATE
+                | o::RECOVER
+                | o::CREATE_SPLIT_KEY
+                | o::JOIN_SPLIT_KEY
+                | o::IMPORT
+        );
+        if let Some(uid) = uid {
+            if sets_placeholder {
+                self.id_placeholder = Some(uid.clone());
+            }
+            let e = match op {
+                o::CREATE => Some(u::CREATE),
+                o::REGISTER => Some(u::REGISTER),
+                o::LOCATE => Some(u::LOCATE),
+                o::RE_KEY => Some(u::RE_KEY),
+                o::CERTIFY => Some(u::CERTIFY),
+                o::RE_CERTIFY => Some(u::RE_CERTIFY),
+                o::DERIVE_KEY => Some(u::DERIVE_KEY),
+                o::IMPORT => Some(u::IMPORT),
+                o::CREATE_SPLIT_KEY => Some(u::CREATE_SPLIT_KEY),
+                o::JOIN_SPLIT_KEY => Some(u::JOIN_SPLIT_KEY),
+                _ => None,
+            };
+            if let Some(e) = e {
+                self.last_ids.push((e, uid));
+            }
+        }
+        if op == o::CREATE_KEY_PAIR || op == o::RE_KEY_KEY_PAIR {
+            let (all, prv, publ) = if op == o::CREATE_KEY_PAIR {
+                (u::CREATE_KEY_PAIR, u::CREATE_KEY_PAIR_PRIVATE_KEY, u::CREATE_KEY_PAIR_PUBLIC_KEY)
+            } else {
+                (u::RE_KEY_KEY_PAIR, u::RE_KEY_KEY_PAIR_PRIVATE_KEY, u::RE_KEY_KEY_PAIR_PUBLIC_KEY)
+            };
+            if let Ok(Some(p)) = f.text(t::PRIVATE_KEY_UNIQUE_IDENTIFIER) {
+                self.last_ids.push((all, p.to_string()));
+                self.last_ids.push((prv, p.to_string()));
+            }
+            if let Ok(Some(p)) = f.text(t::PUBLIC_KEY_UNIQUE_IDENTIFIER) {
+                self.last_ids.push((publ, p.to_string()));
+            }
+        }
+    }
+
+    /// Resolve the Unique Identifier of a request payload: the explicit
+    /// value, an enumerated reference (2.x), or the ID Placeholder.
+    pub fn resolve_uid(&self, payload: &Item) -> Result<String, KmipError> {
+        match payload.child(t::UNIQUE_IDENTIFIER) {
+            Some(item) => self.resolve_uid_item(item),
+            None => self.id_placeholder.clone().ok_or_else(|| {
+                KmipError::missing_data("Unique Identifier omitted and no ID Placeholder is set")
+            }),
+        }
+    }
+
+    /// Resolve one Unique Identifier item.
+    pub fn resolve_uid_item(&self, item: &Item) -> Result<String, KmipError> {
+        use crate::spec::enums::uid_enum as u;
+        match &item.value {
+            v if v.as_text().is_some() => Ok(v.as_text().unwrap_or_default().to_string()),
+            Value::Enumeration(u::ID_PLACEHOLDER) => self
+                .id_placeholder
+                .clone()
+                .ok_or_else(|| KmipError::missing_data("ID Placeholder is not set")),
+            Value::Enumeration(e) => self
+                .last_ids
+                .iter()
+                .rev()
+                .find(|(k, _)| k == e)
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| {
+                    KmipError::missing_data(format!(
+                        "no earlier batch item produced the Unique Identifier {e:#x}"
+                    ))
+                }),
+            Value::Integer(i) => {
+                // 2.x: an Integer Unique Identifier indexes earlier results.
+                let idx = usize::try_from(*i).map_err(|_| {
+                    KmipError::invalid_field("negative Unique Identifier index")
+                })?;
+                self.last_ids
+                    .get(idx)
+                    .map(|(_, v)| v.clone())
+                    .ok_or_else(|| KmipError::invalid_field("Unique Identifier index out of range"))
+            }
+            _ => Err(KmipError::invalid_field(
+                "Unique Identifier must be a Text String, Enumeration or Integer",
+            )),
+        }
+    }
+
+    /// A Unique Identifier item in this version's type (Identifier in 3.0).
+    pub fn uid_item(&self, tag: kmip_ttlv::Tag, uid: &str) -> Item {
+        if self.version >= V3_0 {
+            Item::new(tag, Value::Identifier(uid.to_string()))
+        } else {
+            text(tag, uid)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_negotiation() {
+        assert_eq!(negotiate(Version::new(2, 1)), Some(Version::new(2, 1)));
+        assert_eq!(negotiate(Version::new(1, 7)), Some(Version::new(1, 4)));
+        assert_eq!(negotiate(Version::new(2, 9)), Some(Version::new(2, 1)));
+        assert_eq!(negotiate(Version::new(4, 0)), None);
+        assert_eq!(negotiate(Version::new(0, 9)), None);
+    }
+}

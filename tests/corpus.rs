@@ -1,0 +1,253 @@
+//! The corpus test: one named libtest-mimic test per test case, all run
+//! against ONE bundled reference server started in-process (shared tokio
+//! runtime), each case on its own TLS connection.
+//!
+//! Sources: the OASIS corpus from `$KMIP_CORPUS`, else `../shared/oasis`
+//! next to the repository (skipped with a note when absent), plus the
+//! project's own cases under `testcases/`. Names follow the folders:
+//! `v2.1::mandatory::SKLC-M-1-21` for the corpus,
+//! `project::<subfolders>::<ID>` for `testcases/`, so
+//! `cargo test --test corpus -- SKLC` runs just those.
+//!
+//! Verdicts are judged against `expectations.yaml` (see
+//! `kmip_runner::expectations`): a listed case that fails passes as XFAIL
+//! (printed with its reason), a listed case that passes FAILS ("now passes:
+//! remove it from the expectations file"), an unlisted case that fails or
+//! errors FAILS with its reason and diff.
+//!
+//! Chained cases (TL-M-*, SASED-M-*: later cases Locate what earlier ones
+//! left on the server) run as one ordered group the first time any of
+//! them is selected; each test then reports its own case.
+
+use kmip_runner::events::EventSink;
+use kmip_runner::expectations::{Expectations, Judgement};
+use kmip_runner::plan::{self, PlannedCase};
+use kmip_runner::run::{self, RunOptions};
+use kmip_runner::target::{ReferenceTarget, TlsConnector};
+use kmip_testcase::results::{CaseResult, Status};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+/// Results of one chained family, computed once.
+type FamilyResults = Arc<OnceLock<HashMap<String, CaseResult>>>;
+
+/// State shared by every trial: the runtime, the server (started on first
+/// use), the results of chained families.
+struct Shared {
+    rt: tokio::runtime::Runtime,
+    server: OnceLock<Result<(ReferenceTarget, TlsConnector), String>>,
+    families: Mutex<HashMap<&'static str, FamilyResults>>,
+    /// Every discovered file, for chained groups.
+    files: Vec<PathBuf>,
+    opts: RunOptions,
+}
+
+impl Shared {
+    fn connector(&self) -> Result<&TlsConnector, Failed> {
+        let s = self.server.get_or_init(|| {
+            self.rt
+                .block_on(ReferenceTarget::start(Duration::from_secs(10)))
+                .map(|t| {
+                    let c = t.connector();
+                    (t, c)
+                })
+                .map_err(|e| e.to_string())
+        });
+        match s {
+            Ok((_, c)) => Ok(c),
+            Err(e) => Err(format!("reference server did not start: {e}").into()),
+        }
+    }
+
+    fn run_one(&self, path: &Path) -> Result<CaseResult, Failed> {
+        let planned = PlannedCase::load(path);
+        if let Some(family) = plan::chain_family(&planned.id) {
+            return self.run_family(family, &planned.id);
+        }
+        let c = self.connector()?;
+        Ok(self
+            .rt
+            .block_on(run::run_case(c, &planned, &self.opts, &EventSink::none())))
+    }
+
+    /// Run the whole chained family once (in order), then report one case.
+    fn run_family(&self, family: &'static str, id: &str) -> Result<CaseResult, Failed> {
+        let cell = {
+            let mut f = self
+                .families
+                .lock()
+                .map_err(|_| Failed::from("poisoned lock"))?;
+            f.entry(family).or_default().clone()
+        };
+        let c = self.connector()?;
+        let results = cell.get_or_init(|| {
+            let members: Vec<PlannedCase> = self
+                .files
+                .iter()
+                .filter(|p| {
+                    p.file_stem()
+                        .and_then(|s| s.to_str())
+                        .and_then(plan::chain_family)
+                        == Some(family)
+                })
+                .map(|p| PlannedCase::load(p))
+                .collect();
+            let mut out = HashMap::new();
+            for g in plan::group(members) {
+                for p in &g.cases {
+                    let r = self
+                        .rt
+                        .block_on(run::run_case(c, p, &self.opts, &EventSink::none()));
+                    out.insert(r.id.clone(), r);
+                }
+            }
+            out
+        });
+        results
+            .get(id)
+            .cloned()
+            .ok_or_else(|| format!("{id}: no result from its chained group").into())
+    }
+}
+
+/// A test name from the path below `root`: `v2.1::mandatory::SKLC-M-1-21`.
+fn test_name(prefix: Option<&str>, root: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(root).unwrap_or(file);
+    let mut parts: Vec<String> = prefix.map(str::to_string).into_iter().collect();
+    if let Some(parent) = rel.parent() {
+        parts.extend(
+            parent
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        );
+    }
+    parts.push(
+        rel.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    parts.join("::")
+}
+
+fn judge(result: &CaseResult, expectations: &Expectations) -> Result<(), Failed> {
+    let details = || {
+        let mut s = format!("{}: {}", result.status.as_str(), result.reason);
+        if let Some(d) = &result.divergence {
+            s.push('\n');
+            s.push_str(&d.diff);
+        }
+        s
+    };
+    match expectations.judge(result) {
+        Judgement::Ok => {
+            if result.status == Status::Skip {
+                println!("SKIP {}: {}", result.id, result.reason);
+            }
+            Ok(())
+        }
+        Judgement::ExpectedFailure(why) => {
+            println!(
+                "XFAIL {}: {why} [{}: {}]",
+                result.id,
+                result.status.as_str(),
+                result.reason
+            );
+            Ok(())
+        }
+        Judgement::UnexpectedPass(why) => Err(format!(
+            "{} now passes: remove it from the expectations file (listed as: {why})",
+            result.id
+        )
+        .into()),
+        Judgement::UnexpectedFailure => Err(details().into()),
+    }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+
+    let corpus = match std::env::var_os("KMIP_CORPUS") {
+        Some(p) => Some(PathBuf::from(p)),
+        None => Some(repo.join("../shared/oasis")).filter(|p| p.is_dir()),
+    };
+    let mut sources: Vec<(Option<&str>, PathBuf)> = Vec::new();
+    match &corpus {
+        Some(c) if c.is_dir() => sources.push((None, c.clone())),
+        Some(c) => eprintln!(
+            "note: KMIP_CORPUS={} is not a folder: OASIS corpus cases SKIPPED",
+            c.display()
+        ),
+        None => eprintln!(
+            "note: OASIS corpus not found (set KMIP_CORPUS or put it at ../shared/oasis): corpus cases SKIPPED"
+        ),
+    }
+    let own = repo.join("testcases");
+    if own.is_dir() {
+        sources.push((Some("project"), own));
+    }
+
+    let mut named: Vec<(String, PathBuf)> = Vec::new();
+    for (prefix, root) in &sources {
+        match kmip_testcase::case::discover(std::slice::from_ref(root)) {
+            Ok(files) => named.extend(files.into_iter().map(|f| (test_name(*prefix, root, &f), f))),
+            Err(e) => {
+                eprintln!("error: cannot list {}: {e}", root.display());
+                std::process::exit(101);
+            }
+        }
+    }
+
+    let expectations = match Expectations::load(&repo.join("expectations.yaml")) {
+        Ok(e) => Arc::new(e),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(101);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(101);
+        }
+    };
+    let shared = Arc::new(Shared {
+        rt,
+        server: OnceLock::new(),
+        families: Mutex::new(HashMap::new()),
+        files: named.iter().map(|(_, f)| f.clone()).collect(),
+        opts: RunOptions {
+            jobs: 1,
+            case_timeout: Duration::from_secs(120),
+            ..RunOptions::default()
+        },
+    });
+
+    let trials: Vec<Trial> = named
+        .into_iter()
+        .map(|(name, file)| {
+            let shared = shared.clone();
+            let expectations = expectations.clone();
+            Trial::test(name, move || {
+                let result = shared.run_one(&file)?;
+                judge(&result, &expectations)
+            })
+        })
+        .collect();
+
+    let conclusion = libtest_mimic::run(&args, trials);
+    if let Ok(shared) = Arc::try_unwrap(shared) {
+        if let Some(Ok((server, _))) = shared.server.into_inner() {
+            shared.rt.block_on(server.shutdown());
+        }
+    }
+    conclusion.exit();
+}
