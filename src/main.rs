@@ -25,6 +25,14 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Re-render a saved results.json as Markdown, HTML, JUnit or a table.
     Report(cmd::report::Args),
+    /// Drive a KMIP server with concurrent Create/Get/Destroy load.
+    Load(cmd::load::Args),
+    /// Play the server: check a KMIP client's requests against test cases.
+    ClientTest(cmd::client_test::Args),
+    /// Recording TLS proxy: write a client-server conversation as a test case.
+    Record(cmd::record::Args),
+    /// Send Notify / Put to a client's service port and check the acknowledgements.
+    Notify(cmd::notify::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +42,10 @@ fn main() -> ExitCode {
         Command::Codec(c) => cmd::codec::execute(c),
         Command::Serve(a) => cmd::serve::execute(a),
         Command::Report(a) => cmd::report::execute(a),
+        Command::Load(a) => cmd::load::execute(a),
+        Command::ClientTest(a) => cmd::client_test::execute(a),
+        Command::Record(a) => cmd::record::execute(a),
+        Command::Notify(a) => cmd::notify::execute(a),
     };
     match result {
         Ok(code) => code,

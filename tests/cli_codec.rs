@@ -78,7 +78,10 @@ impl Drop for TempDir {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run kmip-harness")
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("run kmip-harness")
 }
 
 fn run_stdin(args: &[&str], input: &[u8]) -> Output {
@@ -116,10 +119,16 @@ fn check_reports_failures_and_summary() {
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert_eq!(lines.last().copied(), Some("2 files, 3 messages: 2 ok, 1 failed"), "{text}");
+    assert_eq!(
+        lines.last().copied(),
+        Some("2 files, 3 messages: 2 ok, 1 failed"),
+        "{text}"
+    );
     let failure = format!("{}:4: ", broken.display());
     assert!(
-        lines.iter().any(|l| l.starts_with(&failure) && l.contains("unknown tag FooBar")),
+        lines
+            .iter()
+            .any(|l| l.starts_with(&failure) && l.contains("unknown tag FooBar")),
         "{text}"
     );
 }
@@ -130,7 +139,10 @@ fn check_passes_on_valid_files_only() {
     let valid = dir.write("valid.xml", VALID);
     let out = run(&["codec", "check", path(&valid)]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert_eq!(stdout(&out).trim_end(), "1 files, 2 messages: 2 ok, 0 failed");
+    assert_eq!(
+        stdout(&out).trim_end(),
+        "1 files, 2 messages: 2 ok, 0 failed"
+    );
 }
 
 #[test]
@@ -151,7 +163,12 @@ fn convert_xml_hex_json_and_back() {
     let xml_text = std::fs::read_to_string(&single).expect("read");
 
     let hex = run(&["codec", "convert", path(&single), "--to", "hex"]);
-    assert_eq!(hex.status.code(), Some(0), "{}", String::from_utf8_lossy(&hex.stderr));
+    assert_eq!(
+        hex.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&hex.stderr)
+    );
     let hex_text = stdout(&hex);
     assert!(hex_text.starts_with("42007b01"), "{hex_text}");
 
@@ -163,7 +180,12 @@ fn convert_xml_hex_json_and_back() {
         .map(|p| format!("0x{} ", String::from_utf8_lossy(p)))
         .collect();
     let back = run_stdin(&["codec", "convert", "-", "--to", "xml"], spaced.as_bytes());
-    assert_eq!(back.status.code(), Some(0), "{}", String::from_utf8_lossy(&back.stderr));
+    assert_eq!(
+        back.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&back.stderr)
+    );
     assert_eq!(stdout(&back), xml_text);
 
     let ttlv = run(&["codec", "convert", path(&single), "--to", "ttlv"]);
@@ -192,4 +214,80 @@ fn convert_test_case_needs_stand_ins_for_ttlv() {
     let text = stdout(&out);
     assert!(text.starts_with("<KMIP>\n  <RequestMessage>\n"), "{text}");
     assert!(text.contains("value=\"$UNIQUE_IDENTIFIER_0\""), "{text}");
+}
+
+#[test]
+fn convert_with_explicit_from_hex_and_ttlv() {
+    let dir = TempDir::new("from");
+    // Destroy response, as a developer would paste it from a capture.
+    let single = dir.write(
+        "msg.xml",
+        "<ResponseMessage>\n  <BatchItem>\n    <Operation type=\"Enumeration\" value=\"Destroy\"/>\n    <ResultStatus type=\"Enumeration\" value=\"Success\"/>\n  </BatchItem>\n</ResponseMessage>\n",
+    );
+    let xml_text = std::fs::read_to_string(&single).expect("read");
+    let hex = stdout(&run(&["codec", "convert", path(&single), "--to", "hex"]));
+
+    // `--from hex` overrides the extension (.dat would otherwise sniff).
+    let capture = dir.write("capture.dat", &hex.to_uppercase());
+    let out = run(&[
+        "codec",
+        "convert",
+        path(&capture),
+        "--from",
+        "hex",
+        "--to",
+        "xml",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout(&out), xml_text);
+
+    // `--from ttlv` on raw bytes in a file without a telling extension.
+    let bin = dir.0.join("raw.dat");
+    let ttlv = run(&["codec", "convert", path(&single), "--to", "ttlv"]);
+    std::fs::write(&bin, &ttlv.stdout).expect("write");
+    let out = run(&[
+        "codec",
+        "convert",
+        path(&bin),
+        "--from",
+        "ttlv",
+        "--to",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("\"Destroy\""));
+
+    // Hostile input: bad hex digits, and a truncated TTLV capture.
+    let out = run_stdin(
+        &["codec", "convert", "-", "--from", "hex", "--to", "xml"],
+        b"42007bzz",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cut = &hex.trim()[..hex.trim().len() - 8];
+    let out = run_stdin(
+        &["codec", "convert", "-", "--from", "hex", "--to", "xml"],
+        cut.as_bytes(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }

@@ -4,7 +4,7 @@
 //!
 //! Sources: the OASIS corpus from `$KMIP_CORPUS`, else `../shared/oasis`
 //! next to the repository (skipped with a note when absent), plus the
-//! project's own cases under `testcases/`. Names follow the folders:
+//! project's own server cases under `testcases/` (not `testcases/client/`). Names follow the folders:
 //! `v2.1::mandatory::SKLC-M-1-21` for the corpus,
 //! `project::<subfolders>::<ID>` for `testcases/`, so
 //! `cargo test --test corpus -- SKLC` runs just those.
@@ -18,6 +18,11 @@
 //! Chained cases (TL-M-*, SASED-M-*: later cases Locate what earlier ones
 //! left on the server) run as one ordered group the first time any of
 //! them is selected; each test then reports its own case.
+//!
+//! Isolation follows the runner's rule (`kmip_runner::plan`, "Exclusive
+//! phase"): a case that Locates, or shares a fixed Name with another case,
+//! runs alone — it holds the write side of a lock every other case holds
+//! the read side of — so parallel test threads never change its result.
 
 use kmip_runner::events::EventSink;
 use kmip_runner::expectations::{Expectations, Judgement};
@@ -26,9 +31,9 @@ use kmip_runner::run::{self, RunOptions};
 use kmip_runner::target::{ReferenceTarget, TlsConnector};
 use kmip_testcase::results::{CaseResult, Status};
 use libtest_mimic::{Arguments, Failed, Trial};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 /// Results of one chained family, computed once.
@@ -43,6 +48,10 @@ struct Shared {
     /// Every discovered file, for chained groups.
     files: Vec<PathBuf>,
     opts: RunOptions,
+    /// Ids of the cases that must run alone (exclusive groups of the plan).
+    exclusive: HashSet<String>,
+    /// Exclusive cases take it for writing, the others for reading.
+    isolation: RwLock<()>,
 }
 
 impl Shared {
@@ -64,10 +73,14 @@ impl Shared {
 
     fn run_one(&self, path: &Path) -> Result<CaseResult, Failed> {
         let planned = PlannedCase::load(path);
+        let c = self.connector()?;
+        // A poisoned lock only means another trial panicked: keep going.
+        let alone = self.exclusive.contains(&planned.id);
+        let _write = alone.then(|| self.isolation.write().unwrap_or_else(|e| e.into_inner()));
+        let _read = (!alone).then(|| self.isolation.read().unwrap_or_else(|e| e.into_inner()));
         if let Some(family) = plan::chain_family(&planned.id) {
             return self.run_family(family, &planned.id);
         }
-        let c = self.connector()?;
         Ok(self
             .rt
             .block_on(run::run_case(c, &planned, &self.opts, &EventSink::none())))
@@ -97,10 +110,16 @@ impl Shared {
                 .collect();
             let mut out = HashMap::new();
             for g in plan::group(members) {
+                // Chained: each case adopts the previous one's object memory.
+                let mut memory = None;
                 for p in &g.cases {
-                    let r = self
-                        .rt
-                        .block_on(run::run_case(c, p, &self.opts, &EventSink::none()));
+                    let r = self.rt.block_on(run::run_case_chained(
+                        c,
+                        p,
+                        &self.opts,
+                        &EventSink::none(),
+                        Some(&mut memory),
+                    ));
                     out.insert(r.id.clone(), r);
                 }
             }
@@ -193,7 +212,14 @@ fn main() {
     let mut named: Vec<(String, PathBuf)> = Vec::new();
     for (prefix, root) in &sources {
         match kmip_testcase::case::discover(std::slice::from_ref(root)) {
-            Ok(files) => named.extend(files.into_iter().map(|f| (test_name(*prefix, root, &f), f))),
+            // testcases/client/ holds client-mode cases (the harness plays
+            // the server): not for a server target.
+            Ok(files) => named.extend(
+                files
+                    .into_iter()
+                    .filter(|f| !f.starts_with(root.join("client")))
+                    .map(|f| (test_name(*prefix, root, &f), f)),
+            ),
             Err(e) => {
                 eprintln!("error: cannot list {}: {e}", root.display());
                 std::process::exit(101);
@@ -219,6 +245,13 @@ fn main() {
             std::process::exit(101);
         }
     };
+    // The plan's exclusive cases (loads every file once more: cheap).
+    let exclusive: HashSet<String> =
+        plan::group(named.iter().map(|(_, f)| PlannedCase::load(f)).collect())
+            .into_iter()
+            .filter(|g| g.exclusive.is_some())
+            .flat_map(|g| g.cases.into_iter().map(|c| c.id))
+            .collect();
     let shared = Arc::new(Shared {
         rt,
         server: OnceLock::new(),
@@ -229,6 +262,8 @@ fn main() {
             case_timeout: Duration::from_secs(120),
             ..RunOptions::default()
         },
+        exclusive,
+        isolation: RwLock::new(()),
     });
 
     let trials: Vec<Trial> = named

@@ -561,7 +561,7 @@ async fn usage_errors_exit_2() {
     let s = Scratch::new("usage");
     let pki = pki();
     for (extra, why) in [
-        (vec!["--encoding", "xml"], "not implemented"),
+        (vec!["--encoding", "cbor"], "invalid value"),
         (vec!["--gate", "nonsense"], "gate"),
         (vec!["--profile", "NOPE-server-2.1"], "unknown profile"),
         (vec!["--filter", "no-such-case"], "no test case selected"),

@@ -12,9 +12,16 @@ use std::time::Duration;
 /// Options of the reference KMIP server.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on (TTLV, XML and JSON messages, raw on the TLS
+    /// stream or as HTTPS POSTs to --https-path).
     #[arg(long, default_value = "127.0.0.1:5696")]
     pub listen: SocketAddr,
+    /// Also listen on this address for HTTPS only.
+    #[arg(long)]
+    pub https_listen: Option<SocketAddr>,
+    /// HTTP request target of the KMIP HTTPS transport.
+    #[arg(long, default_value = "/kmip")]
+    pub https_path: String,
     /// Directory for generated certificates (CA, server, client); reused
     /// when it already holds them. Default: DATA_DIR/certs with --data-dir,
     /// else a `kmip-reference-server/certs` folder in the temp directory.
@@ -44,6 +51,20 @@ pub struct ServeArgs {
     /// Seconds a connection may stay idle between messages.
     #[arg(long, default_value_t = 300)]
     pub idle_timeout: u64,
+    /// Push Notify / Put to this client service endpoint (KMIP client
+    /// service, usually port 5697) after every object change; repeatable.
+    #[arg(
+        long = "notify-client",
+        value_name = "HOST:PORT",
+        requires = "notify_ca"
+    )]
+    pub notify_clients: Vec<SocketAddr>,
+    /// CA (PEM) that the client service endpoints' certificates chain to.
+    #[arg(long)]
+    pub notify_ca: Option<PathBuf>,
+    /// Protocol version of pushed Notify / Put messages (MAJOR.MINOR).
+    #[arg(long, default_value = "1.4", value_parser = parse_version)]
+    pub notify_version: (i32, i32),
     /// Log filter (`error`, `warn`, `info`, `debug`, `trace`, or a tracing
     /// env-filter directive).
     #[arg(long, default_value = "info", env = "KMIP_SERVER_LOG")]
@@ -60,11 +81,13 @@ impl ServeArgs {
                 client_ca: self.client_ca.clone(),
             },
             _ => TlsConfig::Generate {
-                cert_dir: Some(self.cert_dir.clone().unwrap_or_else(|| match &self.data_dir {
-                    Some(d) => d.join("certs"),
-                    None => std::env::temp_dir()
-                        .join("kmip-reference-server")
-                        .join("certs"),
+                cert_dir: Some(self.cert_dir.clone().unwrap_or_else(|| {
+                    match &self.data_dir {
+                        Some(d) => d.join("certs"),
+                        None => std::env::temp_dir()
+                            .join("kmip-reference-server")
+                            .join("certs"),
+                    }
                 })),
             },
         };
@@ -76,6 +99,11 @@ impl ServeArgs {
             max_message_len: self.max_message_size,
             read_timeout: Duration::from_secs(self.read_timeout.max(1)),
             idle_timeout: Duration::from_secs(self.idle_timeout.max(1)),
+            https_path: self.https_path.clone(),
+            https_listen: self.https_listen,
+            notify_clients: self.notify_clients.clone(),
+            notify_ca: self.notify_ca.clone(),
+            notify_version: self.notify_version,
             ..ServerConfig::default()
         }
     }
@@ -96,6 +124,9 @@ impl ServeArgs {
 pub async fn serve_until_signal(args: &ServeArgs) -> Result<(), ServerError> {
     let running = spawn(args.to_config()).await?;
     println!("listening on {}", running.addr);
+    if let Some(a) = running.https_addr {
+        println!("listening for HTTPS on {a}");
+    }
     for f in &running.cert_files {
         println!("certificate file: {}", f.display());
     }
@@ -128,4 +159,21 @@ async fn wait_for_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Parse `MAJOR.MINOR` (e.g. `1.4`, `2.1`).
+fn parse_version(s: &str) -> Result<(i32, i32), String> {
+    let (a, b) = s
+        .split_once('.')
+        .ok_or_else(|| format!("expected MAJOR.MINOR, got {s:?}"))?;
+    let major: i32 = a
+        .parse()
+        .map_err(|_| format!("bad major version in {s:?}"))?;
+    let minor: i32 = b
+        .parse()
+        .map_err(|_| format!("bad minor version in {s:?}"))?;
+    if !(1..=3).contains(&major) {
+        return Err(format!("unsupported protocol version {s}"));
+    }
+    Ok((major, minor))
 }

@@ -13,7 +13,9 @@
 //! Hostile key material (from Register) yields a [`KmipError`], never a panic.
 
 use crate::error::KmipError;
-use crate::spec::enums::{crypto_alg as alg, key_format as kf, object_type as ot, result_reason as rr};
+use crate::spec::enums::{
+    crypto_alg as alg, key_format as kf, object_type as ot, result_reason as rr,
+};
 use crate::spec::tags as t;
 use crate::tree::{bytes, st, Fields};
 use kmip_ttlv::{Item, Value};
@@ -138,7 +140,10 @@ pub fn generate_rsa(bits: i32) -> Result<RsaPair, KmipError> {
 /// unsigned big-endian magnitude.
 pub fn big_integer(magnitude: &[u8]) -> Vec<u8> {
     let trimmed: &[u8] = {
-        let first = magnitude.iter().position(|b| *b != 0).unwrap_or(magnitude.len());
+        let first = magnitude
+            .iter()
+            .position(|b| *b != 0)
+            .unwrap_or(magnitude.len());
         &magnitude[first..]
     };
     let mut v = Vec::with_capacity(trimmed.len() + 9);
@@ -159,11 +164,15 @@ fn unsigned_of(item: &Item) -> Result<rsa::BigUint, KmipError> {
     match &item.value {
         Value::BigInteger(b) => {
             if b.first().is_some_and(|x| x & 0x80 != 0) {
-                return Err(KmipError::invalid_field("negative Big Integer in key material"));
+                return Err(KmipError::invalid_field(
+                    "negative Big Integer in key material",
+                ));
             }
             Ok(rsa::BigUint::from_bytes_be(b))
         }
-        _ => Err(KmipError::invalid_field("key component must be a Big Integer")),
+        _ => Err(KmipError::invalid_field(
+            "key component must be a Big Integer",
+        )),
     }
 }
 
@@ -218,7 +227,9 @@ fn rsa_public_from(format: u32, material: &Item) -> Result<rsa::RsaPublicKey, Km
 fn byte_material(material: &Item) -> Result<&[u8], KmipError> {
     match &material.value {
         Value::ByteString(b) => Ok(b),
-        _ => Err(KmipError::invalid_field("Key Material must be a Byte String")),
+        _ => Err(KmipError::invalid_field(
+            "Key Material must be a Byte String",
+        )),
     }
 }
 
@@ -260,15 +271,15 @@ pub fn convert_key_material(
                 kf::RAW | kf::OPAQUE => byte_material(material)?.to_vec(),
                 kf::TRANSPARENT_SYMMETRIC_KEY => Fields::new(material)
                     .bytes(t::KEY)?
-                    .ok_or_else(|| KmipError::invalid_field("Transparent Symmetric Key without Key"))?
+                    .ok_or_else(|| {
+                        KmipError::invalid_field("Transparent Symmetric Key without Key")
+                    })?
                     .to_vec(),
                 _ => return Err(not_convertible(from)),
             };
             match to {
                 kf::RAW => Ok(bytes(t::KEY_MATERIAL, raw)),
-                kf::TRANSPARENT_SYMMETRIC_KEY => {
-                    Ok(st(t::KEY_MATERIAL, vec![bytes(t::KEY, raw)]))
-                }
+                kf::TRANSPARENT_SYMMETRIC_KEY => Ok(st(t::KEY_MATERIAL, vec![bytes(t::KEY, raw)])),
                 _ => Err(not_supported_target(to)),
             }
         }
@@ -370,7 +381,10 @@ mod tests {
 
     #[test]
     fn big_integer_padding() {
-        assert_eq!(big_integer(&[0x01, 0x00, 0x01]), vec![0, 0, 0, 0, 0, 1, 0, 1]);
+        assert_eq!(
+            big_integer(&[0x01, 0x00, 0x01]),
+            vec![0, 0, 0, 0, 0, 1, 0, 1]
+        );
         assert_eq!(big_integer(&[0x80]), vec![0, 0, 0, 0, 0, 0, 0, 0x80]);
         assert_eq!(big_integer(&[0u8; 9]).len(), 8);
     }
@@ -405,7 +419,10 @@ mod tests {
         let back = convert_key_material(ot::PUBLIC_KEY, Some(alg::RSA), kf::X_509, &x, kf::PKCS_1)
             .expect("back");
         assert_eq!(back, pm);
-        assert_eq!(rsa_modulus_bits(ot::PUBLIC_KEY, kf::PKCS_1, &pm), Some(1024));
+        assert_eq!(
+            rsa_modulus_bits(ot::PUBLIC_KEY, kf::PKCS_1, &pm),
+            Some(1024)
+        );
     }
 
     #[test]

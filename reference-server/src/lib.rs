@@ -11,21 +11,26 @@
 //!   machine; [`store`]: the [`store::Store`] trait, in-memory and redb
 //!   (durable) stores; [`keys`]: key generation and format conversion;
 //! - `net` / `tls`: the TLS listener ([`spawn`]) and certificates;
+//!   [`transport`]: TTLV / XML / JSON messages over TLS or HTTPS;
+//!   [`notify`]: opt-in push of Notify / Put to client service endpoints;
 //!   `cli`: the command-line arguments shared by `kmip-reference-server` and
 //!   `kmip-harness serve`.
 
 pub mod attributes;
+pub mod certattrs;
 pub mod cli;
 pub mod crypto;
 pub mod error;
 pub mod keys;
 pub mod net;
+pub mod notify;
 pub mod object;
 pub mod ops;
 pub mod server;
 pub mod spec;
 pub mod store;
 pub mod tls;
+pub mod transport;
 pub mod tree;
 
 pub use error::{KmipError, ServerError, StoreError};

@@ -1,27 +1,38 @@
-//! The network edge: a TLS listener (tokio + rustls) that frames binary TTLV
-//! messages and hands them to the protocol core.
+//! The network edge: a TLS listener (tokio + rustls) that reads KMIP
+//! messages in any encoding — binary TTLV, KMIP XML or KMIP JSON, sent
+//! directly on the TLS stream or as HTTPS POSTs to `https_path` — hands
+//! them to the protocol core and answers in the encoding and transport each
+//! request used (see [`crate::transport`]). One port serves all of them:
+//! the first byte of each message tells them apart (TTLV starts with 0x42,
+//! XML with `<`, JSON with `{`, HTTP with an upper-case method name).
 //!
-//! Per connection: any number of request/response exchanges. Each message
-//! is framed with [`kmip_ttlv::ttlv::frame_length`] on its 8-byte header, so
-//! a declared length above `max_message_len` is rejected before anything is
-//! allocated (the client gets an Invalid Message response and the connection
-//! is closed, since the stream cannot be resynchronised). Waiting for the
-//! first byte of a message is bounded by `idle_timeout`; once a message has
-//! started, the rest must arrive within `read_timeout` or the connection is
-//! dropped (a stalled half message never pins a task). Requests run on the
-//! blocking pool so key generation does not stall the reactor. Shutdown
-//! (the [`RunningServer::shutdown`] handle, or Ctrl-C in the binaries) stops
-//! accepting, lets in-flight exchanges finish, and closes the connections.
+//! Per connection: any number of request/response exchanges. A TTLV
+//! message is framed by its 8-byte header, so a declared length above
+//! `max_message_len` is rejected before anything is allocated; XML / JSON
+//! messages are framed by a bounded scanner and HTTP bodies by
+//! `Content-Length`, under the same size limit. A message that cannot be
+//! framed gets an Invalid Message response (HTTP errors get an HTTP status)
+//! and the connection is closed, since the stream cannot be
+//! resynchronised. Waiting for the first byte of a message is bounded by
+//! `idle_timeout`; once a message has started, the rest must arrive within
+//! `read_timeout` or the connection is dropped (a stalled half message
+//! never pins a task). Requests run on the blocking pool so key generation
+//! does not stall the reactor. Shutdown (the [`RunningServer::shutdown`]
+//! handle, or Ctrl-C in the binaries) stops accepting, lets in-flight
+//! exchanges finish, and closes the connections.
 
 use crate::error::ServerError;
 use crate::server::Server;
 use crate::store::{MemoryStore, RedbStore, Store};
 use crate::tls::{self, TlsConfig};
+use crate::transport::{
+    Encoding, ExchangeError, ExchangeLimits, ReplyTo, ServerConn, Transport, WireMode,
+};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
@@ -46,6 +57,20 @@ pub struct ServerConfig {
     pub idle_timeout: Duration,
     /// Most connections served at once (others wait in the accept queue).
     pub max_connections: usize,
+    /// HTTP request target of the KMIP HTTPS transport (other targets get
+    /// 404).
+    pub https_path: String,
+    /// A second address that accepts only HTTPS (the main one accepts
+    /// every encoding and transport).
+    pub https_listen: Option<SocketAddr>,
+    /// Client service endpoints (KMIP client service, default port 5697)
+    /// to push Notify / Put to after object changes; empty = off.
+    pub notify_clients: Vec<SocketAddr>,
+    /// CA (PEM) that the client service endpoints' certificates chain to;
+    /// required with `notify_clients`.
+    pub notify_ca: Option<PathBuf>,
+    /// Protocol version of pushed messages.
+    pub notify_version: (i32, i32),
 }
 
 impl Default for ServerConfig {
@@ -59,14 +84,68 @@ impl Default for ServerConfig {
             read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(300),
             max_connections: 1024,
+            https_path: "/kmip".to_string(),
+            https_listen: None,
+            notify_clients: Vec::new(),
+            notify_ca: None,
+            notify_version: (1, 4),
         }
     }
+}
+
+/// The Notify / Put pusher for `config.notify_clients` (`None` when off).
+fn notifier(config: &ServerConfig) -> Result<Option<crate::notify::Notifier>, ServerError> {
+    if config.notify_clients.is_empty() {
+        return Ok(None);
+    }
+    let ca = config.notify_ca.as_ref().ok_or_else(|| {
+        ServerError::Tls("--notify-client needs --notify-ca (the client service's CA)".into())
+    })?;
+    let pem =
+        std::fs::read(ca).map_err(|e| ServerError::io(format!("reading {}", ca.display()), e))?;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+        let cert = cert.map_err(|e| ServerError::Tls(format!("{}: {e}", ca.display())))?;
+        roots
+            .add(cert)
+            .map_err(|e| ServerError::Tls(format!("{}: {e}", ca.display())))?;
+    }
+    if roots.is_empty() {
+        return Err(ServerError::Tls(format!(
+            "{}: no certificate found",
+            ca.display()
+        )));
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = Arc::new(
+        rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ServerError::Tls(format!("notify TLS: {e}")))?
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    );
+    let endpoints = config
+        .notify_clients
+        .iter()
+        .map(|addr| crate::notify::Endpoint {
+            addr: *addr,
+            server_name: rustls::pki_types::ServerName::IpAddress(addr.ip().into()),
+            tls: tls.clone(),
+        })
+        .collect();
+    Ok(crate::notify::Notifier::spawn(
+        endpoints,
+        config.notify_version,
+        Duration::from_secs(10),
+    ))
 }
 
 /// A started server.
 pub struct RunningServer {
     /// The bound address.
     pub addr: SocketAddr,
+    /// The bound HTTPS-only address, with `https_listen`.
+    pub https_addr: Option<SocketAddr>,
     /// PEM of the CA that signed the server certificate (what a client trusts).
     pub ca_cert_pem: String,
     /// Generated client certificate (PEM), when certificates were generated.
@@ -79,6 +158,7 @@ pub struct RunningServer {
     pub server: Arc<Server>,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    https_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -86,6 +166,9 @@ impl RunningServer {
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
+        if let Some(t) = self.https_task {
+            let _ = t.await;
+        }
     }
 }
 
@@ -112,22 +195,56 @@ pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
         max_message_len: config.max_message_len,
         ..kmip_ttlv::ttlv::Limits::default()
     };
-    let server = Arc::new(Server::new(store).with_limits(limits));
+    let mut server = Server::new(store).with_limits(limits);
+    if let Some(n) = notifier(&config)? {
+        server = server.with_notifier(n);
+    }
+    let server = Arc::new(server);
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| ServerError::io(format!("binding {}", config.listen), e))?;
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::io("reading the bound address", e))?;
+    let https_listener = match config.https_listen {
+        Some(a) => Some(
+            TcpListener::bind(a)
+                .await
+                .map_err(|e| ServerError::io(format!("binding {a}"), e))?,
+        ),
+        None => None,
+    };
+    let https_addr = match &https_listener {
+        Some(l) => Some(
+            l.local_addr()
+                .map_err(|e| ServerError::io("reading the bound address", e))?,
+        ),
+        None => None,
+    };
     let (tx, rx) = watch::channel(false);
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls_config);
+    let https_task = https_listener.map(|l| {
+        tokio::spawn(accept_loop(
+            l,
+            acceptor.clone(),
+            server.clone(),
+            config.clone(),
+            rx.clone(),
+            true,
+        ))
+    });
     let task = tokio::spawn(accept_loop(
         listener,
-        tokio_rustls::TlsAcceptor::from(tls_config),
+        acceptor,
         server.clone(),
         config,
         rx,
+        false,
     ));
     tracing::info!(%addr, "KMIP server listening");
+    if let Some(a) = https_addr {
+        tracing::info!(addr = %a, "KMIP HTTPS-only listener");
+    }
     Ok(RunningServer {
         addr,
         ca_cert_pem: material.ca_cert_pem,
@@ -137,6 +254,8 @@ pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
         server,
         shutdown: tx,
         task,
+        https_addr,
+        https_task,
     })
 }
 
@@ -146,6 +265,7 @@ async fn accept_loop(
     server: Arc<Server>,
     config: ServerConfig,
     mut shutdown: watch::Receiver<bool>,
+    https_only: bool,
 ) {
     let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
     let config = Arc::new(config);
@@ -179,7 +299,7 @@ async fn accept_loop(
         conns.spawn(async move {
             let _permit = permit;
             tracing::debug!(%peer, "connection accepted");
-            match serve_connection(tcp, acceptor, server, &config, shutdown).await {
+            match serve_connection(tcp, acceptor, server, &config, shutdown, https_only).await {
                 Ok(n) => tracing::debug!(%peer, messages = n, "connection closed"),
                 Err(e) => tracing::info!(%peer, reason = %e, "connection dropped"),
             }
@@ -189,7 +309,10 @@ async fn accept_loop(
     // Let in-flight exchanges finish; connections waiting for a next message
     // see the shutdown signal and close.
     let drain = async { while conns.join_next().await.is_some() {} };
-    if tokio::time::timeout(Duration::from_secs(10), drain).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(10), drain)
+        .await
+        .is_err()
+    {
         conns.abort_all();
     }
     tracing::info!("KMIP server stopped");
@@ -216,54 +339,101 @@ async fn serve_connection(
     server: Arc<Server>,
     config: &ServerConfig,
     mut shutdown: watch::Receiver<bool>,
+    https_only: bool,
 ) -> Result<usize, ConnError> {
     let _ = tcp.set_nodelay(true);
-    let mut stream = tokio::time::timeout(config.read_timeout, acceptor.accept(tcp))
+    let stream = tokio::time::timeout(config.read_timeout, acceptor.accept(tcp))
         .await
         .map_err(|_| ConnError::Timeout("in the TLS handshake"))?
         .map_err(ConnError::Handshake)?;
-    let limits = kmip_ttlv::ttlv::Limits {
-        max_message_len: config.max_message_len,
-        ..kmip_ttlv::ttlv::Limits::default()
+    let limits = ExchangeLimits {
+        ttlv: kmip_ttlv::ttlv::Limits {
+            max_message_len: config.max_message_len,
+            ..kmip_ttlv::ttlv::Limits::default()
+        },
+        read_timeout: config.read_timeout,
+        idle_timeout: config.idle_timeout,
+        ..ExchangeLimits::default()
     };
+    let mode = WireMode {
+        https_path: config.https_path.clone(),
+        transport: https_only.then_some(Transport::Https),
+        ..WireMode::default()
+    };
+    let mut conn = ServerConn::new(stream, limits);
     let mut served = 0usize;
     loop {
-        let mut header = [0u8; 8];
-        // wait for the first byte of the next message (or shutdown / EOF)
-        let first = tokio::select! {
+        let read = tokio::select! {
             _ = shutdown.changed() => return Ok(served),
-            r = tokio::time::timeout(config.idle_timeout, stream.read(&mut header[..1])) => r,
+            r = conn.read_request(&mode) => r,
         };
-        match first {
-            Err(_) => return Err(ConnError::Timeout("waiting for a request")),
-            Ok(Ok(0)) => return Ok(served),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => return Err(e.into()),
-        }
-        let deadline = tokio::time::Instant::now() + config.read_timeout;
-        tokio::time::timeout_at(deadline, stream.read_exact(&mut header[1..]))
-            .await
-            .map_err(|_| ConnError::Timeout("reading a message header"))??;
-        let total = match kmip_ttlv::ttlv::frame_length(&header, &limits) {
-            Ok(n) => n,
+        let request = match read {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(served),
+            Err(ExchangeError::Idle(_)) => return Err(ConnError::Timeout("waiting for a request")),
+            Err(ExchangeError::Framing { reply_to, reason }) => {
+                // the stream cannot be resynchronised: answer Invalid
+                // Message in the peer's encoding, then close
+                let resp = invalid_message(&server, &format!("unframeable request: {reason}"));
+                let _ = conn.write_response(reply_to, &resp).await;
+                let _ = conn.get_mut().shutdown().await;
+                return Err(ConnError::Rejected(reason));
+            }
+            Err(ExchangeError::Unrecognised(b)) => {
+                // as before: the TTLV path answers anything unrecognisable
+                let resp = invalid_message(&server, "not a KMIP message");
+                let to = ReplyTo {
+                    encoding: Encoding::Ttlv,
+                    transport: Transport::Tls,
+                    close: true,
+                };
+                let _ = conn.write_response(to, &resp).await;
+                let _ = conn.get_mut().shutdown().await;
+                return Err(ConnError::Rejected(format!(
+                    "not a KMIP message (first byte 0x{b:02X})"
+                )));
+            }
             Err(e) => {
-                let resp = server.handle_bytes(&header); // undecodable: Invalid Message
-                let _ = stream.write_all(&resp).await;
-                let _ = stream.shutdown().await;
+                let _ = conn.get_mut().shutdown().await;
                 return Err(ConnError::Rejected(e.to_string()));
             }
         };
-        let mut msg = vec![0u8; total];
-        msg[..8].copy_from_slice(&header);
-        tokio::time::timeout_at(deadline, stream.read_exact(&mut msg[8..]))
-            .await
-            .map_err(|_| ConnError::Timeout("reading a message body"))??;
+        let reply_to = request.reply_to;
         let srv = server.clone();
-        let resp = tokio::task::spawn_blocking(move || srv.handle_bytes(&msg))
+        let handle = move || match &request.item {
+            Ok(item) => srv.handle_message(item),
+            Err(e) => {
+                tracing::warn!(error = %e, "undecodable request");
+                invalid_message(&srv, &e.to_string())
+            }
+        };
+        // Handling may block (durable commits, RSA key generation): on a
+        // multi-thread runtime the worker hands its other tasks off and runs
+        // it in place (no thread switch per request); on a current-thread
+        // runtime it goes to the blocking pool.
+        let resp = match tokio::runtime::Handle::current().runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(handle),
+            _ => tokio::task::spawn_blocking(handle)
+                .await
+                .map_err(|_| ConnError::Task)?,
+        };
+        conn.write_response(reply_to, &resp)
             .await
-            .map_err(|_| ConnError::Task)?;
-        stream.write_all(&resp).await?;
-        stream.flush().await?;
+            .map_err(|e| ConnError::Rejected(e.to_string()))?;
         served += 1;
+        if reply_to.close {
+            let _ = conn.get_mut().shutdown().await;
+            return Ok(served);
+        }
     }
+}
+
+/// The Invalid Message response to an undecodable request (KMIP 1.0
+/// header, understood by every client version).
+fn invalid_message(server: &Server, why: &str) -> kmip_ttlv::Item {
+    crate::server::error_response(
+        crate::spec::V1_0,
+        server.now(),
+        &crate::error::KmipError::invalid_message(why.to_string()),
+    )
 }

@@ -76,6 +76,7 @@ pub struct Server {
     clock: Clock,
     info: ServerInfo,
     limits: kmip_ttlv::ttlv::Limits,
+    notifier: Option<crate::notify::Notifier>,
 }
 
 impl Default for Server {
@@ -93,7 +94,15 @@ impl Server {
             clock: system_clock(),
             info: ServerInfo::default(),
             limits: kmip_ttlv::ttlv::Limits::default(),
+            notifier: None,
         }
+    }
+
+    /// Push Notify / Put to registered client endpoints after every
+    /// committed object change (opt-in; see [`crate::notify`]).
+    pub fn with_notifier(mut self, notifier: crate::notify::Notifier) -> Server {
+        self.notifier = Some(notifier);
+        self
     }
 
     /// An in-memory server.
@@ -156,9 +165,8 @@ impl Server {
     /// Handle one request message tree; never panics.
     pub fn handle_message(&self, request: &Item) -> Item {
         let guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.process(request)
-        }));
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process(request)));
         drop(guard);
         match result {
             Ok(r) => r,
@@ -247,6 +255,7 @@ impl Server {
             }
         }
         let changes = session.txn.into_changes();
+        let before = self.notify_snapshot(&changes);
         if let Err(e) = self.store.apply(&changes) {
             tracing::error!(error = %e, "store commit failed");
             for r in &mut results {
@@ -255,8 +264,65 @@ impl Server {
                 }
             }
             response = build_response(version, now, &results, false);
+        } else if let Some(before) = before {
+            self.push_changes(&changes, before);
         }
         response
+    }
+
+    /// With a notifier: the stored state of every object about to change
+    /// (read before the commit so the push can tell new from changed).
+    fn notify_snapshot(&self, changes: &[Change]) -> Option<Vec<Option<ManagedObject>>> {
+        self.notifier.as_ref()?;
+        Some(
+            changes
+                .iter()
+                .map(|c| match c {
+                    Change::Put(o) => self.store.get(&o.uid).ok().flatten(),
+                    Change::Remove(_) => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// Queue a Put for each new object and a Notify (changed attributes
+    /// only) for each changed one. Removals (Obliterate) are not pushed:
+    /// the client service has no operation for them.
+    fn push_changes(&self, changes: &[Change], before: Vec<Option<ManagedObject>>) {
+        let Some(n) = &self.notifier else { return };
+        let version = n.version();
+        let v = Version::new(
+            u8::try_from(version.0).unwrap_or(1),
+            u8::try_from(version.1).unwrap_or(0),
+        );
+        for (change, old) in changes.iter().zip(before) {
+            let Change::Put(new) = change else { continue };
+            let wire =
+                |set: &crate::attributes::AttributeSet,
+                 only: &dyn Fn(&crate::attributes::AttrKey, u32, &Item) -> bool| {
+                    set.iter()
+                        .filter(|(k, i, val)| only(k, *i, val))
+                        .filter(|(k, _, _)| crate::attributes::defined_in(k, v))
+                        .map(|(k, i, val)| crate::attributes::to_wire(k, i, val, v))
+                        .collect::<Vec<Item>>()
+                };
+            match old {
+                None => {
+                    if let Some(body) = &new.body {
+                        let attrs = wire(&new.attributes, &|_, _, _| true);
+                        n.object_put(&new.uid, None, body.clone(), attrs);
+                    }
+                }
+                Some(old) => {
+                    let changed = wire(&new.attributes, &|k, i, val| {
+                        old.attributes.get(k).get(i as usize) != Some(val)
+                    });
+                    if !changed.is_empty() {
+                        n.object_changed(&new.uid, changed);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -315,12 +381,20 @@ fn parse_header(request: &Item) -> Result<Header<'_>, HeaderError> {
     let pv = hf
         .get(t::PROTOCOL_VERSION)
         .ok_or_else(|| (None, KmipError::invalid_message("Protocol Version missing")))?;
-    let requested = parse_version(pv)
-        .ok_or_else(|| (None, KmipError::invalid_message("malformed Protocol Version")))?;
+    let requested = parse_version(pv).ok_or_else(|| {
+        (
+            None,
+            KmipError::invalid_message("malformed Protocol Version"),
+        )
+    })?;
     let version = match negotiate(requested) {
         Some(v) => v,
         None => {
-            let answer = if requested.major >= 2 { V2_0.max(highest_of(requested)) } else { V1_0 };
+            let answer = if requested.major >= 2 {
+                V2_0.max(highest_of(requested))
+            } else {
+                V1_0
+            };
             let reason = if answer >= V2_0 {
                 rr::UNSUPPORTED_PROTOCOL_VERSION
             } else {
@@ -328,7 +402,10 @@ fn parse_header(request: &Item) -> Result<Header<'_>, HeaderError> {
             };
             return Err((
                 Some(answer),
-                KmipError::new(reason, format!("protocol version {requested} is not supported")),
+                KmipError::new(
+                    reason,
+                    format!("protocol version {requested} is not supported"),
+                ),
             ));
         }
     };
@@ -404,15 +481,19 @@ fn parse_batch_item(bi: &Item) -> BatchItemIn<'_> {
     }
     match f.bytes(t::UNIQUE_BATCH_ITEM_ID) {
         Ok(b) => out.batch_id = b.map(<[u8]>::to_vec),
-        Err(e) => out.error = out.error.take().or(Some(KmipError::invalid_message(e.message))),
+        Err(e) => {
+            out.error = out
+                .error
+                .take()
+                .or(Some(KmipError::invalid_message(e.message)))
+        }
     }
     match f.get(t::REQUEST_PAYLOAD) {
         Some(p) if p.item_type() == ItemType::Structure => out.payload = Some(p),
         Some(_) => {
-            out.error = out
-                .error
-                .take()
-                .or(Some(KmipError::invalid_message("Request Payload must be a Structure")))
+            out.error = out.error.take().or(Some(KmipError::invalid_message(
+                "Request Payload must be a Structure",
+            )))
         }
         None => {
             out.error = out
@@ -431,9 +512,38 @@ fn run_item(session: &mut Session<'_>, bi: &BatchItemIn<'_>) -> Result<Item, Kmi
     let (Some(op), Some(payload)) = (bi.operation, bi.payload) else {
         return Err(KmipError::invalid_message("incomplete batch item"));
     };
+    check_enumerations(payload, 0)?;
     let out = ops::dispatch(op, payload, session)?;
     session.note_result(op, &out);
     Ok(out)
+}
+
+/// Deepest nesting [`check_enumerations`] walks (the decoder bounds depth
+/// already; this only keeps the walk itself bounded).
+const MAX_ENUM_CHECK_DEPTH: usize = 64;
+
+/// Reject an Enumeration whose value is not defined for its tag (KMIP 1.4
+/// §9.1.3.2.x / 2.1 §11: "Invalid Field — the request contains a field
+/// value that is not valid"): codes in the extension range (`0x8xxxxxxx`)
+/// and tags without a known enumeration are accepted as they are.
+fn check_enumerations(item: &Item, depth: usize) -> Result<(), KmipError> {
+    match &item.value {
+        Value::Enumeration(code) if *code < 0x8000_0000 => {
+            if let Some(def) = kmip_ttlv::dict::enum_for_tag(item.tag.0) {
+                if def.name_of(*code).is_none() {
+                    return Err(KmipError::invalid_field(format!(
+                        "{code:#010x} is not a valid {} value",
+                        crate::tree::tag_label(item.tag)
+                    )));
+                }
+            }
+            Ok(())
+        }
+        Value::Structure(children) if depth < MAX_ENUM_CHECK_DEPTH => children
+            .iter()
+            .try_for_each(|c| check_enumerations(c, depth + 1)),
+        _ => Ok(()),
+    }
 }
 
 struct ItemResult {
@@ -454,7 +564,10 @@ fn response_header(version: Version, now: i64, count: usize) -> Item {
         datetime(t::TIME_STAMP, now),
     ];
     if version < V3_0 {
-        h.push(int(t::BATCH_COUNT, i32::try_from(count).unwrap_or(i32::MAX)));
+        h.push(int(
+            t::BATCH_COUNT,
+            i32::try_from(count).unwrap_or(i32::MAX),
+        ));
     }
     st(t::RESPONSE_HEADER, h)
 }
@@ -628,6 +741,9 @@ impl Session<'_> {
                 | o::CREATE_SPLIT_KEY
                 | o::JOIN_SPLIT_KEY
                 | o::IMPORT
+                | o::CREATE_USER
+                | o::CREATE_GROUP
+                | o::CREATE_CREDENTIAL
         );
         if let Some(uid) = uid {
             if sets_placeholder {
@@ -644,6 +760,9 @@ impl Session<'_> {
                 o::IMPORT => Some(u::IMPORT),
                 o::CREATE_SPLIT_KEY => Some(u::CREATE_SPLIT_KEY),
                 o::JOIN_SPLIT_KEY => Some(u::JOIN_SPLIT_KEY),
+                o::CREATE_USER => Some(u::CREATE_USER),
+                o::CREATE_GROUP => Some(u::CREATE_GROUP),
+                o::CREATE_CREDENTIAL => Some(u::CREATE_CREDENTIAL),
                 _ => None,
             };
             if let Some(e) = e {
@@ -652,9 +771,17 @@ impl Session<'_> {
         }
         if op == o::CREATE_KEY_PAIR || op == o::RE_KEY_KEY_PAIR {
             let (all, prv, publ) = if op == o::CREATE_KEY_PAIR {
-                (u::CREATE_KEY_PAIR, u::CREATE_KEY_PAIR_PRIVATE_KEY, u::CREATE_KEY_PAIR_PUBLIC_KEY)
+                (
+                    u::CREATE_KEY_PAIR,
+                    u::CREATE_KEY_PAIR_PRIVATE_KEY,
+                    u::CREATE_KEY_PAIR_PUBLIC_KEY,
+                )
             } else {
-                (u::RE_KEY_KEY_PAIR, u::RE_KEY_KEY_PAIR_PRIVATE_KEY, u::RE_KEY_KEY_PAIR_PUBLIC_KEY)
+                (
+                    u::RE_KEY_KEY_PAIR,
+                    u::RE_KEY_KEY_PAIR_PRIVATE_KEY,
+                    u::RE_KEY_KEY_PAIR_PUBLIC_KEY,
+                )
             };
             if let Ok(Some(p)) = f.text(t::PRIVATE_KEY_UNIQUE_IDENTIFIER) {
                 self.last_ids.push((all, p.to_string()));
@@ -699,9 +826,8 @@ impl Session<'_> {
                 }),
             Value::Integer(i) => {
                 // 2.x: an Integer Unique Identifier indexes earlier results.
-                let idx = usize::try_from(*i).map_err(|_| {
-                    KmipError::invalid_field("negative Unique Identifier index")
-                })?;
+                let idx = usize::try_from(*i)
+                    .map_err(|_| KmipError::invalid_field("negative Unique Identifier index"))?;
                 self.last_ids
                     .get(idx)
                     .map(|(_, v)| v.clone())

@@ -78,7 +78,12 @@ fn poisoned() -> StoreError {
 
 impl Store for MemoryStore {
     fn get(&self, uid: &str) -> Result<Option<ManagedObject>, StoreError> {
-        Ok(self.objects.read().map_err(|_| poisoned())?.get(uid).cloned())
+        Ok(self
+            .objects
+            .read()
+            .map_err(|_| poisoned())?
+            .get(uid)
+            .cloned())
     }
 
     fn list(&self) -> Result<Vec<ManagedObject>, StoreError> {
@@ -235,6 +240,8 @@ mod tests {
         let ids: Vec<String> = (0..200).map(|_| new_uid()).collect();
         let set: std::collections::HashSet<&String> = ids.iter().collect();
         assert_eq!(set.len(), ids.len());
-        assert!(ids.iter().all(|u| u.len() == 36 && u.as_bytes()[14] == b'7'));
+        assert!(ids
+            .iter()
+            .all(|u| u.len() == 36 && u.as_bytes()[14] == b'7'));
     }
 }

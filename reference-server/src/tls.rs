@@ -66,7 +66,8 @@ fn tls_err(context: &str, e: impl std::fmt::Display) -> ServerError {
 }
 
 fn read(path: &Path) -> Result<String, ServerError> {
-    std::fs::read_to_string(path).map_err(|e| ServerError::io(format!("reading {}", path.display()), e))
+    std::fs::read_to_string(path)
+        .map_err(|e| ServerError::io(format!("reading {}", path.display()), e))
 }
 
 /// Generate a CA, server and client certificate.
@@ -236,7 +237,8 @@ pub fn server_config(
             } else {
                 vb.allow_unauthenticated()
             };
-            builder.with_client_cert_verifier(vb.build().map_err(|e| tls_err("client verifier", e))?)
+            builder
+                .with_client_cert_verifier(vb.build().map_err(|e| tls_err("client verifier", e))?)
         }
         None if require_client_cert => {
             return Err(ServerError::Tls(
@@ -246,7 +248,10 @@ pub fn server_config(
         None => builder.with_no_client_auth(),
     };
     let cfg = builder
-        .with_single_cert(certs(&m.server_chain_pem, "server certificate")?, key(&m.server_key_pem)?)
+        .with_single_cert(
+            certs(&m.server_chain_pem, "server certificate")?,
+            key(&m.server_key_pem)?,
+        )
         .map_err(|e| tls_err("server certificate", e))?;
     Ok(Arc::new(cfg))
 }

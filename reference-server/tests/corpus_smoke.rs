@@ -58,11 +58,11 @@ fn coerce(v: &Value, ty: ItemType) -> Value {
 /// Bind placeholders of `expected` to the values at the same positions of `actual`.
 fn bind(expected: &Item, actual: &Item, vars: &mut HashMap<String, Value>) {
     match &expected.value {
-        Value::Placeholder(p) => {
-            if now_placeholder(&p.name).is_none() && !vars.contains_key(&p.name) {
-                vars.insert(p.name.clone(), actual.value.clone());
-            }
+        Value::Placeholder(p) if now_placeholder(&p.name).is_none() => {
+            vars.entry(p.name.clone())
+                .or_insert_with(|| actual.value.clone());
         }
+        Value::Placeholder(_) => {}
         Value::Structure(children) => {
             let mut seen: HashMap<Tag, usize> = HashMap::new();
             for c in children {
@@ -113,7 +113,8 @@ fn outcomes(resp: &Item) -> Vec<Outcome> {
 fn describe(o: &Outcome) -> String {
     format!(
         "{} {}{}",
-        o.op.map(|c| enum_name("Operation", c)).unwrap_or_else(|| "-".into()),
+        o.op.map(|c| enum_name("Operation", c))
+            .unwrap_or_else(|| "-".into()),
         o.status
             .map(|c| enum_name("ResultStatus", c))
             .unwrap_or_else(|| "?".into()),
@@ -182,7 +183,8 @@ fn run_file(path: &Path) -> Result<FileResult, String> {
         });
         let actual = server.handle_message(&req);
         // the binary encoding must accept whatever the server answers
-        kmip_ttlv::ttlv::encode(&actual).map_err(|e| format!("step {step}: unencodable response: {e}"))?;
+        kmip_ttlv::ttlv::encode(&actual)
+            .map_err(|e| format!("step {step}: unencodable response: {e}"))?;
         bind(expected, &actual, &mut vars);
         let want = outcomes(expected);
         let got = outcomes(&actual);
@@ -234,18 +236,25 @@ fn corpus_smoke() {
         .collect();
     versions.sort();
     for vdir in versions {
-        let vname = vdir.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let vname = vdir
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
         let mut files: Vec<PathBuf> = Vec::new();
         for sub in ["mandatory", "optional"] {
             if let Ok(rd) = std::fs::read_dir(vdir.join(sub)) {
-                files.extend(rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| {
-                    p.extension().is_some_and(|x| x == "xml")
-                }));
+                files.extend(
+                    rd.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|x| x == "xml")),
+                );
             }
         }
         files.sort();
         for f in files {
-            let fname = f.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            let fname = f
+                .file_name()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
             let fam = family(&fname);
             let t = per_family.entry((vname.clone(), fam)).or_default();
             let vt = per_version.entry(vname.clone()).or_default();
@@ -274,7 +283,10 @@ fn corpus_smoke() {
             }
         }
     }
-    println!("\n{:<8} {:<16} {:>11} {:>13}", "version", "family", "files ok", "steps ok");
+    println!(
+        "\n{:<8} {:<16} {:>11} {:>13}",
+        "version", "family", "files ok", "steps ok"
+    );
     for ((v, fam), t) in &per_family {
         println!(
             "{:<8} {:<16} {:>5}/{:<5} {:>6}/{:<6}{}",

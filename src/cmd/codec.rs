@@ -98,10 +98,7 @@ fn collect(path: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result
     for e in entries {
         if e.is_dir() {
             collect(&e, depth + 1, out)?;
-        } else if e
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("xml"))
-        {
+        } else if e.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")) {
             out.push(e);
         }
     }
@@ -191,9 +188,9 @@ fn sniff(path: &Path, bytes: &[u8]) -> Format {
     match first {
         Some(b'<') => Format::Xml,
         Some(b'{' | b'[') => Format::Json,
-        _ if body
-            .iter()
-            .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace() || matches!(b, b'x' | b'X' | b',')) =>
+        _ if body.iter().all(|b| {
+            b.is_ascii_hexdigit() || b.is_ascii_whitespace() || matches!(b, b'x' | b'X' | b',')
+        }) =>
         {
             Format::Hex
         }
@@ -245,7 +242,10 @@ fn decode_stream(bytes: &[u8]) -> anyhow::Result<Vec<Item>> {
         let len = ttlv::frame_length(&header, &limits)
             .map_err(|e| anyhow!("message at byte {at}: {e}"))?;
         let msg = rest.get(..len).ok_or_else(|| {
-            anyhow!("message at byte {at} declares {len} bytes, {} available", rest.len())
+            anyhow!(
+                "message at byte {at} declares {len} bytes, {} available",
+                rest.len()
+            )
         })?;
         let item = ttlv::decode(msg, &limits).map_err(|e| anyhow!("message at byte {at}: {e}"))?;
         items.push(item);
@@ -273,7 +273,12 @@ fn as_text(bytes: Vec<u8>) -> anyhow::Result<String> {
     String::from_utf8(bytes).context("input is not UTF-8 text")
 }
 
-fn convert(file: &Path, to: Format, from: Option<Format>, stand_ins: bool) -> anyhow::Result<ExitCode> {
+fn convert(
+    file: &Path,
+    to: Format,
+    from: Option<Format>,
+    stand_ins: bool,
+) -> anyhow::Result<ExitCode> {
     let bytes = read_input(file)?;
     let from = from.unwrap_or_else(|| sniff(file, &bytes));
     let mut items = match from {
@@ -288,8 +293,8 @@ fn convert(file: &Path, to: Format, from: Option<Format>, stand_ins: bool) -> an
         }
         Format::Json => {
             let text = as_text(bytes)?;
-            let v: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| anyhow!("{}: malformed JSON: {e}", file.display()))?;
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| anyhow!("{}: malformed JSON: {e}", file.display()))?;
             let list = match v {
                 serde_json::Value::Array(a) => a,
                 other => vec![other],
@@ -371,7 +376,10 @@ mod tests {
         assert_eq!(sniff(p, b"  <KMIP/>"), Format::Xml);
         assert_eq!(sniff(p, b"{\"tag\":1}"), Format::Json);
         assert_eq!(sniff(p, b"42 00 78 01"), Format::Hex);
-        assert_eq!(sniff(p, &[0x42, 0x00, 0x78, 0x01, 0, 0, 0, 0]), Format::Ttlv);
+        assert_eq!(
+            sniff(p, &[0x42, 0x00, 0x78, 0x01, 0, 0, 0, 0]),
+            Format::Ttlv
+        );
         assert_eq!(sniff(Path::new("a.json"), b"<"), Format::Json);
     }
 }

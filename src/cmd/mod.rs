@@ -5,7 +5,11 @@
 //! codec check failures; 2 usage / input error (bad file, bad flag);
 //! 3 target unreachable; 4 a `--gate` failed; 5 a `--baseline` regression.
 
+pub mod client_test;
 pub mod codec;
+pub mod load;
+pub mod notify;
+pub mod record;
 pub mod report;
 pub mod run;
 pub mod serve;

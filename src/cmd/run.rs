@@ -14,6 +14,7 @@
 use super::{EXIT_FAILED, EXIT_GATE, EXIT_REGRESSION, EXIT_UNREACHABLE, EXIT_USAGE};
 use anyhow::{bail, Context};
 use kmip_runner::config::TargetConfig;
+use kmip_runner::encoding::WireFormat;
 use kmip_runner::events::{Event, EventSink, MessageDump};
 use kmip_runner::expectations::{Expectations, Judgement};
 use kmip_runner::gate::{self, Gate};
@@ -32,12 +33,32 @@ use std::time::{Duration, Instant};
 /// Message encoding on the wire.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
-    /// Binary TTLV over TLS (KMIP §9.1), port 5696.
+    /// Binary TTLV (KMIP §9.1).
     Ttlv,
-    /// KMIP XML over HTTPS (not implemented yet).
+    /// KMIP XML (Content-Type text/xml over HTTPS).
     Xml,
-    /// KMIP JSON over HTTPS (not implemented yet).
+    /// KMIP JSON (Content-Type application/json over HTTPS).
     Json,
+}
+
+impl Encoding {
+    /// The runner's encoding.
+    pub fn wire(self) -> kmip_runner::encoding::Encoding {
+        match self {
+            Encoding::Ttlv => kmip_runner::encoding::Encoding::Ttlv,
+            Encoding::Xml => kmip_runner::encoding::Encoding::Xml,
+            Encoding::Json => kmip_runner::encoding::Encoding::Json,
+        }
+    }
+}
+
+/// How messages travel (see `--transport`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportKind {
+    /// Messages directly on the TLS stream (port 5696).
+    Tls,
+    /// Each message is the body of an HTTPS POST to --https-path.
+    Https,
 }
 
 /// TLS implementation (see `--tls-backend`).
@@ -49,9 +70,28 @@ pub enum Backend {
     Openssl,
 }
 
+/// Extra `run --help` text: scheduling, clean-up, outputs, exit codes.
+const AFTER_HELP: &str = "\
+Scheduling: cases that Locate (they see every object on the server) or that share a fixed \
+Name with another case run first, one at a time, with nothing else in flight; the other \
+cases then run --jobs at a time. Chained families (TL-M-*, SASED-M-*) run in order.
+
+Clean-up: after a case fails, its remaining requests (its own Revoke/Destroy clean-up) are \
+still sent, best effort and uncompared; the verdict stays the first divergence \
+(--no-cleanup turns this off).
+
+Outputs: the per-profile table and a totals line on stdout; a progress bar (only on a \
+terminal, not with --quiet/--verbose) and one line per failing case on stderr; \
+results.json, junit.xml, report.md, report.html and summary.txt in --report-dir.
+
+Exit codes: 0 all passed (or every gate met); 1 a case failed or errored (or an \
+--expectations mismatch); 2 usage or input error; 3 target unreachable; 4 a --gate was \
+not met; 5 a --baseline regression. Precedence: 3 > 5 > 4 > 1.";
+
 /// Arguments of `run` (boxed: they are large next to the other
 /// subcommands').
 #[derive(clap::Args, Debug)]
+#[command(after_long_help = AFTER_HELP)]
 pub struct Args {
     /// The flags.
     #[command(flatten)]
@@ -82,8 +122,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "SUBSTR")]
     pub filter: Option<String>,
 
-    /// Cases run in parallel, each on its own connection. Default: number of
-    /// CPUs.
+    /// Cases run in parallel, each on its own connection (after the
+    /// exclusive phase, see below). Default: number of CPUs.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
 
@@ -119,7 +159,7 @@ pub struct RunArgs {
     pub sni: Option<String>,
 
     /// TLS implementation for a HOST:PORT target: `rustls` (default; ECDHE
-    /// + AEAD suites) or `openssl` (system OpenSSL, also the CBC suites of
+    /// with AEAD suites) or `openssl` (system OpenSSL, also the CBC suites of
     /// the KMIP Basic Authentication Suite, e.g. for PyKMIP; needs a build
     /// with `--features openssl`).
     #[arg(long, value_enum, default_value_t = Backend::Rustls)]
@@ -141,9 +181,18 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub profiles: Option<PathBuf>,
 
-    /// Message encoding. Only `ttlv` is implemented so far.
+    /// Message encoding: binary `ttlv`, KMIP `xml` or KMIP `json`.
     #[arg(long, value_enum, default_value_t = Encoding::Ttlv)]
     pub encoding: Encoding,
+
+    /// Transport: `tls` (messages directly on the TLS stream) or `https`
+    /// (one HTTP/1.1 POST per message, Content-Type per encoding).
+    #[arg(long, value_enum, default_value_t = TransportKind::Tls)]
+    pub transport: TransportKind,
+
+    /// HTTP request target for --transport https.
+    #[arg(long, value_name = "PATH", default_value = "/kmip")]
+    pub https_path: String,
 
     /// Known-failure list (YAML `expected_failures: {CASE-ID: reason}`):
     /// listed cases that fail do not fail the run (XFAIL); listed cases
@@ -180,6 +229,11 @@ pub struct RunArgs {
     /// printed on stdout).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// After a failing message, stop the case there instead of sending
+    /// its remaining requests (its clean-up) best effort.
+    #[arg(long)]
+    pub no_cleanup: bool,
 }
 
 /// A usage error: printed, exit 2.
@@ -199,12 +253,6 @@ fn seconds(name: &str, v: Option<f64>, default: f64) -> anyhow::Result<Duration>
 /// Run the subcommand.
 pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     let args = *args.flags;
-    if args.encoding != Encoding::Ttlv {
-        return usage(format!(
-            "--encoding {:?} is not implemented yet; only ttlv is available",
-            args.encoding
-        ));
-    }
     let config = match &args.target_config {
         Some(p) => TargetConfig::load(p)?,
         None => TargetConfig::default(),
@@ -308,6 +356,11 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     let groups = plan::group(cases);
+    let exclusive: usize = groups
+        .iter()
+        .filter(|g| g.exclusive.is_some())
+        .map(|g| g.cases.len())
+        .sum();
 
     let expectations = match &args.expectations {
         Some(p) => Some(Expectations::load(p)?),
@@ -333,6 +386,19 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
             strict: args.strict,
             credentials: config.credentials.clone(),
             dump_messages: args.verbose || args.verbose_file.is_some(),
+            cleanup: !args.no_cleanup,
+            wire_format: WireFormat {
+                encoding: args.encoding.wire(),
+                transport: match args.transport {
+                    TransportKind::Tls => kmip_runner::encoding::Transport::Tls,
+                    TransportKind::Https => kmip_runner::encoding::Transport::Https,
+                },
+                https_path: args.https_path.clone(),
+                host: match &spec {
+                    TargetSpec::Reference => "localhost".to_string(),
+                    TargetSpec::Remote { host, .. } => host.clone(),
+                },
+            },
             ..CaseOptions::default()
         },
     });
@@ -377,7 +443,8 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     let (results_cases, unreachable) = rt.block_on(async {
         let (sink, rx) = EventSink::channel();
         let show_bar = !args.quiet && !dump_to_stderr && std::io::stderr().is_terminal();
-        let consumer = tokio::spawn(consume_events(rx, show_bar, args.quiet, dump));
+        let known = expectations.clone();
+        let consumer = tokio::spawn(consume_events(rx, show_bar, args.quiet, dump, known));
         let (connector, reference): (Arc<dyn Connector>, Option<ReferenceTarget>) = match &spec {
             TargetSpec::Reference => {
                 let r = ReferenceTarget::start(connect_timeout).await?;
@@ -427,7 +494,7 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     let results = run::assemble(
         RunInfo {
             target: spec.to_string(),
-            encoding: "ttlv".to_string(),
+            encoding: args.encoding.wire().to_string(),
             started,
             duration_s,
         },
@@ -440,7 +507,14 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     let _ = std::io::stdout().flush();
     if !args.quiet {
         eprintln!(
-            "reports: {} ({} files)",
+            "{} in {:.1} s against {} (jobs {jobs}, {exclusive} run alone); reports: {} ({} files)",
+            if results.cases.len() == 1 {
+                "1 case".to_string()
+            } else {
+                format!("{} cases", results.cases.len())
+            },
+            duration_s,
+            results.target,
             report_dir.display(),
             written.len()
         );
@@ -531,6 +605,7 @@ async fn consume_events(
     show_bar: bool,
     quiet: bool,
     mut dump: Option<Box<dyn Write + Send>>,
+    expectations: Option<Expectations>,
 ) {
     let bar = if show_bar {
         let b = indicatif::ProgressBar::new(0);
@@ -585,12 +660,24 @@ async fn consume_events(
                     b.inc(1);
                 }
                 if !quiet && matches!(r.status, Status::Fail | Status::Error) {
-                    say(format!(
-                        "{} {}: {}",
-                        r.status.as_str().to_uppercase(),
-                        r.id,
-                        r.reason
-                    ));
+                    // A listed known failure is shown as XFAIL with its
+                    // listed reason before the actual one.
+                    let listed = expectations.as_ref().and_then(|e| e.reason(&r.id));
+                    say(match listed {
+                        Some(why) => format!(
+                            "XFAIL {} ({}): {}: {}",
+                            r.id,
+                            r.status.as_str(),
+                            why,
+                            r.reason
+                        ),
+                        None => format!(
+                            "{} {}: {}",
+                            r.status.as_str().to_uppercase(),
+                            r.id,
+                            r.reason
+                        ),
+                    });
                 }
             }
             Event::RunFinished { .. } => {}

@@ -1,11 +1,24 @@
-//! `kmip-harness serve` (in progress).
+//! `kmip-harness serve`: run the bundled reference KMIP server in the
+//! foreground (the same options as the `kmip-reference-server` binary,
+//! see [`kmip_reference_server::cli::ServeArgs`]) until Ctrl-C / SIGTERM.
+use anyhow::Context;
+use kmip_reference_server::cli::{serve_until_signal, ServeArgs};
 use std::process::ExitCode;
 
 /// Arguments of `serve`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Server options.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
 
 /// Run the subcommand.
-pub fn execute(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`serve` is not implemented yet")
+pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
+    args.serve.init_logging();
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime
+        .block_on(serve_until_signal(&args.serve))
+        .context("reference server")?;
+    Ok(ExitCode::SUCCESS)
 }

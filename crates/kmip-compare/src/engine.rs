@@ -336,6 +336,9 @@ impl<'a> Engine<'a> {
                 a.item_type()
             ));
         }
+        if kind == Kind::AnyValue {
+            return Ok(());
+        }
         match self.bindings.get(&p.name) {
             Some(b) if same_value(b, &a.value) => Ok(()),
             Some(b) => Err(format!(
@@ -413,6 +416,12 @@ impl<'a> Engine<'a> {
             self.structure(e, a, loc);
             return;
         }
+        if self.inp.side == Side::Request {
+            if let Some((rule, _)) = self.find(loc, Some(e), |x| x == Effect::BindLiteral) {
+                self.bind_literal(rule, e, a, loc);
+                return;
+            }
+        }
         if same_value(&e.value, &a.value) {
             self.emit_subtree(To::Both, a, loc, None);
             return;
@@ -450,6 +459,39 @@ impl<'a> Engine<'a> {
         let note = format!("masked: {}; expected {}", rule.id, et);
         self.mask(loc, rule, et, at);
         self.emit_subtree(To::Both, a, loc, Some(&note));
+    }
+
+    /// Client mode: a client-chosen literal (row effect
+    /// [`Effect::BindLiteral`]): the first occurrence binds the client's
+    /// value, later ones must equal it.
+    fn bind_literal(&mut self, rule: &'static Rule, e: &Item, a: &Item, loc: &Loc) {
+        let key = literal_key(&e.value);
+        match self.bindings.literal(e.tag, &key) {
+            Some(b) if !same_value(b, &a.value) => {
+                let b = b.clone();
+                let (et, at) = (self.expected_text(e, loc), Self::actual_text(a, loc));
+                let bound = render::bare_value_text(a, &b, None);
+                self.difference(
+                    loc,
+                    et,
+                    at,
+                    format!(
+                        "{}: the client used {bound} for this value earlier",
+                        rule.id
+                    ),
+                );
+                self.emit_expected_leaf(e, loc);
+                self.emit_subtree(To::Actual, a, loc, None);
+                return;
+            }
+            Some(_) => {}
+            None => self.bindings.bind_literal(e.tag, key, a.value.clone()),
+        }
+        if same_value(&e.value, &a.value) {
+            self.emit_subtree(To::Both, a, loc, None);
+        } else {
+            self.masked_value(rule, e, a, loc);
+        }
     }
 
     /// Consult the value rows (any value, same length, time window).
@@ -1050,6 +1092,11 @@ fn ordered_pairs(ec: &[Item], ac: &[Item]) -> Vec<(Option<usize>, Option<usize>)
 
 /// Value equality with wire semantics: Big Integers by numeric value,
 /// text types by text (item types are compared separately).
+/// Key of a client-chosen literal in [`Bindings`] (its debug rendering).
+pub(crate) fn literal_key(v: &Value) -> String {
+    format!("{v:?}")
+}
+
 pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::BigInteger(x), Value::BigInteger(y)) => normalize_bigint(x) == normalize_bigint(y),

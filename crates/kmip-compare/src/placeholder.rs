@@ -30,6 +30,13 @@ pub enum Kind {
     /// When first seen in a request it is bound implicitly from the
     /// same-named field of the most recent earlier actual response.
     Captured,
+    /// A server-generated value the test case only masks: every occurrence
+    /// in a response accepts any value of the declared type and nothing is
+    /// bound (`$DIGEST_VALUE`: rules.md §2.2 "accept any (dynamically
+    /// generated object)"; AKLC-O-1-30 writes the one name for the digests
+    /// of two different objects, so binding it would reject a correct
+    /// server). Never used in requests.
+    AnyValue,
 }
 
 /// Families of captured placeholders: name prefix, and whether a numeric
@@ -42,7 +49,6 @@ const CAPTURED: &[(&str, Suffix)] = &[
     ("MAC_DATA", Suffix::Optional),
     ("AUTHENTICATED_ENCRYPTION_TAG", Suffix::Optional),
     ("IV_COUNTER_NONCE", Suffix::Optional),
-    ("DIGEST_VALUE", Suffix::Optional),
     ("CORRELATION_VALUE", Suffix::Optional),
     ("SERVER_CORRELATION_VALUE", Suffix::Optional),
     ("TICKET_VALUE", Suffix::Optional),
@@ -54,6 +60,9 @@ const UID: &[(&str, Suffix)] = &[
     ("UNIQUE_IDENTIFIER_RANDOM", Suffix::Optional),
     ("UNIQUE_IDENTIFIER", Suffix::OptionalOrX),
 ];
+
+/// Mask-only placeholders ([`Kind::AnyValue`]).
+const ANY_VALUE: &[(&str, Suffix)] = &[("DIGEST_VALUE", Suffix::Optional)];
 
 const SHORT_UID: &[(&str, Suffix)] = &[
     ("SHORT_UNIQUE_IDENTIFIER_RANDOM", Suffix::Optional),
@@ -101,6 +110,9 @@ pub fn classify(name: &str) -> Option<Kind> {
     }
     if family(name, UID) {
         return Some(Kind::UniqueIdentifier);
+    }
+    if family(name, ANY_VALUE) {
+        return Some(Kind::AnyValue);
     }
     if family(name, CAPTURED) {
         return Some(Kind::Captured);
@@ -170,6 +182,7 @@ mod tests {
         assert_eq!(classify("DATA_25"), Some(Kind::Captured));
         assert_eq!(classify("SERVER_CORRELATION_VALUE"), Some(Kind::Captured));
         assert_eq!(classify("TICKET_VALUE"), Some(Kind::Captured));
+        assert_eq!(classify("DIGEST_VALUE"), Some(Kind::AnyValue));
     }
 
     #[test]

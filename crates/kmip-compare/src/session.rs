@@ -40,6 +40,8 @@ use crate::rules::{AttrKey, BatchFacts, Side};
 use crate::tags::{self, alg, op, padding};
 use crate::{render, CompareOptions, Comparison, MAX_DEPTH};
 
+mod client;
+
 /// Why a request template could not be bound.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BindError {
@@ -118,9 +120,21 @@ impl ObjectInfo {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Bindings {
     map: BTreeMap<String, Value>,
+    /// Client mode: (tag, expected literal key) → the client's value.
+    literals: BTreeMap<(u32, String), Value>,
 }
 
 impl Bindings {
+    /// The client's value for a client-chosen literal (client mode).
+    pub fn literal(&self, tag: Tag, key: &str) -> Option<&Value> {
+        self.literals.get(&(tag.0, key.to_string()))
+    }
+
+    /// Bind a client-chosen literal to the client's value.
+    pub fn bind_literal(&mut self, tag: Tag, key: String, v: Value) {
+        self.literals.insert((tag.0, key), v);
+    }
+
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.map.get(name)
     }

@@ -351,3 +351,35 @@ fn provenance_can_be_carried_over_to_a_chained_case() {
     );
     assert!(second.binding("UNIQUE_IDENTIFIER_0").is_none());
 }
+
+#[test]
+fn digest_value_masks_every_occurrence_without_binding() {
+    // AKLC-O-1-30 writes `$DIGEST_VALUE` for the digests of two different
+    // objects: each occurrence accepts any ByteString (rules.md §2.2).
+    let digest = |v: &str| {
+        format!(
+            "<Digest><HashingAlgorithm type=\"Enumeration\" value=\"SHA_256\"/>\
+             <DigestValue type=\"ByteString\" value=\"{v}\"/></Digest>"
+        )
+    };
+    let mut x = Exchange::new(V21);
+    for actual in ["aa11", "bb22"] {
+        let c = x.step(
+            &req_item("GetAttributes", ""),
+            &ok_item("GetAttributes", &digest("$DIGEST_VALUE")),
+            &ok_item("GetAttributes", &digest(actual)),
+        );
+        assert!(c.is_match(), "{actual}: {:?}", c.differences);
+    }
+    // Still typed: a TextString where a ByteString is declared is a difference.
+    let c = x.step(
+        &req_item("GetAttributes", ""),
+        &ok_item("GetAttributes", &digest("$DIGEST_VALUE")),
+        &ok_item(
+            "GetAttributes",
+            "<Digest><HashingAlgorithm type=\"Enumeration\" value=\"SHA_256\"/>\
+             <DigestValue type=\"TextString\" value=\"x\"/></Digest>",
+        ),
+    );
+    assert!(!c.is_match());
+}

@@ -33,6 +33,8 @@ code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .b-pass,.b-conformant{background:var(--pass)}.b-fail,.b-not-conformant{background:var(--fail)}.b-error{background:var(--err)}.b-skip,.b-incomplete{background:var(--skip)}
 .bar{display:inline-block;width:70px;height:8px;background:#eaeef2;border-radius:4px;vertical-align:middle;margin-right:6px;overflow:hidden}
 .bar span{display:block;height:100%;background:var(--pass)}
+.pct{display:inline-block;min-width:3.4em}
+#cases td:first-child{white-space:nowrap}
 .muted{color:var(--muted)}
 details{border:1px solid var(--line);border-radius:6px;margin:8px 0;background:var(--bg)}
 details>summary{cursor:pointer;padding:6px 10px;background:var(--soft);border-radius:6px}
@@ -142,7 +144,7 @@ fn profiles_section(o: &mut String, results: &RunResults) {
         }
         let _ = writeln!(
             o,
-            "<tr><td><b>{}</b><br><span class=\"muted\">{}</span></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\"><span class=\"bar\"><span style=\"width:{pct}%\"></span></span>{}</td><td class=\"num\">{}</td><td><span class=\"badge b-{}\">{}</span></td><td>{}</td></tr>",
+            "<tr><td><b>{}</b><br><span class=\"muted\">{}</span></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\"><span class=\"bar\"><span style=\"width:{pct}%\"></span></span><span class=\"pct\">{}</span></td><td class=\"num\">{}</td><td><span class=\"badge b-{}\">{}</span></td><td>{}</td></tr>",
             esc(&p.id),
             esc(if p.clause.is_empty() { &p.name } else { &p.clause }),
             esc(&p.version),

@@ -8,8 +8,9 @@
 //!   servers that only offer the CBC suites of the KMIP Basic
 //!   Authentication Suite, which rustls does not implement.
 //! - [`tls`]: rustls client configuration from PEM files or strings.
-//! - [`transport`]: TTLV message framing on a byte stream, bounded and with
-//!   timeouts.
+//! - [`transport`]: message framing on a byte stream (TTLV, XML, JSON,
+//!   raw or over HTTPS), bounded and with timeouts; [`encoding`]: the
+//!   `--encoding` / `--transport` choice; [`http`]: the HTTPS client side.
 //! - [`config`]: the `--target-config` YAML file (TLS, credentials, declared
 //!   capabilities and quirks → skips).
 //! - [`plan`]: loading, filtering and grouping test cases (chained cases run
@@ -20,11 +21,16 @@
 //! - [`events`]: typed progress events sent over a channel.
 //! - [`gate`]: `--gate` and `--baseline` checks over results (pure).
 //! - [`expectations`]: the known-failure list (`expectations.yaml`).
+//! - [`load`]: load generation (`kmip-harness load`): ops/s and latency.
 
+pub mod client;
 pub mod config;
+pub mod encoding;
 pub mod events;
 pub mod expectations;
 pub mod gate;
+pub mod http;
+pub mod load;
 #[cfg(feature = "openssl")]
 pub mod openssl_backend;
 pub mod plan;

@@ -16,9 +16,25 @@
 //! connection) while other groups run in parallel. Grouping across versions
 //! matters when several versions run against one server: TL-M-3-21 would
 //! otherwise also Locate the keys TL-M-2-14 left behind.
+//!
+//! **Exclusive phase.** Cases that read global server state must not share
+//! the server with cases running in parallel, or their result would depend
+//! on timing. The rule ([`isolation_reason`]): a case is *exclusive* when
+//! one of its requests is a `Locate` (it matches by attributes every object
+//! on the server, not only its own), or when it sends a fixed `Name`
+//! (`NameValue`) that another case of the plan also sends (concurrent
+//! Registers would collide with `NonUniqueNameAttribute`, Locates by name
+//! would see two objects). A group with an exclusive case is exclusive.
+//! [`group`] puts exclusive groups first (in path order); the runner runs
+//! them one at a time with nothing else in flight, then runs the other
+//! groups in parallel. So exclusive cases always see the same server state
+//! for a given plan and target, whatever `--jobs` is. (Objects a failing
+//! case would leave behind are limited by the clean-up after a failure, see
+//! [`crate::replay`].)
 
 use kmip_testcase::case::{self, CaseId, TestCase};
-use std::collections::{BTreeMap, HashSet};
+use kmip_ttlv::{Item, Tag, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -67,6 +83,60 @@ impl PlannedCase {
 pub struct Group {
     /// The cases, in run order.
     pub cases: Vec<PlannedCase>,
+    /// Why the group runs in the exclusive phase (nothing else in flight),
+    /// if it does (see the module doc).
+    pub exclusive: Option<String>,
+}
+
+/// `Operation` (tag 0x42005C).
+const TAG_OPERATION: Tag = Tag(0x42_005C);
+/// `NameValue` (tag 0x420055).
+const TAG_NAME_VALUE: Tag = Tag(0x42_0055);
+/// The `Locate` operation code.
+const OP_LOCATE: u32 = 0x08;
+
+/// Whether a request message holds a `Locate` batch item.
+fn has_locate(request: &Item) -> bool {
+    let mut found = false;
+    request.walk(&mut |i| {
+        if i.tag == TAG_OPERATION && i.value == Value::Enumeration(OP_LOCATE) {
+            found = true;
+        }
+    });
+    found
+}
+
+/// The fixed `NameValue` texts a case sends.
+pub fn fixed_names(tc: &TestCase) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for step in &tc.steps {
+        step.request.walk(&mut |i| {
+            if i.tag == TAG_NAME_VALUE {
+                if let Some(t) = i.value.as_text() {
+                    if !t.starts_with('$') {
+                        names.insert(t.to_string());
+                    }
+                }
+            }
+        });
+    }
+    names
+}
+
+/// Why a case must run in the exclusive phase, if it must: it Locates, or
+/// it sends a fixed Name that another case also sends (`shared_names`: the
+/// names sent by more than one case of the plan).
+pub fn isolation_reason(tc: &TestCase, shared_names: &HashSet<String>) -> Option<String> {
+    if let Some(step) = tc.steps.iter().find(|s| has_locate(&s.request)) {
+        return Some(format!(
+            "{}: message {} is a Locate (reads global server state)",
+            tc.id, step.index
+        ));
+    }
+    fixed_names(tc)
+        .into_iter()
+        .find(|n| shared_names.contains(n))
+        .map(|n| format!("{}: Name {n:?} is also used by another case", tc.id))
 }
 
 /// Discover and load every test case under `paths` (files or folders).
@@ -119,26 +189,63 @@ fn chain_key(id: &str) -> (Option<kmip_ttlv::dict::Version>, u64, String) {
 }
 
 /// Split cases into groups: one group per chained family present, one group
-/// per other case. Groups come in the order of their first case's path.
+/// per other case; mark exclusive groups ([`isolation_reason`]). Exclusive
+/// groups come first, then the others; within each kind, groups come in the
+/// order of their first case's path.
 pub fn group(mut cases: Vec<PlannedCase>) -> Vec<Group> {
     cases.sort_by(|a, b| a.path.cmp(&b.path));
+    // Names used by more than one case id.
+    let mut users: HashMap<String, BTreeSet<&str>> = HashMap::new();
+    for c in &cases {
+        if let Ok(tc) = &c.case {
+            for n in fixed_names(tc) {
+                users.entry(n).or_default().insert(c.id.as_str());
+            }
+        }
+    }
+    let shared: HashSet<String> = users
+        .into_iter()
+        .filter(|(_, ids)| ids.len() > 1)
+        .map(|(n, _)| n)
+        .collect();
     let mut families: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut groups: Vec<Group> = Vec::new();
     for c in cases {
-        match chain_family(&c.id) {
+        let reason = match (&c.skip, &c.case) {
+            (None, Ok(tc)) => isolation_reason(tc, &shared),
+            _ => None,
+        };
+        let gi = match chain_family(&c.id) {
             Some(f) => match families.get(f) {
-                Some(&i) => groups[i].cases.push(c),
+                Some(&i) => i,
                 None => {
                     families.insert(f, groups.len());
-                    groups.push(Group { cases: vec![c] });
+                    groups.push(Group {
+                        cases: Vec::new(),
+                        exclusive: None,
+                    });
+                    groups.len() - 1
                 }
             },
-            None => groups.push(Group { cases: vec![c] }),
+            None => {
+                groups.push(Group {
+                    cases: Vec::new(),
+                    exclusive: None,
+                });
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[gi];
+        g.cases.push(c);
+        if g.exclusive.is_none() {
+            g.exclusive = reason;
         }
     }
     for &i in families.values() {
         groups[i].cases.sort_by_key(|c| chain_key(&c.id));
     }
+    // Stable: keeps path order within each kind.
+    groups.sort_by_key(|g| g.exclusive.is_none());
     groups
 }
 

@@ -4,17 +4,34 @@
 //! add credentials when configured, encode to TTLV, send, read the response
 //! (bounded, with a timeout), decode, and compare it with the expected
 //! response ([`kmip_compare::Session::check_response`]). The first diverging
-//! response fails the case and stops it there; a transport or decode problem
-//! is an `error`; a request that cannot be bound or encoded is an `error`
-//! too (a bad test case, not a target failure).
+//! response fails the case and decides its verdict; a transport or decode
+//! problem is an `error`; a request that cannot be bound or encoded is an
+//! `error` too (a bad test case, not a target failure).
+//!
+//! **Clean-up after a failure.** Test cases end with their own clean-up
+//! (Revoke / Destroy of what they created). Stopping at the first divergence
+//! would leak those objects into later cases (Locate-based cases then see
+//! extra objects; fixed Names collide). So after a `fail` verdict the
+//! remaining requests of the case are still sent, best effort, by
+//! [`cleanup`]: responses are read and used only to bind placeholders (a
+//! `$UNIQUE_IDENTIFIER_n` created after the divergence can still be
+//! destroyed), never compared; a request whose placeholders cannot be bound
+//! (the object was never created) is skipped; the first transport or decode
+//! problem ends the clean-up. The verdict, reason, divergence and masked
+//! differences are those of the verdict phase and never change; the
+//! clean-up runs under its own time budget
+//! ([`CaseOptions::cleanup_timeout`]), outside the case timeout. After an
+//! `error` verdict the connection is in an unknown state and nothing more is
+//! sent.
 
+use crate::encoding::WireFormat;
 use crate::events::{Event, EventSink, MessageDump};
 use crate::transport::{self, AsyncStream};
 use crate::wire::{self, Credentials};
 use kmip_compare::{CompareOptions, Session};
 use kmip_testcase::case::TestCase;
 use kmip_testcase::results::{Divergence, MaskedDiff, Status};
-use kmip_ttlv::ttlv::{self, Limits};
+use kmip_ttlv::ttlv::Limits;
 use kmip_ttlv::{Item, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -34,6 +51,13 @@ pub struct CaseOptions {
     pub credentials: Option<Credentials>,
     /// Attach full messages to [`Event::MessageExchanged`] (for `--verbose`).
     pub dump_messages: bool,
+    /// Send the remaining requests after a `fail` verdict (see the module
+    /// doc, "Clean-up after a failure").
+    pub cleanup: bool,
+    /// Time budget for the whole clean-up phase of one case.
+    pub cleanup_timeout: Duration,
+    /// Message encoding and transport (`--encoding`, `--transport`).
+    pub wire_format: WireFormat,
 }
 
 impl Default for CaseOptions {
@@ -45,6 +69,9 @@ impl Default for CaseOptions {
             strict: false,
             credentials: None,
             dump_messages: false,
+            cleanup: true,
+            cleanup_timeout: Duration::from_secs(20),
+            wire_format: WireFormat::default(),
         }
     }
 }
@@ -83,8 +110,45 @@ pub fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-/// Replay `case` on `stream`. `progress` is set to the index of the step in
-/// flight, so a caller that times the whole case out can say where it was.
+/// What the clean-up phase needs from the verdict phase: the session (its
+/// placeholder bindings) and the first step not yet sent.
+pub struct PendingCleanup {
+    session: Session,
+    next_step: usize,
+}
+
+impl std::fmt::Debug for PendingCleanup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingCleanup")
+            .field("next_step", &self.next_step)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PendingCleanup {
+    /// Index of the first step the clean-up sends.
+    pub fn next_step(&self) -> usize {
+        self.next_step
+    }
+}
+
+/// What [`cleanup`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CleanupReport {
+    /// Requests sent (and responses read).
+    pub sent: usize,
+    /// Requests skipped because their placeholders were never bound.
+    pub skipped: usize,
+    /// Why the clean-up stopped early, if it did.
+    pub stopped: Option<String>,
+}
+
+/// Replay `case` on `stream`, then (after a `fail`, when
+/// [`CaseOptions::cleanup`] is set) send its remaining requests for clean-up
+/// within [`CaseOptions::cleanup_timeout`]. `progress` is set to the index of
+/// the step in flight, so a caller that times the whole case out can say
+/// where it was. Callers that time the verdict phase separately use
+/// [`replay_verdict`] and [`cleanup`].
 pub async fn replay<S: AsyncStream + ?Sized>(
     stream: &mut S,
     case: &TestCase,
@@ -92,7 +156,41 @@ pub async fn replay<S: AsyncStream + ?Sized>(
     events: &EventSink,
     progress: &AtomicUsize,
 ) -> ReplayOutcome {
+    let (outcome, pending) = replay_verdict(stream, case, opts, events, progress).await;
+    if let Some(p) = pending {
+        let _ = tokio::time::timeout(opts.cleanup_timeout, cleanup(stream, case, opts, events, p))
+            .await;
+    }
+    outcome
+}
+
+/// The verdict phase of [`replay`]: returns the outcome and, after a `fail`
+/// with steps left and [`CaseOptions::cleanup`] set, what [`cleanup`] needs.
+pub async fn replay_verdict<S: AsyncStream + ?Sized>(
+    stream: &mut S,
+    case: &TestCase,
+    opts: &CaseOptions,
+    events: &EventSink,
+    progress: &AtomicUsize,
+) -> (ReplayOutcome, Option<PendingCleanup>) {
     let mut session = Session::new(opts.compare_options());
+    replay_verdict_with(stream, case, opts, events, progress, &mut session).await
+}
+
+/// [`replay_verdict`] on a caller-provided comparison session: a chained
+/// case (TL-M-3 after TL-M-2, SASED-M-3 after SASED-M-2) starts from a
+/// session that adopted the previous case's object memory
+/// ([`Session::inherit_objects`]: which objects the server generated, so the
+/// provenance rules apply to them); on return `session` holds this case's
+/// memory for the next case of the chain.
+pub async fn replay_verdict_with<S: AsyncStream + ?Sized>(
+    stream: &mut S,
+    case: &TestCase,
+    opts: &CaseOptions,
+    events: &EventSink,
+    progress: &AtomicUsize,
+    session: &mut Session,
+) -> (ReplayOutcome, Option<PendingCleanup>) {
     let mut out = ReplayOutcome {
         status: Status::Pass,
         reason: String::new(),
@@ -103,7 +201,7 @@ pub async fn replay<S: AsyncStream + ?Sized>(
     let error = |mut out: ReplayOutcome, reason: String| {
         out.status = Status::Error;
         out.reason = reason;
-        out
+        (out, None)
     };
     for step in &case.steps {
         let i = step.index;
@@ -124,7 +222,7 @@ pub async fn replay<S: AsyncStream + ?Sized>(
         if let Some(c) = &opts.credentials {
             wire::add_credentials(&mut request, c);
         }
-        let bytes = match ttlv::encode(&request) {
+        let bytes = match opts.wire_format.encode(&request) {
             Ok(b) => b,
             Err(e) => {
                 return error(
@@ -138,10 +236,18 @@ pub async fn replay<S: AsyncStream + ?Sized>(
         };
         let started = Instant::now();
         let sent_at = unix_now();
-        if let Err(e) = transport::write_message(stream, &bytes, opts.message_timeout).await {
+        if let Err(e) =
+            transport::send_request(stream, &bytes, &opts.wire_format, opts.message_timeout).await
+        {
             return error(out, format!("message {i}: sending the request: {e}"));
         }
-        let read = transport::read_message(stream, &opts.limits, opts.message_timeout).await;
+        let read = transport::read_response(
+            stream,
+            &opts.wire_format,
+            &opts.limits,
+            opts.message_timeout,
+        )
+        .await;
         let received_at = unix_now();
         let elapsed_ms = started.elapsed().as_millis() as u64;
         let response_bytes = match read {
@@ -161,7 +267,7 @@ pub async fn replay<S: AsyncStream + ?Sized>(
                 return error(out, format!("message {i}: {e}"));
             }
         };
-        let decoded = ttlv::decode(&response_bytes, &opts.limits);
+        let decoded = opts.wire_format.decode(&response_bytes, &opts.limits);
         emit_exchange(
             events,
             opts,
@@ -224,10 +330,109 @@ pub async fn replay<S: AsyncStream + ?Sized>(
                 paths: cmp.differences.iter().map(|d| d.path.clone()).collect(),
                 diff: cmp.diff.clone(),
             });
-            return out;
+            let next_step = i + 1;
+            let pending = (opts.cleanup && next_step < case.steps.len()).then(|| PendingCleanup {
+                session: session.clone(),
+                next_step,
+            });
+            return (out, pending);
         }
     }
-    out
+    (out, None)
+}
+
+/// The clean-up phase: send the steps from `pending.next_step` on, best
+/// effort, comparing nothing (see the module doc). Bounded by the message
+/// timeout per exchange; callers bound the whole phase.
+pub async fn cleanup<S: AsyncStream + ?Sized>(
+    stream: &mut S,
+    case: &TestCase,
+    opts: &CaseOptions,
+    events: &EventSink,
+    pending: PendingCleanup,
+) -> CleanupReport {
+    let PendingCleanup {
+        mut session,
+        next_step,
+    } = pending;
+    let mut report = CleanupReport::default();
+    for step in case.steps.iter().skip(next_step) {
+        let i = step.index;
+        let mut request = match session.bind_request(&step.request, unix_now()) {
+            Ok(r) => r,
+            Err(_) => {
+                report.skipped += 1;
+                continue;
+            }
+        };
+        if let Some(c) = &opts.credentials {
+            wire::add_credentials(&mut request, c);
+        }
+        let Ok(bytes) = opts.wire_format.encode(&request) else {
+            report.skipped += 1;
+            continue;
+        };
+        let started = Instant::now();
+        let sent_at = unix_now();
+        if let Err(e) =
+            transport::send_request(stream, &bytes, &opts.wire_format, opts.message_timeout).await
+        {
+            report.stopped = Some(format!("message {i}: sending: {e}"));
+            break;
+        }
+        let read = transport::read_response(
+            stream,
+            &opts.wire_format,
+            &opts.limits,
+            opts.message_timeout,
+        )
+        .await;
+        let received_at = unix_now();
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let response_bytes = match read {
+            Ok(b) => b,
+            Err(e) => {
+                emit_exchange(
+                    events,
+                    opts,
+                    &case.id,
+                    i,
+                    &bytes,
+                    &request,
+                    &[],
+                    None,
+                    elapsed_ms,
+                );
+                report.stopped = Some(format!("message {i}: {e}"));
+                break;
+            }
+        };
+        let decoded = opts.wire_format.decode(&response_bytes, &opts.limits);
+        emit_exchange(
+            events,
+            opts,
+            &case.id,
+            i,
+            &bytes,
+            &request,
+            &response_bytes,
+            decoded.as_ref().ok(),
+            elapsed_ms,
+        );
+        report.sent += 1;
+        match decoded {
+            // Compared only to learn bindings; the result is ignored.
+            Ok(actual) => {
+                let _ =
+                    session.check_response(&step.response, &actual, &request, sent_at, received_at);
+            }
+            Err(e) => {
+                report.stopped = Some(format!("message {i}: response does not decode: {e}"));
+                break;
+            }
+        }
+    }
+    report
 }
 
 /// When a difference is at `BatchItem[i]/ResultStatus`, the target's own

@@ -1,5 +1,6 @@
-//! Running a plan: groups in parallel (at most `jobs` cases at a time),
-//! cases of a group in order, each case on its own connection and under a
+//! Running a plan: exclusive groups first, one at a time; then the other
+//! groups in parallel (at most `jobs` cases at a time); cases of a group in
+//! order, each case on its own connection and under a
 //! whole-case timeout; then assembling [`RunResults`] with profile
 //! verdicts. One bad case never stops the run: every planned case gets a
 //! verdict.
@@ -77,6 +78,19 @@ pub async fn run_case(
     opts: &RunOptions,
     events: &EventSink,
 ) -> CaseResult {
+    run_case_chained(connector, planned, opts, events, None).await
+}
+
+/// [`run_case`] for a case of a chained family: `memory` carries the
+/// comparison session's object memory from the previous case of the chain
+/// (see [`replay::replay_verdict_with`]) and is replaced by this case's.
+pub async fn run_case_chained(
+    connector: &dyn Connector,
+    planned: &PlannedCase,
+    opts: &RunOptions,
+    events: &EventSink,
+    memory: Option<&mut Option<kmip_compare::Session>>,
+) -> CaseResult {
     if let Some(r) = not_run(planned) {
         events.emit(Event::CaseFinished(Box::new(r.clone())));
         return r;
@@ -91,24 +105,44 @@ pub async fn run_case(
     });
     let started = Instant::now();
     let progress = AtomicUsize::new(0);
+    let mut session = kmip_compare::Session::new(opts.case.compare_options());
+    if let Some(previous) = memory.as_deref().and_then(Option::as_ref) {
+        session.inherit_objects(previous);
+    }
     let work = async {
         let mut stream = connector.connect().await.map_err(|e| e.to_string())?;
-        let outcome = replay::replay(&mut *stream, case, &opts.case, events, &progress).await;
-        // Best effort: a polite close; the verdict is already known.
-        let _ = tokio::time::timeout(
-            Duration::from_secs(1),
-            tokio::io::AsyncWriteExt::shutdown(&mut stream),
+        let (outcome, pending) = replay::replay_verdict_with(
+            &mut *stream,
+            case,
+            &opts.case,
+            events,
+            &progress,
+            &mut session,
         )
         .await;
-        Ok::<_, String>(outcome)
+        Ok::<_, String>((outcome, pending, stream))
     };
     match tokio::time::timeout(opts.case_timeout, work).await {
-        Ok(Ok(o)) => {
+        Ok(Ok((o, pending, mut stream))) => {
             result.status = o.status;
             result.reason = o.reason;
             result.messages = o.messages;
             result.divergence = o.divergence;
             result.masked = o.masked;
+            // The verdict is known: clean-up (after a fail) and a polite
+            // close are best effort, under their own time budgets.
+            if let Some(p) = pending {
+                let _ = tokio::time::timeout(
+                    opts.case.cleanup_timeout,
+                    replay::cleanup(&mut *stream, case, &opts.case, events, p),
+                )
+                .await;
+            }
+            let _ = tokio::time::timeout(
+                Duration::from_secs(1),
+                tokio::io::AsyncWriteExt::shutdown(&mut stream),
+            )
+            .await;
         }
         Ok(Err(connect)) => {
             result.status = Status::Error;
@@ -122,6 +156,9 @@ pub async fn run_case(
                 progress.load(Ordering::Relaxed)
             );
         }
+    }
+    if let Some(m) = memory {
+        *m = Some(session);
     }
     result.duration_ms = started.elapsed().as_millis() as u64;
     events.emit(Event::CaseFinished(Box::new(result.clone())));
@@ -151,7 +188,9 @@ pub fn unreachable_results(groups: &[Group], reason: &str, events: &EventSink) -
 }
 
 /// Run every group; returns one result per planned case, sorted by file
-/// path (then id).
+/// path (then id). Exclusive groups ([`Group::exclusive`]) run first, one
+/// at a time with nothing else in flight; then the other groups run in
+/// parallel, at most `jobs` cases at a time (see [`crate::plan`]).
 pub async fn run_groups(
     connector: Arc<dyn Connector>,
     groups: Vec<Group>,
@@ -161,7 +200,40 @@ pub async fn run_groups(
     let started = Instant::now();
     let total: usize = groups.iter().map(|g| g.cases.len()).sum();
     events.emit(Event::RunStarted { cases: total });
-    let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
+    let (exclusive, parallel): (Vec<Group>, Vec<Group>) =
+        groups.into_iter().partition(|g| g.exclusive.is_some());
+    let mut results: Vec<CaseResult> = Vec::with_capacity(total);
+    // Exclusive phase: one group at a time, its cases in order.
+    for g in exclusive {
+        results
+            .extend(run_phase(connector.clone(), vec![g], opts.clone(), events.clone(), 1).await);
+    }
+    // Parallel phase.
+    let jobs = opts.jobs.max(1);
+    results.extend(run_phase(connector, parallel, opts, events.clone(), jobs).await);
+    sort_results(&mut results);
+    let mut totals = Totals::default();
+    for r in &results {
+        totals.add(r.status);
+    }
+    events.emit(Event::RunFinished {
+        totals,
+        duration_s: started.elapsed().as_secs_f64(),
+    });
+    results
+}
+
+/// Run `groups` concurrently with at most `jobs` cases in flight; each
+/// group's cases in order. A panicking case task gives error verdicts to
+/// the cases of its group.
+async fn run_phase(
+    connector: Arc<dyn Connector>,
+    groups: Vec<Group>,
+    opts: Arc<RunOptions>,
+    events: EventSink,
+    jobs: usize,
+) -> Vec<CaseResult> {
+    let permits = Arc::new(Semaphore::new(jobs.max(1)));
     let mut set = JoinSet::new();
     let mut task_group = HashMap::new();
     let groups = Arc::new(groups);
@@ -175,16 +247,22 @@ pub async fn run_groups(
         );
         let handle = set.spawn(async move {
             let mut out = Vec::new();
+            let chained = groups[gi]
+                .cases
+                .first()
+                .is_some_and(|c| crate::plan::chain_family(&c.id).is_some());
+            let mut memory: Option<kmip_compare::Session> = None;
             for p in &groups[gi].cases {
                 let permit = permits.acquire().await;
-                out.push(run_case(&*connector, p, &opts, &events).await);
+                let m = chained.then_some(&mut memory);
+                out.push(run_case_chained(&*connector, p, &opts, &events, m).await);
                 drop(permit);
             }
             out
         });
         task_group.insert(handle.id(), gi);
     }
-    let mut results: Vec<CaseResult> = Vec::with_capacity(total);
+    let mut results = Vec::new();
     while let Some(joined) = set.join_next_with_id().await {
         match joined {
             Ok((_, rs)) => results.extend(rs),
@@ -203,15 +281,6 @@ pub async fn run_groups(
             }
         }
     }
-    sort_results(&mut results);
-    let mut totals = Totals::default();
-    for r in &results {
-        totals.add(r.status);
-    }
-    events.emit(Event::RunFinished {
-        totals,
-        duration_s: started.elapsed().as_secs_f64(),
-    });
     results
 }
 

@@ -7,7 +7,13 @@
 //! rest, growing its buffer only as bytes actually arrive — a peer that
 //! announces a huge message and sends nothing costs no memory. Every read
 //! and write is bounded by a timeout.
+//!
+//! [`send_request`] / [`read_response`] do the same for any
+//! [`WireFormat`]: TTLV, XML or JSON messages directly on the stream (XML /
+//! JSON framed by a bounded end-of-document scanner, since they carry no
+//! length), or as HTTPS POST bodies ([`crate::http`]).
 
+use crate::encoding::{Encoding, Transport, WireFormat};
 use kmip_ttlv::ttlv::{frame_length, DecodeError, Limits};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -62,6 +68,11 @@ pub enum TransportError {
     /// Other I/O error.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// An XML / JSON / HTTP response that breaks its framing rules (HTTP
+    /// error status, wrong content type, bytes after the message, close
+    /// mid-message …).
+    #[error("{0}")]
+    Protocol(String),
 }
 
 impl TransportError {
@@ -150,6 +161,57 @@ async fn read_message_untimed<S: AsyncRead + Unpin + ?Sized>(
         out.extend_from_slice(&chunk[..n]);
     }
     Ok(out)
+}
+
+/// Send one encoded request body in `wire`'s transport (for HTTPS, as a
+/// POST to `wire.https_path`), within `timeout`.
+pub async fn send_request<S: AsyncWrite + Unpin + ?Sized>(
+    stream: &mut S,
+    body: &[u8],
+    wire: &WireFormat,
+    timeout: Duration,
+) -> Result<(), TransportError> {
+    match wire.transport {
+        Transport::Tls => write_message(stream, body, timeout).await,
+        Transport::Https => {
+            write_message(stream, &crate::http::request_bytes(wire, body), timeout).await
+        }
+    }
+}
+
+/// Read one response in `wire`'s encoding and transport and return the
+/// message bytes (the HTTP body for HTTPS), within `timeout` for the
+/// whole response. For raw XML / JSON, bytes after the end of the message
+/// are an error (a target sends exactly one response per request).
+pub async fn read_response<S: AsyncRead + Unpin + ?Sized>(
+    stream: &mut S,
+    wire: &WireFormat,
+    limits: &Limits,
+    timeout: Duration,
+) -> Result<Vec<u8>, TransportError> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    match (wire.transport, wire.encoding) {
+        (Transport::Tls, Encoding::Ttlv) => read_message(stream, limits, timeout).await,
+        (Transport::Tls, encoding) => {
+            let mut buf = Vec::new();
+            let msg = kmip_reference_server::transport::conn::read_frame(
+                stream, &mut buf, encoding, limits, deadline,
+            )
+            .await
+            .map_err(|e| crate::http::read_error(e, timeout))?;
+            if !buf.is_empty() {
+                return Err(TransportError::Protocol(format!(
+                    "{} unexpected bytes after the {encoding} response",
+                    buf.len()
+                )));
+            }
+            Ok(msg)
+        }
+        (Transport::Https, _) => {
+            crate::http::read_response(stream, wire, limits.max_message_len, deadline, timeout)
+                .await
+        }
+    }
 }
 
 /// One read; a TLS peer that drops the connection without close_notify is

@@ -403,9 +403,11 @@ async fn unreachable_target_gives_error_verdicts() {
     let groups = vec![
         Group {
             cases: vec![planned("A-M-1-21")],
+            exclusive: None,
         },
         Group {
             cases: vec![skipped],
+            exclusive: None,
         },
     ];
     let rs = run::unreachable_results(&groups, &e.to_string(), &EventSink::none());
@@ -527,4 +529,231 @@ async fn dumps_and_credentials() {
         }
     }
     assert_eq!(dumps, 2);
+}
+
+/// Change the ObjectType of the Create response (message 0).
+fn wrong_object_type(index: usize, response: &mut Item) {
+    if index != 0 {
+        return;
+    }
+    let done = mutate_first(response, Tag(0x420057), &mut |v| {
+        *v = Value::Enumeration(0x07) // SecretData
+    });
+    assert!(done, "the Create response has an ObjectType");
+}
+
+#[tokio::test]
+async fn after_a_failure_the_remaining_requests_are_sent_for_cleanup() {
+    let fake = Fake::new(Behaviour::Oracle(wrong_object_type));
+    let r = run::run_case(
+        &fake,
+        &planned("FAKE-M-1-21"),
+        &opts(Duration::from_secs(5)),
+        &EventSink::none(),
+    )
+    .await;
+    // The verdict is the first divergence's, unchanged by the clean-up.
+    assert_eq!(r.status, Status::Fail);
+    let d = r.divergence.expect("divergence recorded");
+    assert_eq!(d.message, 0);
+    assert!(r.reason.starts_with("message 0:"), "{}", r.reason);
+    assert!(r.reason.contains("ObjectType"), "{}", r.reason);
+    assert_eq!(r.messages, 1, "only the verdict phase counts");
+    // …but message 1 was still sent, with the UID bound from message 0.
+    let requests = fake.requests.lock().expect("lock");
+    assert_eq!(requests.len(), 2, "clean-up sent the remaining request");
+    assert!(!requests[1].has_placeholders());
+}
+
+#[tokio::test]
+async fn cleanup_can_be_turned_off() {
+    let fake = Fake::new(Behaviour::Oracle(wrong_object_type));
+    let mut o = opts(Duration::from_secs(5));
+    o.case.cleanup = false;
+    let r = run::run_case(&fake, &planned("FAKE-M-1-21"), &o, &EventSink::none()).await;
+    assert_eq!(r.status, Status::Fail);
+    // Give the fake a moment: nothing more arrives.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(fake.requests.lock().expect("lock").len(), 1);
+}
+
+/// A one-message case with the given operation and optional Name.
+fn one_step_case(id: &str, op: &str, name: Option<&str>) -> PlannedCase {
+    let name = name.map_or(String::new(), |n| {
+        format!(
+            r#"<Attributes><Name><NameValue type="TextString" value="{n}"/><NameType type="Enumeration" value="UninterpretedTextString"/></Name></Attributes>"#
+        )
+    });
+    let xml = format!(
+        r#"<KMIP><RequestMessage><RequestHeader><ProtocolVersion><ProtocolVersionMajor type="Integer" value="2"/><ProtocolVersionMinor type="Integer" value="1"/></ProtocolVersion><BatchCount type="Integer" value="1"/></RequestHeader><BatchItem><Operation type="Enumeration" value="{op}"/><RequestPayload>{name}</RequestPayload></BatchItem></RequestMessage>
+<ResponseMessage><ResponseHeader><ProtocolVersion><ProtocolVersionMajor type="Integer" value="2"/><ProtocolVersionMinor type="Integer" value="1"/></ProtocolVersion><TimeStamp type="DateTime" value="$NOW"/><BatchCount type="Integer" value="1"/></ResponseHeader><BatchItem><Operation type="Enumeration" value="{op}"/><ResultStatus type="Enumeration" value="Success"/></BatchItem></ResponseMessage></KMIP>"#
+    );
+    let path = format!("/x/{id}.xml");
+    let tc = load_str(&xml, Path::new(&path)).expect("test case loads");
+    PlannedCase {
+        id: id.into(),
+        path: path.into(),
+        case: Ok(Arc::new(tc)),
+        skip: None,
+    }
+}
+
+#[test]
+fn locate_and_shared_names_make_exclusive_groups_that_come_first() {
+    let groups = plan::group(vec![
+        one_step_case("A-M-1-21", "Query", None),
+        one_step_case("B-M-1-21", "Locate", None),
+        one_step_case("C-M-1-21", "Register", Some("shared")),
+        one_step_case("D-M-1-21", "Register", Some("own")),
+        one_step_case("E-M-1-21", "Register", Some("shared")),
+    ]);
+    let order: Vec<(&str, bool)> = groups
+        .iter()
+        .map(|g| (g.cases[0].id.as_str(), g.exclusive.is_some()))
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            ("B-M-1-21", true),
+            ("C-M-1-21", true),
+            ("E-M-1-21", true),
+            ("A-M-1-21", false),
+            ("D-M-1-21", false),
+        ]
+    );
+    let why = groups[0].exclusive.as_deref().expect("reason");
+    assert!(why.contains("Locate"), "{why}");
+    let why = groups[1].exclusive.as_deref().expect("reason");
+    assert!(why.contains("\"shared\""), "{why}");
+}
+
+/// Connector that counts connections open at once.
+struct Concurrency {
+    inner: Fake,
+    open: Arc<std::sync::atomic::AtomicUsize>,
+    max: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Connector for Concurrency {
+    fn connect(&self) -> BoxFuture<'_, Result<BoxStream, TransportError>> {
+        Box::pin(async move {
+            let s = self.inner.connect().await?;
+            Ok(Box::new(Counted {
+                inner: s,
+                open: self.open.clone(),
+                max: self.max.clone(),
+                counted: false,
+            }) as BoxStream)
+        })
+    }
+    fn describe(&self) -> String {
+        "concurrency".into()
+    }
+}
+
+#[tokio::test]
+async fn exclusive_groups_run_alone() {
+    use std::sync::atomic::Ordering;
+    // Every case runs the FAKE case (Create + GetAttributes) on the fake;
+    // the plan marks two of five exclusive. The fake answers slowly so
+    // parallel cases overlap.
+    let c = Arc::new(Concurrency {
+        inner: Fake::new(Behaviour::Slow(Duration::from_millis(30))),
+        open: Arc::default(),
+        max: Arc::default(),
+    });
+    let mut groups = Vec::new();
+    for (i, exclusive) in [true, false, false, true, false].into_iter().enumerate() {
+        let mut p = planned("FAKE-M-1-21");
+        p.id = format!("FAKE-M-{i}-21");
+        groups.push(Group {
+            cases: vec![p],
+            exclusive: exclusive.then(|| "test".to_string()),
+        });
+    }
+    let (sink, mut rx) = EventSink::channel();
+    let rs = run::run_groups(
+        c.clone(),
+        groups,
+        Arc::new(opts(Duration::from_secs(5))),
+        sink,
+    )
+    .await;
+    assert!(rs.iter().all(|r| r.status == Status::Pass));
+    // Both exclusive cases first, each alone: started and finished before
+    // anything else starts.
+    let mut seq = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        match e {
+            Event::CaseStarted { id, .. } => seq.push(format!("start {id}")),
+            Event::CaseFinished(r) => seq.push(format!("end {}", r.id)),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        &seq[..4],
+        &[
+            "start FAKE-M-0-21",
+            "end FAKE-M-0-21",
+            "start FAKE-M-3-21",
+            "end FAKE-M-3-21"
+        ],
+        "{seq:?}"
+    );
+    // The parallel phase did overlap (so overlap is observable here).
+    assert!(c.max.load(Ordering::SeqCst) >= 2);
+    assert_eq!(c.open.load(Ordering::SeqCst), 0, "every connection closed");
+}
+
+/// A stream that counts itself as open from its first write until drop.
+struct Counted {
+    inner: BoxStream,
+    open: Arc<std::sync::atomic::AtomicUsize>,
+    max: Arc<std::sync::atomic::AtomicUsize>,
+    counted: bool,
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        if self.counted {
+            self.open.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for Counted {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Counted {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if !self.counted {
+            self.counted = true;
+            let now = self.open.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            self.max.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+        }
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }

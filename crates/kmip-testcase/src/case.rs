@@ -44,8 +44,10 @@ const TAG_PROTOCOL_VERSION_MINOR: Tag = Tag(0x42_006B);
 /// `AttributeName` (tag 0x42000A).
 const TAG_ATTRIBUTE_NAME: Tag = Tag(0x42_000A);
 
-/// The fields encoded in an OASIS test-case file name,
-/// `PREFIX-M|O-NUMBER-VV` (`CS-BC-M-GCM-2-14`, `SKLC-O-1-21`).
+/// The fields encoded in a test-case file name: an OASIS one,
+/// `PREFIX-M|O-NUMBER-VV` (`CS-BC-M-GCM-2-14`, `SKLC-O-1-21`), or a
+/// project one under `testcases/`, `KH-AREA-N-VV` (`KH-NEG-7-21`; see
+/// `testcases/README.md`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CaseId {
     /// Family prefix: `"CS-BC"`, `"SKLC"`, `"SUITEB_128"`, `"MSGENC-HTTPS"`.
@@ -58,13 +60,21 @@ pub struct CaseId {
     /// Protocol version from the `-VV` suffix (`10` → 1.0 … `30` → 3.0);
     /// `None` when the name does not end in a known suffix.
     pub version: Option<Version>,
+    /// A project case (`KH-AREA-N-VV`): `prefix` is `"KH-AREA"`, `number`
+    /// is `N`, and there is no `-M-`/`-O-` part (`mandatory` is `true`:
+    /// project profiles list their cases as mandatory).
+    pub project: bool,
 }
 
 impl CaseId {
-    /// Parse a file stem (`"SKLC-M-1-21"`). `None` when the stem does not
-    /// follow the `PREFIX-M|O-NUMBER[-VV]` pattern (e.g. the `TC-*` files of
-    /// the Test Cases committee notes).
+    /// Parse a file stem (`"SKLC-M-1-21"`, `"KH-NEG-7-21"`). `None` when
+    /// the stem follows neither the `PREFIX-M|O-NUMBER[-VV]` pattern nor the
+    /// project pattern `KH-AREA-N-VV` (e.g. the `TC-*` files of the Test
+    /// Cases committee notes).
     pub fn parse(file_stem: &str) -> Option<CaseId> {
+        if let Some(id) = CaseId::parse_project(file_stem) {
+            return Some(id);
+        }
         // The first `-M-` / `-O-` separates the family from the rest; family
         // prefixes never contain one.
         let m = file_stem.find("-M-");
@@ -92,6 +102,32 @@ impl CaseId {
             mandatory,
             number: number.to_string(),
             version,
+            project: false,
+        })
+    }
+
+    /// A project case id `KH-AREA-N-VV`: `AREA` upper-case letters and
+    /// digits, `N` decimal, `VV` a known version suffix.
+    fn parse_project(file_stem: &str) -> Option<CaseId> {
+        let rest = file_stem.strip_prefix("KH-")?;
+        let mut parts = rest.split('-');
+        let (area, number, suffix) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some()
+            || area.is_empty()
+            || !area
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            || number.is_empty()
+            || !number.chars().all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        Some(CaseId {
+            prefix: format!("KH-{area}"),
+            mandatory: true,
+            number: number.to_string(),
+            version: Some(version_from_suffix(suffix)?),
+            project: true,
         })
     }
 
@@ -103,8 +139,12 @@ impl CaseId {
 
 impl fmt::Display for CaseId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mo = if self.mandatory { "M" } else { "O" };
-        write!(f, "{}-{}-{}", self.prefix, mo, self.number)?;
+        if self.project {
+            write!(f, "{}-{}", self.prefix, self.number)?;
+        } else {
+            let mo = if self.mandatory { "M" } else { "O" };
+            write!(f, "{}-{}-{}", self.prefix, mo, self.number)?;
+        }
         if let Some(s) = self.version_suffix() {
             write!(f, "-{s}")?;
         }
@@ -557,6 +597,32 @@ mod tests {
         assert_eq!(CaseId::parse("-M-1-21"), None);
         assert_eq!(CaseId::parse("SKLC-M-"), None);
         assert_eq!(CaseId::parse("SK LC-M-1-21"), None);
+    }
+
+    #[test]
+    fn case_id_project_cases() {
+        let id = CaseId::parse("KH-NEG-7-21").expect("parses");
+        assert_eq!(
+            (id.prefix.as_str(), id.number.as_str(), id.version),
+            ("KH-NEG", "7", v(2, 1))
+        );
+        assert!(id.project && id.mandatory);
+        assert_eq!(id.to_string(), "KH-NEG-7-21");
+        let id = CaseId::parse("KH-LOCATE-10-14").expect("parses");
+        assert_eq!((id.number.as_str(), id.version), ("10", v(1, 4)));
+        // Not project ids: bad area, number, suffix or shape.
+        for bad in [
+            "KH-NEG-7",
+            "KH-neg-7-21",
+            "KH-NEG-x-21",
+            "KH-NEG-7-99",
+            "KH-NEG-7-21-1",
+            "KH--7-21",
+        ] {
+            assert_eq!(CaseId::parse(bad), None, "{bad}");
+        }
+        // An OASIS-shaped id is never a project one.
+        assert!(!CaseId::parse("SKLC-M-1-21").expect("parses").project);
     }
 
     #[test]

@@ -300,9 +300,13 @@ fn validate_one(p: &Profile) -> Result<(), String> {
             if !seen.insert(case.as_str()) {
                 return Err(format!("case {case} is listed twice"));
             }
-            let id = CaseId::parse(case)
-                .ok_or_else(|| format!("case {case} is not a PREFIX-M|O-N-VV test-case id"))?;
-            if id.mandatory != want_mandatory {
+            let id = CaseId::parse(case).ok_or_else(|| {
+                format!(
+                    "case {case} is not a PREFIX-M|O-N-VV (or project KH-AREA-N-VV) test-case id"
+                )
+            })?;
+            // Project ids carry no -M-/-O- part: the profile decides.
+            if !id.project && id.mandatory != want_mandatory {
                 let (list_name, want) = if want_mandatory {
                     ("mandatory", "-M-")
                 } else {

@@ -15,8 +15,48 @@ fn repo() -> PathBuf {
         .join("../..")
 }
 
-fn profiles() -> Vec<Profile> {
+/// Every shipped profile (OASIS clauses and project profiles).
+fn all_profiles() -> Vec<Profile> {
     load_profiles(&repo().join("profiles")).expect("profiles load and validate")
+}
+
+/// A project profile (`profiles/project/`, cases from `testcases/`).
+fn is_project(p: &Profile) -> bool {
+    p.id.starts_with("KH-")
+}
+
+/// The OASIS conformance-clause profiles.
+fn profiles() -> Vec<Profile> {
+    all_profiles()
+        .into_iter()
+        .filter(|p| !is_project(p))
+        .collect()
+}
+
+#[test]
+fn project_profiles_cover_every_project_case_once() {
+    // Server cases only: testcases/client/ holds client-mode cases (the
+    // harness plays the server), which no server profile lists.
+    let files = discover(&[repo().join("testcases/server")]).expect("discover testcases/server");
+    let stems: BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    assert!(!stems.is_empty(), "testcases/ has cases");
+    let mut listed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in all_profiles().iter().filter(|p| is_project(p)) {
+        assert_eq!(p.role, Role::Server, "{}", p.id);
+        for c in p.mandatory.iter().chain(&p.optional) {
+            assert!(stems.contains(c), "{}: {c} is not in testcases/", p.id);
+            let id = kmip_testcase::case::CaseId::parse(c).expect("project id parses");
+            assert!(id.project, "{c}");
+            listed.entry(c.clone()).or_default().push(p.id.clone());
+        }
+    }
+    for s in &stems {
+        let owners = listed.get(s).map_or(0, Vec::len);
+        assert_eq!(owners, 1, "{s} belongs to {owners} project profiles");
+    }
 }
 
 fn corpus() -> Option<PathBuf> {

@@ -137,7 +137,10 @@ fn register_1mib() -> Item {
 fn ttlv_benches(c: &mut Criterion) {
     let limits = Limits::default();
     let mut g = c.benchmark_group("ttlv");
-    for (name, item) in [("get_response", get_response()), ("register_1mib", register_1mib())] {
+    for (name, item) in [
+        ("get_response", get_response()),
+        ("register_1mib", register_1mib()),
+    ] {
         let bytes = ttlv::encode(&item).expect("encode");
         g.throughput(Throughput::Bytes(bytes.len() as u64));
         g.bench_function(format!("decode/{name}"), |b| {
@@ -158,7 +161,9 @@ fn text_benches(c: &mut Criterion) {
     g.bench_function("parse/get_response", |b| {
         b.iter(|| xml::parse_item(black_box(&text)).expect("parse"))
     });
-    g.bench_function("render/get_response", |b| b.iter(|| xml::to_xml(black_box(&item))));
+    g.bench_function("render/get_response", |b| {
+        b.iter(|| xml::to_xml(black_box(&item)))
+    });
     g.finish();
     let text = json::to_json_string(&item);
     let mut g = c.benchmark_group("json");

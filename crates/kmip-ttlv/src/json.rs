@@ -141,7 +141,14 @@ fn item_to_json(item: &Item, attribute_name: Option<&str>) -> Json {
     if ty != ItemType::Structure {
         obj.insert("type".into(), Json::String(ty.name().into()));
     }
-    let text = || Json::String(names::render_value(item.tag, &item.value, attribute_name, Style::Json));
+    let text = || {
+        Json::String(names::render_value(
+            item.tag,
+            &item.value,
+            attribute_name,
+            Style::Json,
+        ))
+    };
     let value = match &item.value {
         Value::Structure(children) => {
             let an = names::sibling_attribute_name(children);
@@ -233,7 +240,10 @@ fn item_from_json(
     let Json::Object(obj) = v else {
         return Err(err(path, JsonErrorKind::NotAnObject(json_kind(v))));
     };
-    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "tag" | "type" | "value")) {
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !matches!(k.as_str(), "tag" | "type" | "value"))
+    {
         return Err(err(path, JsonErrorKind::UnexpectedKey(k.clone())));
     }
     let Some(tag_str) = obj.get("tag").and_then(Json::as_str) else {
@@ -278,7 +288,10 @@ fn item_from_json(
                 out
             }
             Some(other) => {
-                return Err(err(path, JsonErrorKind::StructureNotArray(json_kind(other))))
+                return Err(err(
+                    path,
+                    JsonErrorKind::StructureNotArray(json_kind(other)),
+                ))
             }
         };
         Value::Structure(children)

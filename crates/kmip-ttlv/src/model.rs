@@ -119,7 +119,9 @@ impl ItemType {
 
     /// The type for a wire code.
     pub fn from_code(code: u8) -> Option<ItemType> {
-        ItemType::ALL.get(usize::from(code).wrapping_sub(1)).copied()
+        ItemType::ALL
+            .get(usize::from(code).wrapping_sub(1))
+            .copied()
     }
 
     /// The name used in KMIP XML / JSON (`"TextString"`).
@@ -188,7 +190,9 @@ impl Placeholder {
             ItemType::ByteString => Value::ByteString(Vec::new()),
             ItemType::DateTime => Value::DateTime(offset()),
             ItemType::Interval => Value::Interval(0),
-            ItemType::DateTimeExtended => Value::DateTimeExtended(offset().saturating_mul(1_000_000)),
+            ItemType::DateTimeExtended => {
+                Value::DateTimeExtended(offset().saturating_mul(1_000_000))
+            }
             ItemType::Identifier => Value::Identifier(text()),
             ItemType::Reference => Value::Reference(text()),
             ItemType::NameReference => Value::NameReference(text()),

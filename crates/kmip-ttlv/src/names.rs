@@ -217,7 +217,9 @@ pub fn is_placeholder_name(name: &str) -> bool {
 
 /// Parse `0x…` hex (the prefix is required) of at most `max_digits` digits.
 pub fn parse_hex_word(text: &str, max_digits: usize) -> Option<u64> {
-    let hex = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"))?;
+    let hex = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))?;
     if hex.is_empty() || hex.len() > max_digits || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
@@ -274,14 +276,16 @@ pub fn parse_value(
                 Value::Interval(v as u32)
             } else {
                 Value::Interval(
-                    text.parse::<u32>()
-                        .map_err(|_| invalid("expected a decimal or 0x hex unsigned 32-bit integer"))?,
+                    text.parse::<u32>().map_err(|_| {
+                        invalid("expected a decimal or 0x hex unsigned 32-bit integer")
+                    })?,
                 )
             }
         }
-        ItemType::BigInteger => Value::BigInteger(parse_big_integer(text).ok_or_else(|| {
-            invalid("expected hex digits (an even number, at least two)")
-        })?),
+        ItemType::BigInteger => Value::BigInteger(
+            parse_big_integer(text)
+                .ok_or_else(|| invalid("expected hex digits (an even number, at least two)"))?,
+        ),
         ItemType::Enumeration => Value::Enumeration(parse_enum(tag, text, attribute_name)?),
         ItemType::Boolean => match text {
             t if t.eq_ignore_ascii_case("true") => Value::Boolean(true),
@@ -299,16 +303,14 @@ pub fn parse_value(
         ItemType::ByteString => Value::ByteString(
             hex::decode(text).map_err(|_| invalid("expected hex digits (an even number)"))?,
         ),
-        ItemType::DateTime => Value::DateTime(
-            parse_datetime(text, false).ok_or_else(|| {
-                invalid("expected an RFC 3339 date-time such as 2012-04-27T08:12:24+00:00")
-            })?,
-        ),
-        ItemType::DateTimeExtended => Value::DateTimeExtended(
-            parse_datetime(text, true).ok_or_else(|| {
+        ItemType::DateTime => Value::DateTime(parse_datetime(text, false).ok_or_else(|| {
+            invalid("expected an RFC 3339 date-time such as 2012-04-27T08:12:24+00:00")
+        })?),
+        ItemType::DateTimeExtended => {
+            Value::DateTimeExtended(parse_datetime(text, true).ok_or_else(|| {
                 invalid("expected an RFC 3339 date-time such as 2012-04-27T08:12:24.000001+00:00")
-            })?,
-        ),
+            })?)
+        }
     })
 }
 
@@ -321,11 +323,14 @@ fn parse_integer(tag: Tag, text: &str, attribute_name: Option<&str>) -> Result<i
         return Ok(v as u32 as i32);
     }
     if let Some(mask) = mask_names(tag, attribute_name) {
-        return mask.parse(text).map(|v| v as i32).ok_or_else(|| ValueError::BadMask {
-            tag: tag.display_name(),
-            mask: mask.name.to_string(),
-            value: text.to_string(),
-        });
+        return mask
+            .parse(text)
+            .map(|v| v as i32)
+            .ok_or_else(|| ValueError::BadMask {
+                tag: tag.display_name(),
+                mask: mask.name.to_string(),
+                value: text.to_string(),
+            });
     }
     Err(ValueError::Invalid {
         tag: tag.display_name(),
@@ -443,7 +448,12 @@ pub fn render_enum(tag: Tag, code: u32, attribute_name: Option<&str>) -> String 
 
 /// Render an Integer of a mask tag as flag names (joined per `style`);
 /// `None` if the tag is not a mask.
-pub fn render_mask(tag: Tag, value: i32, attribute_name: Option<&str>, style: Style) -> Option<String> {
+pub fn render_mask(
+    tag: Tag,
+    value: i32,
+    attribute_name: Option<&str>,
+    style: Style,
+) -> Option<String> {
     let mask = mask_names(tag, attribute_name)?;
     let s = mask.render(value as u32);
     Some(match style {
@@ -463,9 +473,10 @@ pub fn render_value(tag: Tag, value: &Value, attribute_name: Option<&str>, style
         Value::BigInteger(b) => hex::encode(b),
         Value::Enumeration(c) => render_enum(tag, *c, attribute_name),
         Value::Boolean(b) => b.to_string(),
-        Value::TextString(s) | Value::Identifier(s) | Value::Reference(s) | Value::NameReference(s) => {
-            s.clone()
-        }
+        Value::TextString(s)
+        | Value::Identifier(s)
+        | Value::Reference(s)
+        | Value::NameReference(s) => s.clone(),
         Value::ByteString(b) => hex::encode(b),
         Value::DateTime(v) => format_datetime(*v, false),
         Value::Interval(v) => v.to_string(),
@@ -483,7 +494,14 @@ mod tests {
 
     #[test]
     fn placeholder_names() {
-        for ok in ["UNIQUE_IDENTIFIER_0", "NOW", "NOW-3600", "NOW+20", "KEY_MATERIAL_1", "0X"] {
+        for ok in [
+            "UNIQUE_IDENTIFIER_0",
+            "NOW",
+            "NOW-3600",
+            "NOW+20",
+            "KEY_MATERIAL_1",
+            "0X",
+        ] {
             assert!(is_placeholder_name(ok), "{ok}");
         }
         for bad in ["", "now", "NOW-", "NOW-x", "A B", "NOW+1+2", "-3"] {

@@ -294,7 +294,9 @@ impl Decoder<'_> {
         // Check the declared (padded) extent before touching anything.
         let raw = self.bytes(vstart, plen, at)?;
         let (v, pad) = raw.split_at(len);
-        if self.limits.strict_padding && item_type != ItemType::Structure && pad.iter().any(|b| *b != 0)
+        if self.limits.strict_padding
+            && item_type != ItemType::Structure
+            && pad.iter().any(|b| *b != 0)
         {
             return Err(self.fail(DecodeErrorKind::NonZeroPadding, at));
         }
@@ -337,9 +339,7 @@ impl Decoder<'_> {
             },
             ItemType::BigInteger => {
                 if len == 0 || len % 8 != 0 {
-                    return Err(
-                        self.fail(DecodeErrorKind::BadBigIntegerLength(len as u32), at)
-                    );
+                    return Err(self.fail(DecodeErrorKind::BadBigIntegerLength(len as u32), at));
                 }
                 Value::BigInteger(v.to_vec())
             }
@@ -456,7 +456,10 @@ mod tests {
                 Item::new(t(0x420040), Value::BigInteger(vec![0, 0, 0, 0, 0, 1, 0, 1])),
                 Item::new(t(0x420092), Value::DateTime(1_335_514_344)),
                 Item::new(t(0x42004A), Value::Interval(3600)),
-                Item::new(t(0x420043), Value::ByteString(vec![1, 2, 3, 4, 5, 6, 7, 8, 9])),
+                Item::new(
+                    t(0x420043),
+                    Value::ByteString(vec![1, 2, 3, 4, 5, 6, 7, 8, 9]),
+                ),
                 Item::new(t(0x420001), Value::LongInteger(-1)),
                 Item::new(t(0x420002), Value::DateTimeExtended(1)),
                 Item::new(t(0x420003), Value::Identifier("id".into())),
@@ -479,10 +482,7 @@ mod tests {
         // KMIP spec §9.1.2 example: Integer 8 → 42 00 20 | 02 | 00 00 00 04 | 00 00 00 08 00 00 00 00
         let item = Item::new(t(0x420020), Value::Integer(8));
         let bytes = encode(&item).expect("encode");
-        assert_eq!(
-            hex::encode(&bytes),
-            "42002002000000040000000800000000"
-        );
+        assert_eq!(hex::encode(&bytes), "42002002000000040000000800000000");
     }
 
     #[test]

@@ -236,7 +236,10 @@ fn render(item: &Item, attribute_name: Option<&str>, indent: Option<usize>, out:
             out.push_str(" type=\"");
             out.push_str(v.item_type().name());
             out.push_str("\" value=\"");
-            escape_into(&names::render_value(item.tag, v, attribute_name, Style::Xml), out);
+            escape_into(
+                &names::render_value(item.tag, v, attribute_name, Style::Xml),
+                out,
+            );
             out.push_str("\"/>");
         }
     }
@@ -282,7 +285,11 @@ impl Lines {
     fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|s| *s <= offset);
-        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
         let column = text
             .get(start..offset)
             .map(|s| s.chars().count())
@@ -374,16 +381,26 @@ impl<'a> Parser<'a> {
             Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => Ok(()),
             Event::Text(t) => {
                 let raw: &[u8] = t.as_ref();
-                if raw.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+                if raw
+                    .iter()
+                    .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                {
                     Ok(())
                 } else {
                     let skip = raw
                         .iter()
                         .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
                         .count();
-                    Err(self.err(offset + skip, XmlErrorKind::UnexpectedText(
-                        String::from_utf8_lossy(&raw[skip..]).trim().chars().take(40).collect(),
-                    )))
+                    Err(self.err(
+                        offset + skip,
+                        XmlErrorKind::UnexpectedText(
+                            String::from_utf8_lossy(&raw[skip..])
+                                .trim()
+                                .chars()
+                                .take(40)
+                                .collect(),
+                        ),
+                    ))
                 }
             }
             Event::CData(t) => {
@@ -436,7 +453,8 @@ impl<'a> Parser<'a> {
         let mut item_type = ItemType::Structure;
         let mut value = None;
         for attr in e.attributes() {
-            let attr = attr.map_err(|err| self.err(offset, XmlErrorKind::Syntax(err.to_string())))?;
+            let attr =
+                attr.map_err(|err| self.err(offset, XmlErrorKind::Syntax(err.to_string())))?;
             let text = attr
                 .unescape_value()
                 .map_err(|err| self.err(offset, XmlErrorKind::Syntax(err.to_string())))?;
@@ -492,7 +510,12 @@ impl<'a> Parser<'a> {
     }
 
     /// The value of a non-Structure element.
-    fn leaf(&self, head: Head, offset: usize, attribute_name: Option<&str>) -> Result<Item, XmlError> {
+    fn leaf(
+        &self,
+        head: Head,
+        offset: usize,
+        attribute_name: Option<&str>,
+    ) -> Result<Item, XmlError> {
         let Some(text) = head.value else {
             return Err(self.err(
                 offset,
@@ -574,8 +597,13 @@ impl<'a> Parser<'a> {
                         if !deferred.is_empty() {
                             let an = names::sibling_attribute_name(&children).map(str::to_string);
                             for d in deferred {
-                                let v = names::parse_value(tag_of(&children, d.index), d.item_type, &d.text, an.as_deref())
-                                    .map_err(|e| self.err(d.offset, e.into()))?;
+                                let v = names::parse_value(
+                                    tag_of(&children, d.index),
+                                    d.item_type,
+                                    &d.text,
+                                    an.as_deref(),
+                                )
+                                .map_err(|e| self.err(d.offset, e.into()))?;
                                 if let Some(c) = children.get_mut(d.index) {
                                     c.value = v;
                                 }
@@ -583,7 +611,9 @@ impl<'a> Parser<'a> {
                         }
                         (Item::structure(tag, children), None)
                     }
-                    None => return Err(self.err(off, XmlErrorKind::Syntax("unexpected end tag".into()))),
+                    None => {
+                        return Err(self.err(off, XmlErrorKind::Syntax("unexpected end tag".into())))
+                    }
                 },
                 Event::Eof => {
                     let open = match stack.last() {

@@ -53,7 +53,12 @@ fn every_corpus_message_round_trips() {
         for (i, m) in doc.items.iter().enumerate() {
             messages += 1;
             if let Err(e) = xml::check_round_trip(&m.item) {
-                failures.push(format!("{}:{}: message {}: {e}", f.display(), m.line, i + 1));
+                failures.push(format!(
+                    "{}:{}: message {}: {e}",
+                    f.display(),
+                    m.line,
+                    i + 1
+                ));
             }
         }
     }

@@ -48,14 +48,23 @@ fn v10_attribute_value_takes_its_type_from_attribute_name() {
     let t = xml::parse_item(V10_ATTRIBUTES).expect("parse");
     let attrs: Vec<&Item> = t.children().iter().collect();
     assert_eq!(leaf(attrs[0], "AttributeValue"), Value::Enumeration(3)); // AES
-    // AttributeValue before its AttributeName, mask with runs of spaces.
+                                                                         // AttributeValue before its AttributeName, mask with runs of spaces.
     assert_eq!(leaf(attrs[1], "AttributeValue"), Value::Integer(0x4 | 0x8));
     assert_eq!(leaf(attrs[2], "AttributeValue"), Value::Enumeration(1)); // PreActive
     assert_eq!(leaf(attrs[3], "AttributeValue"), Value::Integer(128));
     let out = xml::to_xml(&t);
-    assert!(out.contains(r#"<AttributeValue type="Enumeration" value="AES"/>"#), "{out}");
-    assert!(out.contains(r#"<AttributeValue type="Integer" value="Encrypt Decrypt"/>"#), "{out}");
-    assert!(out.contains(r#"<AttributeValue type="Enumeration" value="PreActive"/>"#), "{out}");
+    assert!(
+        out.contains(r#"<AttributeValue type="Enumeration" value="AES"/>"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<AttributeValue type="Integer" value="Encrypt Decrypt"/>"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"<AttributeValue type="Enumeration" value="PreActive"/>"#),
+        "{out}"
+    );
     assert_eq!(xml::parse_item(&out).expect("re-parse"), t);
     assert_eq!(json::from_json(&json::to_json(&t)).expect("json"), t);
 }
@@ -68,7 +77,13 @@ fn attribute_value_with_unknown_attribute_name_needs_hex() {
 </Attribute>"#;
     let e = xml::parse_item(text).expect_err("no enumeration for a custom attribute");
     assert_eq!(e.line, 3);
-    assert!(matches!(e.kind, XmlErrorKind::Value(ValueError::NoEnumeration { .. })), "{e}");
+    assert!(
+        matches!(
+            e.kind,
+            XmlErrorKind::Value(ValueError::NoEnumeration { .. })
+        ),
+        "{e}"
+    );
     let ok = text.replace("\"Foo\"", "\"0x00000007\"");
     let t = xml::parse_item(&ok).expect("hex enum");
     assert_eq!(leaf(&t, "AttributeValue"), Value::Enumeration(7));
@@ -91,7 +106,10 @@ fn attribute_reference_is_a_tag_name() {
     assert_eq!(t.children()[1].value, Value::Enumeration(x509.0));
     assert_eq!(t.children()[2].item_type(), ItemType::Structure);
     let out = xml::to_xml(&t);
-    assert!(out.contains(r#"<AttributeReference type="Enumeration" value="State"/>"#), "{out}");
+    assert!(
+        out.contains(r#"<AttributeReference type="Enumeration" value="State"/>"#),
+        "{out}"
+    );
     assert_eq!(xml::parse_item(&out).expect("re-parse"), t);
     let e = xml::parse_item(r#"<AttributeReference type="Enumeration" value="NoSuchTag"/>"#)
         .expect_err("unknown tag name");
@@ -101,7 +119,14 @@ fn attribute_reference_is_a_tag_name() {
 #[test]
 fn masks_accept_spaces_bars_and_hex() {
     let m = tag("CryptographicUsageMask");
-    for text in ["Encrypt Decrypt", "Decrypt\t  Encrypt", "Encrypt|Decrypt", "Encrypt | 0x00000008", "0x0000000C", "12"] {
+    for text in [
+        "Encrypt Decrypt",
+        "Decrypt\t  Encrypt",
+        "Encrypt|Decrypt",
+        "Encrypt | 0x00000008",
+        "0x0000000C",
+        "12",
+    ] {
         let x = format!(r#"<CryptographicUsageMask type="Integer" value="{text}"/>"#);
         assert_eq!(
             xml::parse_item(&x).expect(text),
@@ -111,7 +136,10 @@ fn masks_accept_spaces_bars_and_hex() {
     }
     let item = Item::new(m, Value::Integer(12 | 0x4000_0000));
     let out = xml::to_xml(&item);
-    assert_eq!(out, "<CryptographicUsageMask type=\"Integer\" value=\"Encrypt Decrypt 0x40000000\"/>\n");
+    assert_eq!(
+        out,
+        "<CryptographicUsageMask type=\"Integer\" value=\"Encrypt Decrypt 0x40000000\"/>\n"
+    );
     assert_eq!(xml::parse_item(&out).expect("re-parse"), item);
     let e = xml::parse_item(r#"<CryptographicUsageMask type="Integer" value="Encrypt Bogus"/>"#)
         .expect_err("unknown flag");
@@ -130,13 +158,20 @@ fn date_times_are_time_zone_aware_and_rendered_in_utc() {
         xml::to_xml(&item),
         "<ActivationDate type=\"DateTime\" value=\"2000-02-01T14:00:00+00:00\"/>\n"
     );
-    for same in ["2000-02-01T14:00:00Z", "2000-02-01T14:00:00+00:00", "2000-02-01T09:00:00-05:00"] {
+    for same in [
+        "2000-02-01T14:00:00Z",
+        "2000-02-01T14:00:00+00:00",
+        "2000-02-01T09:00:00-05:00",
+    ] {
         let x = format!(r#"<ActivationDate type="DateTime" value="{same}"/>"#);
         assert_eq!(xml::parse_item(&x).expect(same), item, "{same}");
     }
     let e = xml::parse_item(r#"<ActivationDate type="DateTime" value="yesterday"/>"#)
         .expect_err("bad date");
-    assert!(matches!(e.kind, XmlErrorKind::Value(ValueError::Invalid { .. })), "{e}");
+    assert!(
+        matches!(e.kind, XmlErrorKind::Value(ValueError::Invalid { .. })),
+        "{e}"
+    );
 }
 
 #[test]
@@ -147,7 +182,10 @@ fn hex_enumerations_and_unnamed_codes() {
     assert_eq!(xml::to_xml(&item), format!("{x}\n").replace("\"/>", "\"/>"));
     // A named code written in hex reads as the same code and renders by name.
     let st = xml::parse_item(r#"<State type="Enumeration" value="0x00000002"/>"#).expect("hex");
-    assert_eq!(xml::to_xml(&st), "<State type=\"Enumeration\" value=\"Active\"/>\n");
+    assert_eq!(
+        xml::to_xml(&st),
+        "<State type=\"Enumeration\" value=\"Active\"/>\n"
+    );
     let e = xml::parse_item(r#"<State type="Enumeration" value="Sleeping"/>"#).expect_err("name");
     let msg = e.to_string();
     assert!(msg.contains("State") && msg.contains("Sleeping"), "{msg}");
@@ -197,7 +235,13 @@ fn placeholders_keep_their_declared_type() {
     for bad in ["$now", "$NOW-", "$A B", "$"] {
         let x = format!(r#"<ActivationDate type="DateTime" value="{bad}"/>"#);
         let e = xml::parse_item(&x).expect_err(bad);
-        assert!(matches!(e.kind, XmlErrorKind::Value(ValueError::BadPlaceholder { .. })), "{bad}: {e}");
+        assert!(
+            matches!(
+                e.kind,
+                XmlErrorKind::Value(ValueError::BadPlaceholder { .. })
+            ),
+            "{bad}: {e}"
+        );
     }
 }
 
@@ -234,14 +278,20 @@ fn document_roots() {
     assert!(empty.items.is_empty());
     let two = xml::parse_item("<RequestMessage/><RequestMessage/>").expect_err("two roots");
     assert_eq!(two.kind, XmlErrorKind::TrailingElement);
-    assert_eq!(xml::parse_item("  <!-- -->").expect_err("none").kind, XmlErrorKind::NoElement);
+    assert_eq!(
+        xml::parse_item("  <!-- -->").expect_err("none").kind,
+        XmlErrorKind::NoElement
+    );
 }
 
 #[test]
 fn extension_tags_use_the_ttlv_element() {
     let x = "<RequestMessage>\n  <TTLV tag=\"0x540001\" type=\"Integer\" value=\"7\"/>\n  <TTLV tag=\"0x540002\">\n    <TTLV tag=\"0x420094\" type=\"TextString\" value=\"a\"/>\n  </TTLV>\n</RequestMessage>\n";
     let item = xml::parse_item(x).expect("parse");
-    assert_eq!(item.children()[0], Item::new(Tag(0x540001), Value::Integer(7)));
+    assert_eq!(
+        item.children()[0],
+        Item::new(Tag(0x540001), Value::Integer(7))
+    );
     let out = xml::to_xml(&item);
     // A hex tag with a dictionary name renders by name.
     assert_eq!(
@@ -252,7 +302,11 @@ fn extension_tags_use_the_ttlv_element() {
     let j = json::to_json(&item);
     assert_eq!(j["value"][0]["tag"], "0x540001");
     assert_eq!(json::from_json(&j).expect("json"), item);
-    for bad in [r#"<TTLV type="Integer" value="1"/>"#, r#"<TTLV tag="540001" type="Integer" value="1"/>"#, r#"<TTLV tag="0x1000000" type="Integer" value="1"/>"#] {
+    for bad in [
+        r#"<TTLV type="Integer" value="1"/>"#,
+        r#"<TTLV tag="540001" type="Integer" value="1"/>"#,
+        r#"<TTLV tag="0x1000000" type="Integer" value="1"/>"#,
+    ] {
         let e = xml::parse_item(bad).expect_err(bad);
         assert!(matches!(e.kind, XmlErrorKind::BadTag(_)), "{bad}: {e}");
     }
@@ -266,26 +320,54 @@ fn byte_strings_and_big_integers_are_lowercase_hex() {
   <Modulus type="BigInteger" value="00000000000000FF"/>
 </KeyBlock>"#;
     let item = xml::parse_item(x).expect("parse");
-    assert_eq!(item.children()[0].value, Value::ByteString(vec![10, 11, 12]));
+    assert_eq!(
+        item.children()[0].value,
+        Value::ByteString(vec![10, 11, 12])
+    );
     assert_eq!(item.children()[1].value, Value::ByteString(vec![]));
     let out = xml::to_xml(&item);
-    assert!(out.contains(r#"value="0a0b0c""#) && out.contains(r#"value="00000000000000ff""#), "{out}");
+    assert!(
+        out.contains(r#"value="0a0b0c""#) && out.contains(r#"value="00000000000000ff""#),
+        "{out}"
+    );
     let e = xml::parse_item(r#"<Data type="ByteString" value="abc"/>"#).expect_err("odd");
-    assert!(matches!(e.kind, XmlErrorKind::Value(ValueError::Invalid { .. })), "{e}");
+    assert!(
+        matches!(e.kind, XmlErrorKind::Value(ValueError::Invalid { .. })),
+        "{e}"
+    );
 }
 
 #[test]
 fn structural_errors_are_reported() {
     let cases: &[(&str, XmlCheck)] = &[
-        (r#"<RequestMessage value="x"/>"#, |k| matches!(k, XmlErrorKind::Value(ValueError::StructureValue { .. }))),
-        (r#"<BatchCount type="Integer"/>"#, |k| matches!(k, XmlErrorKind::MissingValue { .. })),
-        (r#"<BatchCount type="Int" value="1"/>"#, |k| matches!(k, XmlErrorKind::UnknownType { .. })),
-        (r#"<BatchCount type="Integer" value="1" extra="2"/>"#, |k| matches!(k, XmlErrorKind::UnexpectedAttribute { .. })),
-        ("<RequestMessage>hello</RequestMessage>", |k| matches!(k, XmlErrorKind::UnexpectedText(_))),
-        (r#"<BatchCount type="Integer" value="1"><BatchCount type="Integer" value="1"/></BatchCount>"#, |k| matches!(k, XmlErrorKind::ChildInPrimitive { .. })),
-        ("<RequestMessage><BatchItem></RequestMessage>", |k| matches!(k, XmlErrorKind::Syntax(_))),
-        ("<RequestMessage><BatchItem>", |k| matches!(k, XmlErrorKind::UnexpectedEof(_) | XmlErrorKind::Syntax(_))),
-        (r#"<BatchCount type="Integer" value="99999999999"/>"#, |k| matches!(k, XmlErrorKind::Value(ValueError::Invalid { .. }))),
+        (r#"<RequestMessage value="x"/>"#, |k| {
+            matches!(k, XmlErrorKind::Value(ValueError::StructureValue { .. }))
+        }),
+        (r#"<BatchCount type="Integer"/>"#, |k| {
+            matches!(k, XmlErrorKind::MissingValue { .. })
+        }),
+        (r#"<BatchCount type="Int" value="1"/>"#, |k| {
+            matches!(k, XmlErrorKind::UnknownType { .. })
+        }),
+        (r#"<BatchCount type="Integer" value="1" extra="2"/>"#, |k| {
+            matches!(k, XmlErrorKind::UnexpectedAttribute { .. })
+        }),
+        ("<RequestMessage>hello</RequestMessage>", |k| {
+            matches!(k, XmlErrorKind::UnexpectedText(_))
+        }),
+        (
+            r#"<BatchCount type="Integer" value="1"><BatchCount type="Integer" value="1"/></BatchCount>"#,
+            |k| matches!(k, XmlErrorKind::ChildInPrimitive { .. }),
+        ),
+        ("<RequestMessage><BatchItem></RequestMessage>", |k| {
+            matches!(k, XmlErrorKind::Syntax(_))
+        }),
+        ("<RequestMessage><BatchItem>", |k| {
+            matches!(k, XmlErrorKind::UnexpectedEof(_) | XmlErrorKind::Syntax(_))
+        }),
+        (r#"<BatchCount type="Integer" value="99999999999"/>"#, |k| {
+            matches!(k, XmlErrorKind::Value(ValueError::Invalid { .. }))
+        }),
     ];
     for (text, ok) in cases {
         let e = xml::parse_item(text).expect_err(text);
@@ -296,11 +378,19 @@ fn structural_errors_are_reported() {
 #[test]
 fn deep_xml_nesting_is_an_error_not_a_stack_overflow() {
     let n = 1000;
-    let x = format!("{}{}", "<RequestMessage>".repeat(n), "</RequestMessage>".repeat(n));
+    let x = format!(
+        "{}{}",
+        "<RequestMessage>".repeat(n),
+        "</RequestMessage>".repeat(n)
+    );
     let e = xml::parse_item(&x).expect_err("too deep");
     assert_eq!(e.kind, XmlErrorKind::TooDeep(xml::MAX_DEPTH));
     // 64 levels are fine.
-    let ok = format!("{}{}", "<RequestMessage>".repeat(64), "</RequestMessage>".repeat(64));
+    let ok = format!(
+        "{}{}",
+        "<RequestMessage>".repeat(64),
+        "</RequestMessage>".repeat(64)
+    );
     assert_eq!(xml::parse_item(&ok).expect("64 deep").depth(), 64);
 }
 
@@ -316,7 +406,11 @@ fn deep_json_nesting_is_an_error_not_a_stack_overflow() {
     assert!(matches!(e.kind, JsonErrorKind::Syntax(_)), "{e}");
     // serde_json's limit (128, each level is an object and an array) and
     // ours (64 items) coincide for text; 60 levels are fine.
-    let text = format!("{}{}", r#"{"tag":"RequestMessage","value":["#.repeat(60), "]}".repeat(60));
+    let text = format!(
+        "{}{}",
+        r#"{"tag":"RequestMessage","value":["#.repeat(60),
+        "]}".repeat(60)
+    );
     assert_eq!(json::from_json_str(&text).expect("60 deep").depth(), 60);
     // A deep tree built in memory, without serde_json's parser (200 levels:
     // serde_json's own recursive handling of a 1000-deep Value, in json! and
@@ -365,23 +459,51 @@ fn json_value_forms() {
 
     let bad: &[(&str, JsonCheck)] = &[
         (r#"[1]"#, |k| matches!(k, JsonErrorKind::NotAnObject(_))),
-        (r#"{"type":"Integer","value":1}"#, |k| matches!(k, JsonErrorKind::MissingTag)),
-        (r#"{"tag":"FooBar","type":"Integer","value":1}"#, |k| matches!(k, JsonErrorKind::UnknownTag(_))),
-        (r#"{"tag":"BatchCount","type":"Integer","value":1,"x":0}"#, |k| matches!(k, JsonErrorKind::UnexpectedKey(_))),
-        (r#"{"tag":"BatchCount","type":"Integer","value":4294967296}"#, |k| matches!(k, JsonErrorKind::OutOfRange { .. })),
-        (r#"{"tag":"BatchCount","type":"Integer","value":1.5}"#, |k| matches!(k, JsonErrorKind::OutOfRange { .. })),
-        (r#"{"tag":"BatchCount","type":"Integer"}"#, |k| matches!(k, JsonErrorKind::MissingValue(_))),
-        (r#"{"tag":"BatchCount","type":"Integer","value":true}"#, |k| matches!(k, JsonErrorKind::WrongJsonType { .. })),
-        (r#"{"tag":"RequestMessage","value":{}}"#, |k| matches!(k, JsonErrorKind::StructureNotArray(_))),
-        (r#"{"tag":"ObjectType","type":"Enumeration","value":"Nope"}"#, |k| matches!(k, JsonErrorKind::Value(_))),
+        (r#"{"type":"Integer","value":1}"#, |k| {
+            matches!(k, JsonErrorKind::MissingTag)
+        }),
+        (r#"{"tag":"FooBar","type":"Integer","value":1}"#, |k| {
+            matches!(k, JsonErrorKind::UnknownTag(_))
+        }),
+        (
+            r#"{"tag":"BatchCount","type":"Integer","value":1,"x":0}"#,
+            |k| matches!(k, JsonErrorKind::UnexpectedKey(_)),
+        ),
+        (
+            r#"{"tag":"BatchCount","type":"Integer","value":4294967296}"#,
+            |k| matches!(k, JsonErrorKind::OutOfRange { .. }),
+        ),
+        (
+            r#"{"tag":"BatchCount","type":"Integer","value":1.5}"#,
+            |k| matches!(k, JsonErrorKind::OutOfRange { .. }),
+        ),
+        (r#"{"tag":"BatchCount","type":"Integer"}"#, |k| {
+            matches!(k, JsonErrorKind::MissingValue(_))
+        }),
+        (
+            r#"{"tag":"BatchCount","type":"Integer","value":true}"#,
+            |k| matches!(k, JsonErrorKind::WrongJsonType { .. }),
+        ),
+        (r#"{"tag":"RequestMessage","value":{}}"#, |k| {
+            matches!(k, JsonErrorKind::StructureNotArray(_))
+        }),
+        (
+            r#"{"tag":"ObjectType","type":"Enumeration","value":"Nope"}"#,
+            |k| matches!(k, JsonErrorKind::Value(_)),
+        ),
     ];
     for (text, ok) in bad {
         let e = json::from_json_str(text).expect_err(text);
         assert!(ok(&e.kind), "{text}: {e}");
     }
-    let e = json::from_json_str(r#"{"tag":"RequestMessage","value":[{"tag":"BatchCount","type":"Integer","value":"x"}]}"#)
-        .expect_err("path");
-    assert!(e.to_string().starts_with("at RequestMessage/BatchCount: "), "{e}");
+    let e = json::from_json_str(
+        r#"{"tag":"RequestMessage","value":[{"tag":"BatchCount","type":"Integer","value":"x"}]}"#,
+    )
+    .expect_err("path");
+    assert!(
+        e.to_string().starts_with("at RequestMessage/BatchCount: "),
+        "{e}"
+    );
 }
 
 #[test]

@@ -155,10 +155,7 @@ fn gen_attribute(u: &mut Unstructured, o: Opts) -> Result<Item> {
         ItemType::Boolean,
     ])?;
     let value = gen_leaf(u, av, item_type, Some(&name), o)?;
-    let mut children = vec![
-        Item::new(an, Value::TextString(name)),
-        Item::new(av, value),
-    ];
+    let mut children = vec![Item::new(an, Value::TextString(name)), Item::new(av, value)];
     if u.arbitrary()? {
         children.reverse();
     }

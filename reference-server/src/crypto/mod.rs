@@ -32,6 +32,11 @@
 //!
 //! # Integrating with the server
 //!
+//! `crate::ops::crypto` is that glue for the bundled server: it registers
+//! the nine operations in `crate::ops::OPERATIONS`, implements [`KeyLookup`]
+//! over the session's transaction (Usage Limits are staged with the batch)
+//! and keeps the process-wide [`StreamTable`] and [`ServerRng`].
+//!
 //! The server keeps one [`StreamTable`] and one [`ServerRng`] for its
 //! lifetime, implements [`KeyLookup`] over its store, and calls the `ops`
 //! functions from its dispatcher with the batch item's Request Payload and

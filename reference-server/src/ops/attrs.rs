@@ -29,7 +29,12 @@ fn server_vendor(key: &AttrKey) -> bool {
 }
 
 /// Check the state rule of an attribute whose value is set or changed.
-fn state_rule(s: &Session<'_>, obj: &ManagedObject, key: &AttrKey, rule: Modify) -> Result<(), KmipError> {
+fn state_rule(
+    s: &Session<'_>,
+    obj: &ManagedObject,
+    key: &AttrKey,
+    rule: Modify,
+) -> Result<(), KmipError> {
     let st = obj.state();
     let ok = match rule {
         Modify::PreActive => st == state::PRE_ACTIVE,
@@ -83,7 +88,10 @@ pub fn add_attribute(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         wrapped(Fields::new(p).require(t::NEW_ATTRIBUTE)?)?
     } else {
         let (k, _idx, v) = from_wire_1x(Fields::new(p).require(t::ATTRIBUTE)?)?;
-        (k, v.ok_or_else(|| KmipError::invalid_field("Attribute Value is required"))?)
+        (
+            k,
+            v.ok_or_else(|| KmipError::invalid_field("Attribute Value is required"))?,
+        )
     };
     let def = key.def();
     if !def.client_add || server_vendor(&key) {
@@ -123,7 +131,11 @@ fn not_present(s: &Session<'_>, key: &AttrKey) -> KmipError {
 
 fn no_instance(s: &Session<'_>, key: &AttrKey) -> KmipError {
     KmipError::new(
-        reason_for(s.version, rr::ATTRIBUTE_INSTANCE_NOT_FOUND, rr::ITEM_NOT_FOUND),
+        reason_for(
+            s.version,
+            rr::ATTRIBUTE_INSTANCE_NOT_FOUND,
+            rr::ITEM_NOT_FOUND,
+        ),
         format!("no such instance of {}", key.name_1x()),
     )
 }
@@ -287,7 +299,10 @@ pub fn set_attribute(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     if def.multi {
         return Err(KmipError::new(
             rr::MULTI_VALUED_ATTRIBUTE,
-            format!("{} is multi-valued; use Add / Modify Attribute", key.name_1x()),
+            format!(
+                "{} is multi-valued; use Add / Modify Attribute",
+                key.name_1x()
+            ),
         ));
     }
     if obj.attributes.has(&key) {

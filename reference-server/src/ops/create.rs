@@ -22,7 +22,7 @@ use crate::tree::{boolean, bytes, datetime, enumeration, int, st, tag_label, Fie
 use kmip_ttlv::{Item, Tag, Value};
 
 /// The attribute container of a payload, 1.x or 2.x form, if present.
-fn container<'a>(payload: &'a Item, one_x: Tag, two_x: Tag) -> Option<&'a Item> {
+fn container(payload: &Item, one_x: Tag, two_x: Tag) -> Option<&Item> {
     payload.child(two_x).or_else(|| payload.child(one_x))
 }
 
@@ -55,7 +55,7 @@ fn template_attributes(s: &Session<'_>, incoming: &Incoming) -> Result<Incoming,
 
 /// Build the client-supplied attributes of a new object from containers in
 /// increasing precedence (e.g. common then private-key attributes).
-fn client_attributes(
+pub(crate) fn client_attributes(
     s: &Session<'_>,
     containers: &[&Incoming],
 ) -> Result<AttributeSet, KmipError> {
@@ -169,6 +169,9 @@ pub fn digest_of(object_type: u32, body: &Item) -> Option<Item> {
     Some(st(t::DIGEST, c))
 }
 
+/// Object Class "User" (KMIP 3.0 delta: User 0x01, System 0x02).
+pub const OBJECT_CLASS_USER: u32 = 0x01;
+
 /// Where a new object's material came from.
 #[derive(Copy, Clone, PartialEq, Eq)]
 pub enum Origin {
@@ -216,7 +219,9 @@ pub fn finish_new(
         if let Some(fmt) = f.enumeration(t::KEY_FORMAT_TYPE)? {
             attrs.set_std(enumeration(t::KEY_FORMAT_TYPE, fmt));
             if attrs.int_value(t::CRYPTOGRAPHIC_LENGTH).is_none() {
-                let material = kb.child(t::KEY_VALUE).and_then(|kv| kv.child(t::KEY_MATERIAL));
+                let material = kb
+                    .child(t::KEY_VALUE)
+                    .and_then(|kv| kv.child(t::KEY_MATERIAL));
                 if let Some(m) = material {
                     if let Some(bits) = keys::rsa_modulus_bits(object_type, fmt, m) {
                         attrs.set_std(int(t::CRYPTOGRAPHIC_LENGTH, bits));
@@ -241,6 +246,14 @@ pub fn finish_new(
     if has_state(object_type) {
         attrs.set_std(enumeration(t::STATE, state::PRE_ACTIVE));
         attrs.set_std(boolean(t::FRESH, true));
+        // Lease Time is "initially set by the server" for every managed
+        // cryptographic object (KMIP 1.4 §3.15, 2.1 §4.22).
+        if attrs.first(t::LEASE_TIME).is_none() {
+            attrs.set_std(crate::tree::interval(
+                t::LEASE_TIME,
+                crate::ops::lifecycle::DEFAULT_LEASE_SECONDS,
+            ));
+        }
     }
     if has_key_block(object_type) {
         let sensitive = attrs.bool_value(t::SENSITIVE).unwrap_or(false);
@@ -250,7 +263,10 @@ pub fn finish_new(
         attrs.set_std(boolean(t::EXTRACTABLE, extractable));
         attrs.set_std(boolean(t::NEVER_EXTRACTABLE, !extractable));
     }
-    attrs.set_std(bytes(t::SHORT_UNIQUE_IDENTIFIER, keys::sha256(uid.as_bytes())));
+    attrs.set_std(bytes(
+        t::SHORT_UNIQUE_IDENTIFIER,
+        keys::sha256(uid.as_bytes()),
+    ));
     if !storage_masks.is_empty()
         && !storage_masks
             .iter()
@@ -261,7 +277,16 @@ pub fn finish_new(
             "this server only has Software protection storage",
         ));
     }
-    attrs.set_std(int(t::PROTECTION_STORAGE_MASK, protection_storage::SOFTWARE as i32));
+    attrs.set_std(int(
+        t::PROTECTION_STORAGE_MASK,
+        protection_storage::SOFTWARE as i32,
+    ));
+    // KMIP 3.0 Object Class: objects created through the object operations
+    // belong to the User class unless the client said otherwise (only
+    // rendered to 3.0 clients: the attribute is not defined before).
+    if attrs.first(t::OBJECT_CLASS).is_none() {
+        attrs.set_std(enumeration(t::OBJECT_CLASS, OBJECT_CLASS_USER));
+    }
     let mut obj = ManagedObject {
         uid,
         object_type,
@@ -300,11 +325,7 @@ fn quantum_safe_policy(attrs: &AttributeSet) -> Result<(), KmipError> {
 fn storage_masks(payload: &Item, tag: Tag) -> Result<Vec<i32>, KmipError> {
     match payload.child(tag) {
         None => Ok(Vec::new()),
-        Some(c) => c
-            .children()
-            .iter()
-            .map(crate::tree::as_int)
-            .collect(),
+        Some(c) => c.children().iter().map(crate::tree::as_int).collect(),
     }
 }
 
@@ -321,9 +342,9 @@ fn key_block(format: u32, material: Item, algorithm: u32, length: i32) -> Item {
 }
 
 fn required_alg_len(attrs: &AttributeSet) -> Result<(u32, i32), KmipError> {
-    let a = attrs.enum_value(t::CRYPTOGRAPHIC_ALGORITHM).ok_or_else(|| {
-        KmipError::new(rr::INVALID_FIELD, "Cryptographic Algorithm is required")
-    })?;
+    let a = attrs
+        .enum_value(t::CRYPTOGRAPHIC_ALGORITHM)
+        .ok_or_else(|| KmipError::new(rr::INVALID_FIELD, "Cryptographic Algorithm is required"))?;
     let l = attrs
         .int_value(t::CRYPTOGRAPHIC_LENGTH)
         .ok_or_else(|| KmipError::new(rr::INVALID_FIELD, "Cryptographic Length is required"))?;
@@ -422,11 +443,21 @@ fn make_pair(
     );
     let prv_body = st(
         t::PRIVATE_KEY,
-        vec![key_block(kf::PKCS_1, bytes(t::KEY_MATERIAL, pair.private_pkcs1), a, l)],
+        vec![key_block(
+            kf::PKCS_1,
+            bytes(t::KEY_MATERIAL, pair.private_pkcs1),
+            a,
+            l,
+        )],
     );
     let pub_body = st(
         t::PUBLIC_KEY,
-        vec![key_block(kf::PKCS_1, bytes(t::KEY_MATERIAL, pair.public_pkcs1), a, l)],
+        vec![key_block(
+            kf::PKCS_1,
+            bytes(t::KEY_MATERIAL, pair.public_pkcs1),
+            a,
+            l,
+        )],
     );
     let prv = finish_new(
         s,
@@ -456,7 +487,11 @@ fn make_pair(
 
 /// Create Key Pair (RSA).
 pub fn create_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
-    let common = parse_opt(container(p, t::COMMON_TEMPLATE_ATTRIBUTE, t::COMMON_ATTRIBUTES))?;
+    let common = parse_opt(container(
+        p,
+        t::COMMON_TEMPLATE_ATTRIBUTE,
+        t::COMMON_ATTRIBUTES,
+    ))?;
     let private = parse_opt(container(
         p,
         t::PRIVATE_KEY_TEMPLATE_ATTRIBUTE,
@@ -524,7 +559,10 @@ pub fn register(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let f = Fields::new(p);
     let object_type = f.require_enum(t::OBJECT_TYPE)?;
     let tag = object_tag(object_type).ok_or_else(|| {
-        invalid_object_type(s.version, format!("cannot register object type {object_type:#x}"))
+        invalid_object_type(
+            s.version,
+            format!("cannot register object type {object_type:#x}"),
+        )
     })?;
     let body = f.get(tag).ok_or_else(|| {
         KmipError::missing_data(format!("Register of this type needs a {}", tag_label(tag)))
@@ -533,7 +571,11 @@ pub fn register(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let mut inc = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
     // Attributes the server derives from the object itself may be given by
     // the client when they agree with the object.
-    for tag in [t::CERTIFICATE_TYPE, t::OPAQUE_DATA_TYPE, t::SECRET_DATA_TYPE] {
+    for tag in [
+        t::CERTIFICATE_TYPE,
+        t::OPAQUE_DATA_TYPE,
+        t::SECRET_DATA_TYPE,
+    ] {
         let key = AttrKey::Std(tag);
         if let Some(pos) = inc.attrs.iter().position(|(k, _)| *k == key) {
             let given = &inc.attrs[pos].1;
@@ -557,7 +599,17 @@ pub fn register(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             attrs.set_std(enumeration(t::CERTIFICATE_TYPE, ct));
         }
         if let Ok(Some(v)) = Fields::new(body).bytes(t::CERTIFICATE_VALUE) {
-            attrs.set_std(int(t::CERTIFICATE_LENGTH, i32::try_from(v.len()).unwrap_or(i32::MAX)));
+            attrs.set_std(int(
+                t::CERTIFICATE_LENGTH,
+                i32::try_from(v.len()).unwrap_or(i32::MAX),
+            ));
+            if Fields::new(body).enumeration(t::CERTIFICATE_TYPE)
+                == Ok(Some(crate::spec::enums::certificate_type::X_509))
+            {
+                for item in crate::certattrs::x509_attributes(v) {
+                    attrs.set_std(item);
+                }
+            }
         }
     }
     let uid = new_uid();
@@ -615,9 +667,16 @@ fn shifted_dates(s: &Session<'_>, old: &AttributeSet, offset: Option<u32>, new: 
     };
     let new_act = s.now + i64::from(offset.unwrap_or(0));
     new.set_std(datetime(t::ACTIVATION_DATE, new_act));
-    for tag in [t::PROCESS_START_DATE, t::PROTECT_STOP_DATE, t::DEACTIVATION_DATE] {
+    for tag in [
+        t::PROCESS_START_DATE,
+        t::PROTECT_STOP_DATE,
+        t::DEACTIVATION_DATE,
+    ] {
         if let Some(d) = old.date_value(tag) {
-            new.set_std(datetime(tag, new_act.saturating_add(d.saturating_sub(old_act))));
+            new.set_std(datetime(
+                tag,
+                new_act.saturating_add(d.saturating_sub(old_act)),
+            ));
         }
     }
 }
@@ -641,7 +700,10 @@ fn rekey_base(s: &Session<'_>, old: &ManagedObject, expected: u32) -> Result<(),
         ));
     }
     if old.key_block().is_none() {
-        return Err(KmipError::new(rr::KEY_VALUE_NOT_PRESENT, "the key has no key material"));
+        return Err(KmipError::new(
+            rr::KEY_VALUE_NOT_PRESENT,
+            "the key has no key material",
+        ));
     }
     Ok(())
 }
@@ -706,7 +768,11 @@ pub fn re_key_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError>
         .ok_or_else(|| KmipError::item_not_found("the private key has no Public Key Link"))?;
     let mut old_pub = load_live(s, &pub_uid)?;
     let offset = f.interval(t::OFFSET)?;
-    let common = parse_opt(container(p, t::COMMON_TEMPLATE_ATTRIBUTE, t::COMMON_ATTRIBUTES))?;
+    let common = parse_opt(container(
+        p,
+        t::COMMON_TEMPLATE_ATTRIBUTE,
+        t::COMMON_ATTRIBUTES,
+    ))?;
     let private = parse_opt(container(
         p,
         t::PRIVATE_KEY_TEMPLATE_ATTRIBUTE,
@@ -732,7 +798,10 @@ pub fn re_key_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError>
     let merged_prv = merge_incoming(&prv_base, &private);
     let merged_pub = merge_incoming(&pub_base, &public);
     let out = make_pair(s, &common, &merged_prv, &merged_pub, (&[], &[]))?;
-    for (old, new_uid) in [(&mut old_prv, &out.private_uid), (&mut old_pub, &out.public_uid)] {
+    for (old, new_uid) in [
+        (&mut old_prv, &out.private_uid),
+        (&mut old_pub, &out.public_uid),
+    ] {
         let mut new = load_live(s, new_uid)?;
         shifted_dates(s, &old.attributes, offset, &mut new.attributes);
         replacement_links(old, &mut new.attributes, new_uid);

@@ -31,9 +31,10 @@ pub fn get(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             format!("object {uid:?} is archived; Recover it first"),
         ));
     }
-    if f.get(t::KEY_WRAPPING_SPECIFICATION).is_some() || f.get(t::KEY_WRAP_TYPE).is_some() {
+    let wrapping = f.get(t::KEY_WRAPPING_SPECIFICATION);
+    if f.get(t::KEY_WRAP_TYPE).is_some() {
         return Err(KmipError::feature_not_supported(
-            "key wrapping on Get is not implemented by this server",
+            "Key Wrap Type on Get is not supported: keys are stored unwrapped",
         ));
     }
     if obj.attributes.bool_value(t::EXTRACTABLE) == Some(false) {
@@ -42,7 +43,7 @@ pub fn get(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             "the object is not extractable",
         ));
     }
-    if obj.attributes.bool_value(t::SENSITIVE) == Some(true) {
+    if wrapping.is_none() && obj.attributes.bool_value(t::SENSITIVE) == Some(true) {
         return Err(KmipError::new(
             rr::SENSITIVE,
             "the object is sensitive and cannot be returned unwrapped",
@@ -72,6 +73,9 @@ pub fn get(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             rr::KEY_FORMAT_TYPE_NOT_SUPPORTED,
             "this object has no key block",
         ));
+    }
+    if let Some(spec) = wrapping {
+        super::wrap::wrap_body(s, &mut body, spec)?;
     }
     if obj.attributes.bool_value(t::FRESH) == Some(true) {
         obj.attributes.set_std(boolean(t::FRESH, false));
@@ -137,7 +141,13 @@ fn select<'o>(obj: &'o ManagedObject, r: &AttrRef) -> Vec<(AttrKey, u32, &'o Ite
             .iter()
             .enumerate()
             .filter(|(_, v)| attributes::link_parts(v).is_some_and(|(l, _)| l == *lt))
-            .map(|(i, v)| (AttrKey::Std(t::LINK), u32::try_from(i).unwrap_or(u32::MAX), v))
+            .map(|(i, v)| {
+                (
+                    AttrKey::Std(t::LINK),
+                    u32::try_from(i).unwrap_or(u32::MAX),
+                    v,
+                )
+            })
             .collect(),
     }
 }
@@ -168,7 +178,10 @@ pub fn get_attributes(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> 
     let uid = s.resolve_uid(p)?;
     let obj = load(s, &uid)?;
     if obj.archived {
-        return Err(KmipError::new(rr::OBJECT_ARCHIVED, "the object is archived"));
+        return Err(KmipError::new(
+            rr::OBJECT_ARCHIVED,
+            "the object is archived",
+        ));
     }
     let refs = references(s, p)?;
     let asked_any = p
@@ -210,7 +223,10 @@ pub fn get_attribute_list(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipErr
     let uid = s.resolve_uid(p)?;
     let obj = load(s, &uid)?;
     if obj.archived {
-        return Err(KmipError::new(rr::OBJECT_ARCHIVED, "the object is archived"));
+        return Err(KmipError::new(
+            rr::OBJECT_ARCHIVED,
+            "the object is archived",
+        ));
     }
     let mut out = vec![s.uid_item(t::UNIQUE_IDENTIFIER, &uid)];
     let mut seen_link_tags = Vec::new();

@@ -12,9 +12,7 @@ use super::{invalid_object_type, load, load_live, payload, reason_for, touch, wr
 use crate::error::KmipError;
 use crate::object::has_state;
 use crate::server::Session;
-use crate::spec::enums::{
-    object_type as ot, result_reason as rr, revocation_reason as rrc, state,
-};
+use crate::spec::enums::{object_type as ot, result_reason as rr, revocation_reason as rrc, state};
 use crate::spec::tags as t;
 use crate::tree::{datetime, interval, long, st, Fields};
 use kmip_ttlv::{Item, Value};
@@ -27,10 +25,16 @@ pub fn activate(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let uid = s.resolve_uid(p)?;
     let mut obj = load_live(s, &uid)?;
     if !has_state(obj.object_type) {
-        return Err(invalid_object_type(s.version, "this object has no life-cycle state"));
+        return Err(invalid_object_type(
+            s.version,
+            "this object has no life-cycle state",
+        ));
     }
     if obj.state() != state::PRE_ACTIVE {
-        return Err(wrong_state(s.version, "only a Pre-Active object can be activated"));
+        return Err(wrong_state(
+            s.version,
+            "only a Pre-Active object can be activated",
+        ));
     }
     obj.set_state(state::ACTIVE);
     obj.attributes.set_std(datetime(t::ACTIVATION_DATE, s.now));
@@ -45,10 +49,16 @@ pub fn revoke(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let uid = s.resolve_uid(p)?;
     let mut obj = load(s, &uid)?;
     if obj.archived {
-        return Err(KmipError::new(rr::OBJECT_ARCHIVED, "the object is archived"));
+        return Err(KmipError::new(
+            rr::OBJECT_ARCHIVED,
+            "the object is archived",
+        ));
     }
     if !has_state(obj.object_type) {
-        return Err(invalid_object_type(s.version, "this object has no life-cycle state"));
+        return Err(invalid_object_type(
+            s.version,
+            "this object has no life-cycle state",
+        ));
     }
     let reason = f.require(t::REVOCATION_REASON)?;
     let code = Fields::new(reason).require_enum(t::REVOCATION_REASON_CODE)?;
@@ -76,7 +86,8 @@ pub fn revoke(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         match current {
             state::PRE_ACTIVE | state::ACTIVE => {
                 obj.set_state(state::DEACTIVATED);
-                obj.attributes.set_std(datetime(t::DEACTIVATION_DATE, s.now));
+                obj.attributes
+                    .set_std(datetime(t::DEACTIVATION_DATE, s.now));
             }
             state::DEACTIVATED | state::COMPROMISED => {}
             _ => {
@@ -87,7 +98,8 @@ pub fn revoke(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             }
         }
     }
-    obj.attributes.set_std(Item::new(t::REVOCATION_REASON, reason.value.clone()));
+    obj.attributes
+        .set_std(Item::new(t::REVOCATION_REASON, reason.value.clone()));
     touch(s, &mut obj);
     s.txn.put(obj);
     Ok(payload(vec![s.uid_item(t::UNIQUE_IDENTIFIER, &uid)]))
@@ -237,14 +249,20 @@ pub fn get_usage_allocation(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipE
         .long(t::USAGE_LIMITS_COUNT)?
         .ok_or_else(|| KmipError::missing_data("Usage Limits Count is required"))?;
     if want <= 0 {
-        return Err(KmipError::invalid_field("Usage Limits Count must be positive"));
+        return Err(KmipError::invalid_field(
+            "Usage Limits Count must be positive",
+        ));
     }
-    let limits = obj.attributes.first(t::USAGE_LIMITS).cloned().ok_or_else(|| {
-        KmipError::new(
-            reason_for(s.version, rr::ATTRIBUTE_NOT_FOUND, rr::ITEM_NOT_FOUND),
-            "the object has no Usage Limits",
-        )
-    })?;
+    let limits = obj
+        .attributes
+        .first(t::USAGE_LIMITS)
+        .cloned()
+        .ok_or_else(|| {
+            KmipError::new(
+                reason_for(s.version, rr::ATTRIBUTE_NOT_FOUND, rr::ITEM_NOT_FOUND),
+                "the object has no Usage Limits",
+            )
+        })?;
     let left = usage_limits_count(&limits).ok_or_else(|| {
         KmipError::invalid_field("the object's Usage Limits have no total or count")
     })?;

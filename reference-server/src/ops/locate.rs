@@ -57,7 +57,8 @@ fn is_date(v: &Item) -> bool {
 
 fn value_matches(key: &AttrKey, want: &Item, have: &Item) -> bool {
     if *key == AttrKey::Std(t::NAME) {
-        return attributes::name_text(want).is_some() && attributes::name_text(want) == attributes::name_text(have);
+        return attributes::name_text(want).is_some()
+            && attributes::name_text(want) == attributes::name_text(have);
     }
     if *key == AttrKey::Std(t::CRYPTOGRAPHIC_USAGE_MASK) {
         if let (Value::Integer(w), Value::Integer(h)) = (&want.value, &have.value) {
@@ -133,7 +134,10 @@ pub fn locate(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     // Located Items is optional: returned when the client pages (Offset /
     // Maximum Items), where the total is useful.
     if s.version >= V1_3 && (max_items.is_some() || offset > 0) {
-        out.push(int(t::LOCATED_ITEMS, i32::try_from(total).unwrap_or(i32::MAX)));
+        out.push(int(
+            t::LOCATED_ITEMS,
+            i32::try_from(total).unwrap_or(i32::MAX),
+        ));
     }
     for uid in found.into_iter().skip(skip).take(take) {
         out.push(s.uid_item(t::UNIQUE_IDENTIFIER, &uid));

@@ -14,15 +14,18 @@
 //! failure is a [`KmipError`] (Result Reason + message); the message layer
 //! rolls back the item's staged changes. Encrypt / Decrypt / Sign /
 //! Signature Verify / MAC / MAC Verify / Hash / RNG Retrieve / RNG Seed are
-//! not registered here yet: the crypto engine (`crate::crypto`) adds its
-//! entries to [`OPERATIONS`], and Query reports whatever is registered.
+//! registered from [`crypto`] (the glue to the pure engine in
+//! `crate::crypto`); Query reports whatever is registered.
 
 pub mod attrs;
 pub mod create;
+pub mod crypto;
 pub mod get;
+pub mod identity;
 pub mod lifecycle;
 pub mod locate;
 pub mod server_ops;
+pub mod wrap;
 
 use crate::error::KmipError;
 use crate::object::ManagedObject;
@@ -68,7 +71,11 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::DELETE_ATTRIBUTE, V1_0, attrs::delete_attribute),
     op(o::SET_ATTRIBUTE, V2_0, attrs::set_attribute),
     op(o::OBTAIN_LEASE, V1_0, lifecycle::obtain_lease),
-    op(o::GET_USAGE_ALLOCATION, V1_0, lifecycle::get_usage_allocation),
+    op(
+        o::GET_USAGE_ALLOCATION,
+        V1_0,
+        lifecycle::get_usage_allocation,
+    ),
     op(o::ACTIVATE, V1_0, lifecycle::activate),
     op(o::REVOKE, V1_0, lifecycle::revoke),
     op(o::DESTROY, V1_0, lifecycle::destroy),
@@ -80,6 +87,22 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::INTEROP, V2_0, server_ops::interop),
     op(o::PING, V2_1, server_ops::ping),
     op(o::OBLITERATE, V3_0, lifecycle::obliterate),
+    op(o::CREATE_CREDENTIAL, V3_0, identity::create_credential),
+    op(o::CREATE_USER, V3_0, identity::create_user),
+    op(o::CREATE_GROUP, V3_0, identity::create_group),
+    op(o::ENCRYPT, crate::spec::V1_2, crypto::encrypt),
+    op(o::DECRYPT, crate::spec::V1_2, crypto::decrypt),
+    op(o::SIGN, crate::spec::V1_2, crypto::sign),
+    op(
+        o::SIGNATURE_VERIFY,
+        crate::spec::V1_2,
+        crypto::signature_verify,
+    ),
+    op(o::MAC, crate::spec::V1_2, crypto::mac),
+    op(o::MAC_VERIFY, crate::spec::V1_2, crypto::mac_verify),
+    op(o::RNG_RETRIEVE, crate::spec::V1_2, crypto::rng_retrieve),
+    op(o::RNG_SEED, crate::spec::V1_2, crypto::rng_seed),
+    op(o::HASH, crate::spec::V1_2, crypto::hash),
 ];
 
 /// The operations available in `version`, in table order.
@@ -185,6 +208,5 @@ pub fn load_live(s: &Session<'_>, uid: &str) -> Result<ManagedObject, KmipError>
 
 /// Set Last Change Date to now.
 pub fn touch(s: &Session<'_>, obj: &mut ManagedObject) {
-    obj.attributes
-        .set_std(datetime(t::LAST_CHANGE_DATE, s.now));
+    obj.attributes.set_std(datetime(t::LAST_CHANGE_DATE, s.now));
 }

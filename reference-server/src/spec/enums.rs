@@ -810,10 +810,7 @@ pub mod secret_data_type {
     pub const PASSWORD: u32 = 0x00000001;
     pub const SEED: u32 = 0x00000002;
     /// (code, spec name).
-    pub static NAMES: &[(u32, &str)] = &[
-        (0x00000001, "Password"),
-        (0x00000002, "Seed"),
-    ];
+    pub static NAMES: &[(u32, &str)] = &[(0x00000001, "Password"), (0x00000002, "Seed")];
 }
 
 /// Certificate Type.
@@ -821,10 +818,7 @@ pub mod certificate_type {
     pub const X_509: u32 = 0x00000001;
     pub const PGP: u32 = 0x00000002;
     /// (code, spec name).
-    pub static NAMES: &[(u32, &str)] = &[
-        (0x00000001, "X.509"),
-        (0x00000002, "PGP"),
-    ];
+    pub static NAMES: &[(u32, &str)] = &[(0x00000001, "X.509"), (0x00000002, "PGP")];
 }
 
 /// Key Compression Type.

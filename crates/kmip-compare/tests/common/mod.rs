@@ -170,9 +170,10 @@ pub fn stand_in(expected: &Item, session: &Session) -> Item {
                 ItemType::DateTimeExtended => Some(Value::DateTimeExtended((NOW + n) * 1_000_000)),
                 _ => None,
             },
-            Kind::UniqueIdentifier | Kind::ShortUniqueIdentifier | Kind::Captured => {
-                text(format!("stand-in-{}", p.name))
-            }
+            Kind::UniqueIdentifier
+            | Kind::ShortUniqueIdentifier
+            | Kind::Captured
+            | Kind::AnyValue => text(format!("stand-in-{}", p.name)),
         }
     });
     a

@@ -1,0 +1,15 @@
+//! Client mode and the tools around it (issue 6):
+//!
+//! - [`scenario`]: the harness plays the server — identifies the test case
+//!   a client runs, checks each request with the request-side masking rules
+//!   of `kmip-compare`, answers with the recorded response (pure);
+//! - [`listen`]: the TLS/TTLV listener that drives a scenario;
+//! - [`record`]: a recording TLS proxy that turns a conversation into a
+//!   test case (`$` variables for generated identifiers and times);
+//! - [`notify`]: server-initiated Notify / Put sent to a client's service
+//!   port, acknowledgement checked.
+
+pub mod listen;
+pub mod notify;
+pub mod record;
+pub mod scenario;

@@ -1,0 +1,396 @@
+//! Recording proxy: a TLS proxy between any KMIP client and any server. It
+//! forwards every TTLV message unchanged (message by message: one request
+//! from the client, one response from the server) and keeps the decoded
+//! conversation, which [`to_test_case`] writes as a test case in the OASIS
+//! XML notation with generated values replaced by `$` variables:
+//!
+//! - every Unique Identifier that first appears in a response (the server
+//!   generated it) → `$UNIQUE_IDENTIFIER_n` wherever it occurs afterwards,
+//!   in requests and responses (n in order of first appearance);
+//! - `ResponseHeader/TimeStamp` → `$NOW`;
+//! - every other Date-Time → `$NOW` when within 300 s of the exchange's
+//!   time, else `$NOW+n` / `$NOW-n` relative to it (the exchange's time is
+//!   the response header's Time Stamp, else the request header's).
+//!
+//! Everything else (attributes, key material the client registered, result
+//! codes) stays literal, so a replay against another server checks it.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kmip_ttlv::ttlv::{self, Limits};
+use kmip_ttlv::{Item, ItemType, Placeholder, Tag, Value};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+use crate::target::Connector;
+use crate::transport::{read_message, write_message, TransportError};
+
+/// Tolerance under which a recorded date becomes plain `$NOW`.
+const NOW_SLACK_S: i64 = 300;
+
+fn tag(name: &str) -> Tag {
+    Tag(kmip_ttlv::dict::tag_by_name(name).unwrap_or(0))
+}
+
+/// One request / response pair as it went through the proxy.
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    /// Connection number (0-based, in accept order).
+    pub connection: usize,
+    /// The client's request.
+    pub request: Item,
+    /// The server's response.
+    pub response: Item,
+}
+
+/// The conversation so far (shared by every connection of the proxy).
+#[derive(Clone, Debug, Default)]
+pub struct Recording {
+    inner: Arc<Mutex<Vec<Exchange>>>,
+}
+
+impl Recording {
+    /// An empty recording.
+    pub fn new() -> Recording {
+        Recording::default()
+    }
+
+    fn push(&self, e: Exchange) {
+        if let Ok(mut v) = self.inner.lock() {
+            v.push(e);
+        }
+    }
+
+    /// The exchanges recorded so far, in the order the responses arrived.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.inner.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+}
+
+/// Proxy settings.
+#[derive(Clone, Debug)]
+pub struct ProxyOptions {
+    /// Limit for a TLS handshake and for a response from the server.
+    pub io_timeout: Duration,
+    /// Decoder limits.
+    pub limits: Limits,
+}
+
+impl Default for ProxyOptions {
+    fn default() -> ProxyOptions {
+        ProxyOptions {
+            io_timeout: Duration::from_secs(30),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Run the proxy on `listener` until `stop` resolves: each client
+/// connection gets its own upstream connection from `upstream`. Messages
+/// that do not decode are still forwarded, but not recorded. Per-connection
+/// problems are sent to `log`.
+pub async fn proxy(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    upstream: Arc<dyn Connector>,
+    recording: Recording,
+    opts: ProxyOptions,
+    log: Arc<dyn Fn(String) + Send + Sync>,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let acceptor = TlsAcceptor::from(tls);
+    let mut n = 0usize;
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((tcp, peer)) = accepted else { continue };
+                let conn = n;
+                n += 1;
+                let (acceptor, upstream, recording, opts, log) =
+                    (acceptor.clone(), upstream.clone(), recording.clone(), opts.clone(), log.clone());
+                tokio::spawn(async move {
+                    if let Err(e) = relay(acceptor, tcp, peer, conn, &*upstream, &recording, &opts).await {
+                        log(format!("connection {conn} from {peer}: {e}"));
+                    }
+                });
+            }
+            () = &mut stop => break,
+        }
+    }
+}
+
+async fn relay(
+    acceptor: TlsAcceptor,
+    tcp: tokio::net::TcpStream,
+    _peer: SocketAddr,
+    conn: usize,
+    upstream: &dyn Connector,
+    recording: &Recording,
+    opts: &ProxyOptions,
+) -> Result<(), String> {
+    let mut client = match tokio::time::timeout(opts.io_timeout, acceptor.accept(tcp)).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return Err(format!("TLS handshake failed: {e}")),
+        Err(_) => return Err("TLS handshake timed out".to_string()),
+    };
+    let mut server = upstream
+        .connect()
+        .await
+        .map_err(|e| format!("upstream: {e}"))?;
+    loop {
+        let req =
+            match read_message(&mut client, &opts.limits, Duration::from_secs(24 * 3600)).await {
+                Ok(b) => b,
+                Err(TransportError::Closed { received: 0, .. }) => return Ok(()),
+                Err(e) => return Err(format!("reading a request: {e}")),
+            };
+        write_message(&mut server, &req, opts.io_timeout)
+            .await
+            .map_err(|e| format!("forwarding a request: {e}"))?;
+        let resp = read_message(&mut server, &opts.limits, opts.io_timeout)
+            .await
+            .map_err(|e| format!("reading the server's response: {e}"))?;
+        write_message(&mut client, &resp, opts.io_timeout)
+            .await
+            .map_err(|e| format!("forwarding a response: {e}"))?;
+        if let (Ok(request), Ok(response)) = (
+            ttlv::decode(&req, &opts.limits),
+            ttlv::decode(&resp, &opts.limits),
+        ) {
+            recording.push(Exchange {
+                connection: conn,
+                request,
+                response,
+            });
+        }
+    }
+}
+
+/// Replace generated values by `$` variables (see the module docs).
+pub fn variablize(exchanges: &[Exchange]) -> Vec<(Item, Item)> {
+    let uid_tag = tag("UniqueIdentifier");
+    let mut uids: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::new();
+    for ex in exchanges {
+        let reference = header_time(&ex.response, "ResponseHeader")
+            .or_else(|| header_time(&ex.request, "RequestHeader"));
+        let mut req = ex.request.clone();
+        rewrite(&mut req, uid_tag, &mut uids, false, reference, 0);
+        let mut resp = ex.response.clone();
+        rewrite(&mut resp, uid_tag, &mut uids, true, reference, 0);
+        if let Some(ts) = resp
+            .child_mut(tag("ResponseHeader"))
+            .and_then(|h| h.child_mut(tag("TimeStamp")))
+        {
+            ts.value = Value::Placeholder(Placeholder {
+                item_type: ItemType::DateTime,
+                name: "NOW".to_string(),
+            });
+        }
+        out.push((req, resp));
+    }
+    out
+}
+
+fn header_time(message: &Item, header: &str) -> Option<i64> {
+    match message.child(tag(header))?.child(tag("TimeStamp"))?.value {
+        Value::DateTime(t) => Some(t),
+        _ => None,
+    }
+}
+
+fn rewrite(
+    item: &mut Item,
+    uid_tag: Tag,
+    uids: &mut HashMap<String, String>,
+    in_response: bool,
+    reference: Option<i64>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    match &mut item.value {
+        Value::Structure(children) => {
+            for c in children {
+                rewrite(c, uid_tag, uids, in_response, reference, depth + 1);
+            }
+        }
+        Value::TextString(s) if item.tag == uid_tag => {
+            let next = uids.len();
+            let name = match uids.get(s.as_str()) {
+                Some(n) => Some(n.clone()),
+                None if in_response => {
+                    let n = format!("UNIQUE_IDENTIFIER_{next}");
+                    uids.insert(s.clone(), n.clone());
+                    Some(n)
+                }
+                None => None,
+            };
+            if let Some(name) = name {
+                item.value = Value::Placeholder(Placeholder {
+                    item_type: ItemType::TextString,
+                    name,
+                });
+            }
+        }
+        Value::DateTime(t) => {
+            if let Some(r) = reference {
+                let n = *t - r;
+                let name = if n.abs() <= NOW_SLACK_S {
+                    "NOW".to_string()
+                } else if n > 0 {
+                    format!("NOW+{n}")
+                } else {
+                    format!("NOW{n}")
+                };
+                item.value = Value::Placeholder(Placeholder {
+                    item_type: ItemType::DateTime,
+                    name,
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The conversation as a test-case file (`<KMIP>` root, alternating
+/// request / response, generated values as `$` variables), with a leading
+/// comment naming the case and where it was recorded.
+pub fn to_test_case(exchanges: &[Exchange], case_id: &str, upstream: &str) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "<!--\n     kmip-harness recorded test case {case_id}\n     Recorded by `kmip-harness record` between a client and {upstream}\n     ({} request/response pairs over {} connection(s)).\n     Generated values are variables: server-assigned Unique Identifiers\n     ($UNIQUE_IDENTIFIER_n), TimeStamp and dates ($NOW, $NOW+n / $NOW-n).\n     Profile: none (recorded case)\n-->\n<KMIP>\n",
+        exchanges.len(),
+        exchanges.iter().map(|e| e.connection).max().map_or(0, |m| m + 1),
+    ));
+    for (req, resp) in variablize(exchanges) {
+        s.push('\n');
+        s.push_str(&kmip_ttlv::xml::to_xml(&req));
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+        s.push('\n');
+        s.push_str(&kmip_ttlv::xml::to_xml(&resp));
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+    }
+    s.push_str("\n</KMIP>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(root: &str, header_time: Option<i64>, op: u32, payload: Vec<Item>) -> Item {
+        let header = if root == "RequestMessage" {
+            "RequestHeader"
+        } else {
+            "ResponseHeader"
+        };
+        let mut h = vec![Item::new(tag("BatchCount"), Value::Integer(1))];
+        if let Some(t) = header_time {
+            h.insert(0, Item::new(tag("TimeStamp"), Value::DateTime(t)));
+        }
+        Item::structure(
+            tag(root),
+            vec![
+                Item::structure(tag(header), h),
+                Item::structure(
+                    tag("BatchItem"),
+                    vec![
+                        Item::new(tag("Operation"), Value::Enumeration(op)),
+                        Item::structure(
+                            tag(if root == "RequestMessage" {
+                                "RequestPayload"
+                            } else {
+                                "ResponsePayload"
+                            }),
+                            payload,
+                        ),
+                    ],
+                ),
+            ],
+        )
+    }
+
+    fn uid(s: &str) -> Item {
+        Item::new(tag("UniqueIdentifier"), Value::TextString(s.into()))
+    }
+
+    fn ph(item: &Item) -> Option<String> {
+        match &item.value {
+            Value::Placeholder(p) => Some(p.name.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn server_identifiers_and_times_become_variables() {
+        let t = 1_700_000_000;
+        let ex = vec![
+            Exchange {
+                connection: 0,
+                request: msg("RequestMessage", None, 1, vec![]),
+                response: msg("ResponseMessage", Some(t), 1, vec![uid("abc-1")]),
+            },
+            Exchange {
+                connection: 0,
+                request: msg(
+                    "RequestMessage",
+                    None,
+                    0x13,
+                    vec![
+                        uid("abc-1"),
+                        Item::new(tag("CompromiseOccurrenceDate"), Value::DateTime(t - 7200)),
+                    ],
+                ),
+                response: msg("ResponseMessage", Some(t + 1), 0x13, vec![uid("abc-1")]),
+            },
+            Exchange {
+                connection: 1,
+                request: msg("RequestMessage", None, 0x0A, vec![uid("client-literal")]),
+                response: msg(
+                    "ResponseMessage",
+                    Some(t + 2),
+                    0x0A,
+                    vec![uid("client-literal")],
+                ),
+            },
+        ];
+        let v = variablize(&ex);
+        let p = |m: &Item, path: &[&str]| ph(m.path(path).expect("path"));
+        let resp_uid = ["BatchItem", "ResponsePayload", "UniqueIdentifier"];
+        let req_uid = ["BatchItem", "RequestPayload", "UniqueIdentifier"];
+        assert_eq!(
+            p(&v[0].1, &resp_uid).as_deref(),
+            Some("UNIQUE_IDENTIFIER_0")
+        );
+        assert_eq!(
+            p(&v[0].1, &["ResponseHeader", "TimeStamp"]).as_deref(),
+            Some("NOW")
+        );
+        assert_eq!(p(&v[1].0, &req_uid).as_deref(), Some("UNIQUE_IDENTIFIER_0"));
+        assert_eq!(
+            p(
+                &v[1].0,
+                &["BatchItem", "RequestPayload", "CompromiseOccurrenceDate"]
+            )
+            .as_deref(),
+            Some("NOW-7201")
+        );
+        // An identifier the client sent first is not the server's: literal.
+        assert_eq!(p(&v[2].0, &req_uid), None);
+        let text = to_test_case(&ex, "KH-REC-T", "upstream:1");
+        assert!(text.contains("value=\"$UNIQUE_IDENTIFIER_0\""), "{text}");
+        assert!(text.contains("2 connection(s)"), "{text}");
+        let back = kmip_ttlv::xml::parse_document(&text).expect("the file parses");
+        assert_eq!(back.items.len(), 6);
+    }
+}

@@ -1,0 +1,500 @@
+//! The crypto operations wired into the server: whole request messages go
+//! through [`Server::handle_message`] (the dispatcher, the session's
+//! Unique Identifier resolution, the store), and the answers are checked
+//! against published known answers (FIPS-197, FIPS 180 "abc") and round
+//! trips. Independent of the OASIS corpus.
+
+use kmip_reference_server::Server;
+use kmip_ttlv::{Item, Tag, Value};
+
+fn tag(name: &str) -> Tag {
+    Tag::by_name(name).unwrap_or_else(|| panic!("dictionary lacks {name}"))
+}
+
+fn enum_value(t: Tag, name: &str) -> Option<u32> {
+    kmip_ttlv::dict::enum_for_tag(t.0)?.value_of(name)
+}
+
+fn e(name: &str, tag_name: &str, value_name: &str) -> Item {
+    let t = tag(tag_name);
+    let v =
+        enum_value(t, value_name).unwrap_or_else(|| panic!("{tag_name} has no value {value_name}"));
+    Item::new(tag(name), Value::Enumeration(v))
+}
+
+fn en(tag_name: &str, value_name: &str) -> Item {
+    e(tag_name, tag_name, value_name)
+}
+
+fn st(name: &str, children: Vec<Item>) -> Item {
+    Item::structure(tag(name), children)
+}
+
+fn bytes(name: &str, b: &[u8]) -> Item {
+    Item::new(tag(name), Value::ByteString(b.to_vec()))
+}
+
+fn int(name: &str, v: i32) -> Item {
+    Item::new(tag(name), Value::Integer(v))
+}
+
+fn text(name: &str, v: &str) -> Item {
+    Item::new(tag(name), Value::TextString(v.to_string()))
+}
+
+fn boolean(name: &str, v: bool) -> Item {
+    Item::new(tag(name), Value::Boolean(v))
+}
+
+/// A KMIP 2.1 request message with these (operation, payload) batch items.
+fn message(items: Vec<(&str, Item)>) -> Item {
+    let header = st(
+        "RequestHeader",
+        vec![
+            st(
+                "ProtocolVersion",
+                vec![
+                    int("ProtocolVersionMajor", 2),
+                    int("ProtocolVersionMinor", 1),
+                ],
+            ),
+            int("BatchCount", items.len() as i32),
+        ],
+    );
+    let mut children = vec![header];
+    for (op, payload) in items {
+        children.push(st(
+            "BatchItem",
+            vec![en("Operation", op), retag(payload, "RequestPayload")],
+        ));
+    }
+    st("RequestMessage", children)
+}
+
+fn retag(item: Item, name: &str) -> Item {
+    Item::new(tag(name), item.value)
+}
+
+fn payload(children: Vec<Item>) -> Item {
+    st("RequestPayload", children)
+}
+
+/// The batch items of a response.
+fn batch(resp: &Item) -> Vec<&Item> {
+    resp.children()
+        .iter()
+        .filter(|c| c.tag == tag("BatchItem"))
+        .collect()
+}
+
+fn status(item: &Item) -> String {
+    let s = item.child(tag("ResultStatus")).expect("ResultStatus");
+    let reason = item
+        .child(tag("ResultReason"))
+        .map(|r| format!("{:?}", r.value))
+        .unwrap_or_default();
+    let msg = item
+        .child(tag("ResultMessage"))
+        .and_then(|m| m.value.as_text().map(str::to_string))
+        .unwrap_or_default();
+    format!("{:?} {reason} {msg}", s.value)
+}
+
+fn assert_success(item: &Item) {
+    let success = enum_value(tag("ResultStatus"), "Success").expect("Success");
+    assert_eq!(
+        item.child(tag("ResultStatus")).map(|s| s.value.clone()),
+        Some(Value::Enumeration(success)),
+        "batch item failed: {}",
+        status(item)
+    );
+}
+
+fn out_bytes(item: &Item, name: &str) -> Vec<u8> {
+    match &item
+        .child(tag("ResponsePayload"))
+        .and_then(|p| p.child(tag(name)))
+        .unwrap_or_else(|| panic!("no {name} in {item:?}"))
+        .value
+    {
+        Value::ByteString(b) => b.clone(),
+        other => panic!("{name} is {other:?}"),
+    }
+}
+
+fn out_uid(item: &Item) -> String {
+    item.child(tag("ResponsePayload"))
+        .and_then(|p| p.child(tag("UniqueIdentifier")))
+        .and_then(|u| u.value.as_text())
+        .expect("UniqueIdentifier")
+        .to_string()
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    hex::decode(s).expect("hex literal")
+}
+
+/// Register of an AES key with this material, usable for Encrypt / Decrypt.
+fn register_aes(key: &[u8]) -> Item {
+    let bits = key.len() as i32 * 8;
+    // Cryptographic Usage Mask Encrypt (0x4) | Decrypt (0x8).
+    let usage: u32 = 0x4 | 0x8;
+    payload(vec![
+        en("ObjectType", "SymmetricKey"),
+        st(
+            "Attributes",
+            vec![
+                en("CryptographicAlgorithm", "AES"),
+                int("CryptographicLength", bits),
+                int("CryptographicUsageMask", usage as i32),
+            ],
+        ),
+        st(
+            "SymmetricKey",
+            vec![st(
+                "KeyBlock",
+                vec![
+                    en("KeyFormatType", "Raw"),
+                    st("KeyValue", vec![bytes("KeyMaterial", key)]),
+                    en("CryptographicAlgorithm", "AES"),
+                    int("CryptographicLength", bits),
+                ],
+            )],
+        ),
+    ])
+}
+
+fn ecb() -> Item {
+    st(
+        "CryptographicParameters",
+        vec![en("BlockCipherMode", "ECB"), en("PaddingMethod", "None")],
+    )
+}
+
+/// FIPS-197 appendix C.1 (AES-128): through Register → Activate → Encrypt
+/// → Decrypt in one batch, the later items naming the key by the ID
+/// Placeholder (no Unique Identifier in the request).
+#[test]
+fn aes_ecb_known_answer_with_id_placeholder() {
+    let server = Server::in_memory();
+    let key = hex("000102030405060708090a0b0c0d0e0f");
+    let plain = hex("00112233445566778899aabbccddeeff");
+    let cipher = hex("69c4e0d86a7b0430d8cdb78070b4c55a");
+    let resp = server.handle_message(&message(vec![
+        ("Register", register_aes(&key)),
+        ("Activate", payload(vec![])),
+        ("Encrypt", payload(vec![ecb(), bytes("Data", &plain)])),
+        ("Decrypt", payload(vec![ecb(), bytes("Data", &cipher)])),
+    ]));
+    let items = batch(&resp);
+    assert_eq!(items.len(), 4);
+    for i in &items {
+        assert_success(i);
+    }
+    assert_eq!(out_bytes(items[2], "Data"), cipher);
+    assert_eq!(out_bytes(items[3], "Data"), plain);
+    assert_eq!(out_uid(items[2]), out_uid(items[0]));
+}
+
+/// A Pre-Active key refuses Encrypt with Wrong Key Lifecycle State (2.x).
+#[test]
+fn encrypt_with_pre_active_key_is_refused() {
+    let server = Server::in_memory();
+    let resp = server.handle_message(&message(vec![("Register", register_aes(&[7u8; 16]))]));
+    let items = batch(&resp);
+    assert_success(items[0]);
+    let uid = out_uid(items[0]);
+    let resp = server.handle_message(&message(vec![(
+        "Encrypt",
+        payload(vec![
+            text("UniqueIdentifier", &uid),
+            ecb(),
+            bytes("Data", &[0u8; 16]),
+        ]),
+    )]));
+    let items = batch(&resp);
+    let wrong = enum_value(tag("ResultReason"), "WrongKeyLifecycleState").expect("reason");
+    assert_eq!(
+        items[0].child(tag("ResultReason")).map(|r| r.value.clone()),
+        Some(Value::Enumeration(wrong)),
+        "{}",
+        status(items[0])
+    );
+}
+
+/// Multi-part AES-CBC (Init Indicator, Correlation Value, Final Indicator)
+/// across three messages equals the one-shot ciphertext, and decrypts back.
+#[test]
+fn multi_part_cbc_matches_one_shot() {
+    let server = Server::in_memory();
+    let resp = server.handle_message(&message(vec![
+        ("Register", register_aes(&[0x2Bu8; 32])),
+        ("Activate", payload(vec![])),
+    ]));
+    let items = batch(&resp);
+    assert_success(items[1]);
+    let uid = out_uid(items[0]);
+    let params = || {
+        st(
+            "CryptographicParameters",
+            vec![en("BlockCipherMode", "CBC"), en("PaddingMethod", "PKCS5")],
+        )
+    };
+    let iv = [9u8; 16];
+    let data: Vec<u8> = (0u8..100).collect();
+    let one = server.handle_message(&message(vec![(
+        "Encrypt",
+        payload(vec![
+            text("UniqueIdentifier", &uid),
+            params(),
+            bytes("Data", &data),
+            bytes("IVCounterNonce", &iv),
+        ]),
+    )]));
+    let one = batch(&one)[0];
+    assert_success(one);
+    let expected = out_bytes(one, "Data");
+    assert_eq!(expected.len(), 112);
+
+    let first = server.handle_message(&message(vec![(
+        "Encrypt",
+        payload(vec![
+            text("UniqueIdentifier", &uid),
+            params(),
+            bytes("Data", &data[..37]),
+            bytes("IVCounterNonce", &iv),
+            boolean("InitIndicator", true),
+        ]),
+    )]));
+    let first = batch(&first)[0];
+    assert_success(first);
+    let corr = out_bytes(first, "CorrelationValue");
+    let mut got = out_bytes(first, "Data");
+    let last = server.handle_message(&message(vec![(
+        "Encrypt",
+        payload(vec![
+            text("UniqueIdentifier", &uid),
+            bytes("Data", &data[37..]),
+            bytes("CorrelationValue", &corr),
+            boolean("FinalIndicator", true),
+        ]),
+    )]));
+    let last = batch(&last)[0];
+    assert_success(last);
+    got.extend(out_bytes(last, "Data"));
+    assert_eq!(got, expected);
+
+    let back = server.handle_message(&message(vec![(
+        "Decrypt",
+        payload(vec![
+            text("UniqueIdentifier", &uid),
+            params(),
+            bytes("Data", &expected),
+            bytes("IVCounterNonce", &iv),
+        ]),
+    )]));
+    let back = batch(&back)[0];
+    assert_success(back);
+    assert_eq!(out_bytes(back, "Data"), data);
+
+    // The stream is closed: its Correlation Value is no longer accepted.
+    let again = server.handle_message(&message(vec![(
+        "Encrypt",
+        payload(vec![
+            text("UniqueIdentifier", &uid),
+            bytes("Data", &data[..16]),
+            bytes("CorrelationValue", &corr),
+            boolean("FinalIndicator", true),
+        ]),
+    )]));
+    let again = batch(&again)[0];
+    let invalid_corr = enum_value(tag("ResultReason"), "InvalidCorrelationValue").expect("reason");
+    assert_eq!(
+        again.child(tag("ResultReason")).map(|r| r.value.clone()),
+        Some(Value::Enumeration(invalid_corr)),
+        "closed stream: {}",
+        status(again)
+    );
+}
+
+/// Hash SHA-256 of "abc" (FIPS 180-2 appendix B.1) and RNG Retrieve length.
+#[test]
+fn hash_and_rng_retrieve() {
+    let server = Server::in_memory();
+    let resp = server.handle_message(&message(vec![
+        (
+            "Hash",
+            payload(vec![
+                st(
+                    "CryptographicParameters",
+                    vec![en("HashingAlgorithm", "SHA_256")],
+                ),
+                bytes("Data", b"abc"),
+            ]),
+        ),
+        ("RNGRetrieve", payload(vec![int("DataLength", 48)])),
+    ]));
+    let items = batch(&resp);
+    assert_success(items[0]);
+    assert_success(items[1]);
+    assert_eq!(
+        out_bytes(items[0], "Data"),
+        hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    );
+    let r = out_bytes(items[1], "Data");
+    assert_eq!(r.len(), 48);
+    assert_ne!(r, vec![0u8; 48]);
+}
+
+/// Create Key Pair (RSA-2048) → Activate both → Sign (PSS, SHA-256) →
+/// Signature Verify: Valid for the message, Invalid for a changed one.
+#[test]
+fn rsa_pss_sign_verify_round_trip() {
+    let server = Server::in_memory();
+    // Cryptographic Usage Mask bits: Sign 0x1, Verify 0x2.
+    let mask = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| if *n == "Sign" { 0x1 } else { 0x2 })
+            .fold(0i32, |a, b| a | b)
+    };
+    let resp = server.handle_message(&message(vec![(
+        "CreateKeyPair",
+        payload(vec![
+            st(
+                "CommonAttributes",
+                vec![
+                    en("CryptographicAlgorithm", "RSA"),
+                    int("CryptographicLength", 2048),
+                ],
+            ),
+            st(
+                "PrivateKeyAttributes",
+                vec![int("CryptographicUsageMask", mask(&["Sign"]))],
+            ),
+            st(
+                "PublicKeyAttributes",
+                vec![int("CryptographicUsageMask", mask(&["Verify"]))],
+            ),
+        ]),
+    )]));
+    let item = batch(&resp)[0];
+    assert_success(item);
+    let p = item.child(tag("ResponsePayload")).expect("payload");
+    let uid = |n: &str| {
+        p.child(tag(n))
+            .and_then(|u| u.value.as_text())
+            .expect("key pair uid")
+            .to_string()
+    };
+    let (private, public) = (
+        uid("PrivateKeyUniqueIdentifier"),
+        uid("PublicKeyUniqueIdentifier"),
+    );
+    let params = || {
+        st(
+            "CryptographicParameters",
+            vec![
+                en("PaddingMethod", "PSS"),
+                en("HashingAlgorithm", "SHA_256"),
+                en("CryptographicAlgorithm", "RSA"),
+            ],
+        )
+    };
+    let msg = b"the reference server signs this".to_vec();
+    let resp = server.handle_message(&message(vec![
+        (
+            "Activate",
+            payload(vec![text("UniqueIdentifier", &private)]),
+        ),
+        ("Activate", payload(vec![text("UniqueIdentifier", &public)])),
+        (
+            "Sign",
+            payload(vec![
+                text("UniqueIdentifier", &private),
+                params(),
+                bytes("Data", &msg),
+            ]),
+        ),
+    ]));
+    let items = batch(&resp);
+    for i in &items {
+        assert_success(i);
+    }
+    let sig = out_bytes(items[2], "SignatureData");
+    assert_eq!(sig.len(), 256);
+    let verify = |data: &[u8]| {
+        let resp = server.handle_message(&message(vec![(
+            "SignatureVerify",
+            payload(vec![
+                text("UniqueIdentifier", &public),
+                params(),
+                bytes("Data", data),
+                bytes("SignatureData", &sig),
+            ]),
+        )]));
+        let item = batch(&resp)[0].clone();
+        assert_success(&item);
+        item.child(tag("ResponsePayload"))
+            .and_then(|p| p.child(tag("ValidityIndicator")))
+            .map(|v| v.value.clone())
+            .expect("ValidityIndicator")
+    };
+    let valid = enum_value(tag("ValidityIndicator"), "Valid").expect("Valid");
+    let invalid = enum_value(tag("ValidityIndicator"), "Invalid").expect("Invalid");
+    assert_eq!(verify(&msg), Value::Enumeration(valid));
+    let mut changed = msg.clone();
+    changed.push(b'!');
+    assert_eq!(verify(&changed), Value::Enumeration(invalid));
+}
+
+/// Usage Limits (16 bytes) are taken per Encrypt and kept across messages:
+/// the first 16-byte Encrypt succeeds, the second is Permission Denied.
+#[test]
+fn usage_limits_are_consumed_across_messages() {
+    let server = Server::in_memory();
+    let mut reg = register_aes(&[0x11u8; 16]);
+    if let Value::Structure(children) = &mut reg.value {
+        for c in children.iter_mut() {
+            if c.tag == tag("Attributes") {
+                if let Value::Structure(attrs) = &mut c.value {
+                    attrs.push(st(
+                        "UsageLimits",
+                        vec![
+                            Item::new(tag("UsageLimitsTotal"), Value::LongInteger(16)),
+                            en("UsageLimitsUnit", "Byte"),
+                        ],
+                    ));
+                }
+            }
+        }
+    }
+    let resp = server.handle_message(&message(vec![
+        ("Register", reg),
+        ("Activate", payload(vec![])),
+    ]));
+    let items = batch(&resp);
+    assert_success(items[0]);
+    assert_success(items[1]);
+    let uid = out_uid(items[0]);
+    let encrypt = || {
+        let resp = server.handle_message(&message(vec![(
+            "Encrypt",
+            payload(vec![
+                text("UniqueIdentifier", &uid),
+                ecb(),
+                bytes("Data", &[0u8; 16]),
+            ]),
+        )]));
+        batch(&resp)[0].clone()
+    };
+    assert_success(&encrypt());
+    let second = encrypt();
+    let denied = enum_value(tag("ResultReason"), "PermissionDenied").expect("reason");
+    assert_eq!(
+        second.child(tag("ResultReason")).map(|r| r.value.clone()),
+        Some(Value::Enumeration(denied)),
+        "second Encrypt: {}",
+        status(&second)
+    );
+}

@@ -1,0 +1,354 @@
+//! `kmip-harness client-test`: the harness plays the server. A client under
+//! test connects (TTLV over TLS) and runs a scenario; each request is
+//! checked against the expected request of the identified test case with
+//! the request-side masking rules (`req-*` in docs/masking.md), answered
+//! with the recorded response (bound variables substituted), and each case
+//! is reported as pass, fail (with a request diff) or incomplete. Reports
+//! and gates are those of `run`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use kmip_runner::client::listen::{self, ClientEvent, ServeOptions};
+use kmip_runner::client::scenario::{Handled, Scenario};
+use kmip_runner::gate::{self, Gate};
+use kmip_runner::plan;
+use kmip_runner::run::{self, RunInfo};
+use kmip_testcase::profile::{self, Role};
+use kmip_testcase::results::Status;
+
+use super::{EXIT_FAILED, EXIT_GATE, EXIT_USAGE};
+
+/// Arguments of `client-test`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Address to listen on (TTLV over TLS). Port 0 picks a free port
+    /// (printed, and written to --ready-file).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5696")]
+    pub listen: String,
+
+    /// Test-case files or folders (searched recursively for *.xml).
+    /// Default: testcases/client
+    #[arg(long = "testcases", value_name = "PATH", num_args = 1..)]
+    pub testcases: Vec<PathBuf>,
+
+    /// Only the cases of this profile (id as in profiles/*.yaml).
+    #[arg(long, value_name = "ID")]
+    pub profile: Option<String>,
+
+    /// Only cases whose id contains this text (case-insensitive).
+    #[arg(long, value_name = "SUBSTR")]
+    pub filter: Option<String>,
+
+    /// The case the client runs, when its requests do not say (no Client
+    /// Correlation Value "ID step=N", no Interop Begin). The run ends when
+    /// it has a verdict.
+    #[arg(long = "case", value_name = "ID")]
+    pub case: Option<String>,
+
+    /// Folder where the listener's TLS material is generated (or reused):
+    /// ca.pem (give it to the client as its trust anchor), server.pem,
+    /// server-key.pem, client.pem, client-key.pem (a client certificate the
+    /// listener accepts). Ignored with --cert/--key.
+    #[arg(long, value_name = "DIR", default_value = "reports/client-certs")]
+    pub cert_dir: PathBuf,
+
+    /// Server certificate chain (PEM) instead of generated material.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+
+    /// Private key of --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// CA that client certificates must chain to (with --cert).
+    #[arg(long, value_name = "FILE")]
+    pub client_ca: Option<PathBuf>,
+
+    /// Refuse clients without a certificate.
+    #[arg(long)]
+    pub require_client_cert: bool,
+
+    /// Stop when no connection is open and nothing happened for this many
+    /// seconds. Default 60.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub idle_timeout: f64,
+
+    /// Write the listening address (HOST:PORT) to this file once ready.
+    #[arg(long, value_name = "FILE")]
+    pub ready_file: Option<PathBuf>,
+
+    /// `$NOW` tolerance in seconds for request dates. Default 300.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub now_tolerance: i64,
+
+    /// Folder for results.json, junit.xml, report.md, report.html and
+    /// summary.txt. Default: reports/<UTC timestamp>-client/
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+
+    /// Folder of profile definitions (*.yaml). Default: profiles/
+    #[arg(long, value_name = "DIR")]
+    pub profiles: Option<PathBuf>,
+
+    /// CI gate PROFILE_ID=RATE (as for `run`): exit 4 unless met. Repeatable.
+    #[arg(long = "gate", value_name = "PROFILE_ID=RATE")]
+    pub gates: Vec<Gate>,
+
+    /// Print every request and response (KMIP XML) to stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// Only the summary table and errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("error: {msg}");
+    Ok(ExitCode::from(EXIT_USAGE))
+}
+
+/// Run the subcommand.
+pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(execute_async(args))
+}
+
+async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
+    let started = run::rfc3339_now();
+    let t0 = Instant::now();
+    // Profiles.
+    let profiles_dir = args
+        .profiles
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("profiles"));
+    let profiles = if profiles_dir.is_dir() {
+        profile::load_profiles(&profiles_dir)
+            .with_context(|| format!("loading profiles from {}", profiles_dir.display()))?
+    } else {
+        Vec::new()
+    };
+    // Cases.
+    let paths = if args.testcases.is_empty() {
+        vec![PathBuf::from("testcases/client")]
+    } else {
+        args.testcases.clone()
+    };
+    let planned = match plan::load_all(&paths) {
+        Ok(p) => p,
+        Err(e) => return usage(format!("loading test cases: {e}")),
+    };
+    let wanted: Option<Vec<String>> = match &args.profile {
+        Some(id) => match profiles.iter().find(|p| &p.id == id) {
+            Some(p) => Some(p.mandatory.iter().chain(&p.optional).cloned().collect()),
+            None => return usage(format!("unknown profile {id}")),
+        },
+        None => None,
+    };
+    let filter = args.filter.as_ref().map(|f| f.to_lowercase());
+    let mut cases = Vec::new();
+    for p in planned {
+        if wanted.as_ref().is_some_and(|w| !w.contains(&p.id)) {
+            continue;
+        }
+        if filter
+            .as_ref()
+            .is_some_and(|f| !p.id.to_lowercase().contains(f.as_str()))
+        {
+            continue;
+        }
+        match p.case {
+            // Notify / Put cases are for `notify` (the client's service port).
+            Ok(c) if kmip_runner::client::notify::client_service_case(&c).is_ok() => {}
+            Ok(c) => cases.push(c),
+            Err(e) => eprintln!("warning: skipping {}: {e}", p.path.display()),
+        }
+    }
+    if cases.is_empty() {
+        return usage("no test cases selected");
+    }
+    if let Some(id) = &args.case {
+        if !cases
+            .iter()
+            .any(|c| &c.id == id || c.id.ends_with(id.as_str()))
+        {
+            return usage(format!("--case {id}: no such case among the selected ones"));
+        }
+    }
+    // TLS.
+    let tls_cfg = match (&args.cert, &args.key) {
+        (Some(c), Some(k)) => kmip_reference_server::tls::TlsConfig::Files {
+            cert_chain: c.clone(),
+            key: k.clone(),
+            client_ca: args.client_ca.clone(),
+        },
+        _ => {
+            std::fs::create_dir_all(&args.cert_dir)
+                .with_context(|| format!("creating {}", args.cert_dir.display()))?;
+            kmip_reference_server::tls::TlsConfig::Generate {
+                cert_dir: Some(args.cert_dir.clone()),
+            }
+        }
+    };
+    let material = kmip_reference_server::tls::material(&tls_cfg)
+        .map_err(|e| anyhow::anyhow!("TLS material: {e}"))?;
+    let server_cfg = kmip_reference_server::tls::server_config(&material, args.require_client_cert)
+        .map_err(|e| anyhow::anyhow!("TLS configuration: {e}"))?;
+    // Listen.
+    let listener = match tokio::net::TcpListener::bind(&args.listen).await {
+        Ok(l) => l,
+        Err(e) => return usage(format!("cannot listen on {}: {e}", args.listen)),
+    };
+    let addr = listener.local_addr().context("listening address")?;
+    if !args.quiet {
+        eprintln!(
+            "client-test: listening on {addr} (TTLV over TLS); {} case(s); CA for the client: {}",
+            cases.len(),
+            material
+                .files
+                .iter()
+                .find(|f| f.ends_with("ca.pem"))
+                .map_or_else(|| "(given files)".to_string(), |p| p.display().to_string())
+        );
+    }
+    if let Some(f) = &args.ready_file {
+        std::fs::write(f, addr.to_string()).with_context(|| format!("writing {}", f.display()))?;
+    }
+    let prefix = format!(
+        "kh-{:x}",
+        std::process::id() ^ (t0.elapsed().subsec_nanos())
+    );
+    let scenario = Scenario::new(
+        cases,
+        args.case.clone(),
+        kmip_compare::CompareOptions {
+            now_tolerance_s: args.now_tolerance,
+            strict: false,
+        },
+        &prefix,
+    );
+    let opts = ServeOptions {
+        idle_timeout: Duration::from_secs_f64(args.idle_timeout.max(0.1)),
+        ..Default::default()
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let verbose = args.verbose;
+    let quiet = args.quiet;
+    let printer = tokio::spawn(async move {
+        while let Some(ev) = rx.recv().await {
+            print_event(&ev, verbose, quiet);
+        }
+    });
+    let stop = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No signal handling available: run until idle / done.
+            std::future::pending::<()>().await;
+        }
+    };
+    let results_cases = listen::serve(listener, server_cfg, scenario, opts, Some(tx), stop).await;
+    // Connections still open (Ctrl-C) keep a sender: do not wait for them.
+    let _ = tokio::time::timeout(Duration::from_secs(1), printer).await;
+
+    let mut results = run::assemble(
+        RunInfo {
+            target: format!("client via {addr}"),
+            encoding: "ttlv".to_string(),
+            started,
+            duration_s: t0.elapsed().as_secs_f64(),
+        },
+        results_cases,
+        &profiles,
+    );
+    results.role = "client".to_string();
+    results.profiles = profile::evaluate(&profiles, &results.cases, Role::Client);
+    let report_dir = args
+        .report_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-client", run::utc_stamp())));
+    let written = kmip_report::write_all(&results, &report_dir)
+        .with_context(|| format!("writing reports to {}", report_dir.display()))?;
+    print!("{}", kmip_report::render_table(&results));
+    for c in &results.cases {
+        if matches!(c.status, Status::Fail | Status::Error) {
+            eprintln!("{} {}: {}", c.id, c.status.as_str(), c.reason);
+            if let Some(d) = &c.divergence {
+                eprintln!("{}", d.diff);
+            }
+        }
+    }
+    let _ = std::io::stdout().flush();
+    if !args.quiet {
+        eprintln!(
+            "reports: {} ({} files)",
+            report_dir.display(),
+            written.len()
+        );
+    }
+    if !args.gates.is_empty() {
+        let mut failed = false;
+        for o in gate::check_gates(&results, &args.gates) {
+            if o.ok {
+                if !args.quiet {
+                    eprintln!("{o}");
+                }
+            } else {
+                eprintln!("FAILED {o}");
+                failed = true;
+            }
+        }
+        return Ok(ExitCode::from(if failed { EXIT_GATE } else { 0 }));
+    }
+    let bad = results
+        .cases
+        .iter()
+        .any(|c| matches!(c.status, Status::Fail | Status::Error));
+    let none_passed = !results.cases.iter().any(|c| c.status == Status::Pass);
+    if bad || none_passed {
+        Ok(ExitCode::from(EXIT_FAILED))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn print_event(ev: &ClientEvent, verbose: bool, quiet: bool) {
+    match ev {
+        ClientEvent::Connected(p) if !quiet => eprintln!("client {p} connected"),
+        ClientEvent::Disconnected(p, why) if !quiet => match why {
+            Some(w) => eprintln!("client {p} disconnected: {w}"),
+            None => eprintln!("client {p} disconnected"),
+        },
+        ClientEvent::Request {
+            request,
+            response,
+            handled,
+            ..
+        } => {
+            if !quiet {
+                match handled {
+                    Handled::Matched { case, step, last } => eprintln!(
+                        "{case} step {}: request matches{}",
+                        step + 1,
+                        if *last { " (case complete)" } else { "" }
+                    ),
+                    Handled::Mismatch { case, reason, .. } => eprintln!("{case} FAIL: {reason}"),
+                    Handled::Unidentified(why) => eprintln!("request refused: {why}"),
+                }
+            }
+            if verbose {
+                eprintln!(
+                    "--- request\n{}--- response\n{}",
+                    kmip_ttlv::xml::to_xml(request),
+                    kmip_ttlv::xml::to_xml(response)
+                );
+            }
+        }
+        _ => {}
+    }
+}

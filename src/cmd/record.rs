@@ -1,0 +1,211 @@
+//! `kmip-harness record`: a recording TLS proxy. Clients connect to
+//! `--listen`; every message is forwarded unchanged to `--upstream` (or the
+//! bundled reference server with `--upstream reference`) and back; when the
+//! proxy stops (Ctrl-C, or `--idle-timeout` / `--max-exchanges`), the
+//! conversation is written to `--out` as a test case in the OASIS XML
+//! notation with generated identifiers and times as `$` variables, ready to
+//! `run` against another server.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use kmip_runner::client::record::{self, ProxyOptions, Recording};
+use kmip_runner::target::{self, Connector, TargetSpec, TlsBackend};
+use kmip_runner::tls::TlsMaterial;
+
+use super::EXIT_USAGE;
+
+/// Arguments of `record`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Address clients connect to (TTLV over TLS).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5696")]
+    pub listen: String,
+
+    /// The real server: HOST[:PORT] (TTLV over TLS, default port 5696), or
+    /// `reference` for the bundled reference server started in-process.
+    #[arg(long, value_name = "HOST:PORT|reference")]
+    pub upstream: String,
+
+    /// Test-case file to write.
+    #[arg(long, value_name = "FILE.xml")]
+    pub out: PathBuf,
+
+    /// Case id written in the file's comment. Default: the file stem.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// CA of the upstream server's certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+
+    /// Client certificate presented to the upstream server (PEM).
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+
+    /// Key of --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// TLS server name of the upstream. Default: its host.
+    #[arg(long, value_name = "NAME")]
+    pub sni: Option<String>,
+
+    /// Folder where the proxy's own TLS material (the side clients see) is
+    /// generated or reused: ca.pem for the client to trust, client.pem /
+    /// client-key.pem it may present.
+    #[arg(long, value_name = "DIR", default_value = "reports/record-certs")]
+    pub cert_dir: PathBuf,
+
+    /// Stop after this many seconds without a new exchange (once at least
+    /// one was recorded). Default: run until Ctrl-C.
+    #[arg(long, value_name = "SECONDS")]
+    pub idle_timeout: Option<f64>,
+
+    /// Write the listening address (HOST:PORT) to this file once ready.
+    #[arg(long, value_name = "FILE")]
+    pub ready_file: Option<PathBuf>,
+}
+
+fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("error: {msg}");
+    Ok(ExitCode::from(EXIT_USAGE))
+}
+
+/// Run the subcommand.
+pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(execute_async(args))
+}
+
+async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
+    let spec: TargetSpec = match args.upstream.parse() {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let timeout = Duration::from_secs(10);
+    let mut reference = None;
+    let upstream: Arc<dyn Connector> = match &spec {
+        TargetSpec::Reference => {
+            let r = target::ReferenceTarget::start(timeout)
+                .await
+                .map_err(|e| anyhow::anyhow!("starting the reference server: {e}"))?;
+            let c: Arc<dyn Connector> = Arc::new(r.connector());
+            reference = Some(r);
+            c
+        }
+        TargetSpec::Remote { host, port } => {
+            let Some(ca) = &args.ca else {
+                return usage("--ca is required for a HOST:PORT upstream");
+            };
+            let material = TlsMaterial::from_files(ca, args.cert.as_deref(), args.key.as_deref())
+                .map_err(|e| anyhow::anyhow!("upstream TLS material: {e}"))?;
+            target::remote_connector(
+                TlsBackend::Rustls,
+                host,
+                *port,
+                args.sni.as_deref(),
+                &material,
+                timeout,
+            )
+            .map_err(|e| anyhow::anyhow!("upstream: {e}"))?
+        }
+    };
+    std::fs::create_dir_all(&args.cert_dir)
+        .with_context(|| format!("creating {}", args.cert_dir.display()))?;
+    let material =
+        kmip_reference_server::tls::material(&kmip_reference_server::tls::TlsConfig::Generate {
+            cert_dir: Some(args.cert_dir.clone()),
+        })
+        .map_err(|e| anyhow::anyhow!("TLS material: {e}"))?;
+    let server_cfg = kmip_reference_server::tls::server_config(&material, false)
+        .map_err(|e| anyhow::anyhow!("TLS configuration: {e}"))?;
+    let listener = match tokio::net::TcpListener::bind(&args.listen).await {
+        Ok(l) => l,
+        Err(e) => return usage(format!("cannot listen on {}: {e}", args.listen)),
+    };
+    let addr = listener.local_addr().context("listening address")?;
+    eprintln!(
+        "record: listening on {addr}, forwarding to {}; clients trust {}",
+        upstream.describe(),
+        args.cert_dir.join("ca.pem").display()
+    );
+    if let Some(f) = &args.ready_file {
+        std::fs::write(f, addr.to_string()).with_context(|| format!("writing {}", f.display()))?;
+    }
+    let recording = Recording::new();
+    let watch = recording.clone();
+    let idle = args
+        .idle_timeout
+        .map(|s| Duration::from_secs_f64(s.max(0.1)));
+    let stop = async move {
+        let idle_stop = async {
+            let Some(idle) = idle else {
+                std::future::pending::<()>().await;
+                return;
+            };
+            let mut seen = 0usize;
+            let mut since = Instant::now();
+            loop {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let n = watch.exchanges().len();
+                if n != seen {
+                    seen = n;
+                    since = Instant::now();
+                } else if n > 0 && since.elapsed() >= idle {
+                    return;
+                }
+            }
+        };
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => {
+                if r.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+            () = idle_stop => {}
+        }
+    };
+    let log: Arc<dyn Fn(String) + Send + Sync> = Arc::new(|m| eprintln!("record: {m}"));
+    record::proxy(
+        listener,
+        server_cfg,
+        upstream.clone(),
+        recording.clone(),
+        ProxyOptions::default(),
+        log,
+        stop,
+    )
+    .await;
+    if let Some(r) = reference {
+        r.shutdown().await;
+    }
+    let exchanges = recording.exchanges();
+    let id = args.id.clone().unwrap_or_else(|| {
+        args.out.file_stem().map_or_else(
+            || "RECORDED".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        )
+    });
+    let text = record::to_test_case(&exchanges, &id, &upstream.describe());
+    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!(
+        "record: {} exchange(s) written to {}",
+        exchanges.len(),
+        args.out.display()
+    );
+    if exchanges.is_empty() {
+        return Ok(ExitCode::from(super::EXIT_FAILED));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,115 @@
+//! Helpers shared by the client-mode and recording tests: locating PyKMIP,
+//! temporary folders, child processes that are always reaped.
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+/// The built CLI.
+pub fn harness() -> &'static str {
+    env!("CARGO_BIN_EXE_kmip-harness")
+}
+
+/// PyKMIP's venv python: `$KMIP_PYKMIP/venv/bin/python`, else
+/// `/tmp/pykmip-client/venv/bin/python`; `None` (with a message) if absent.
+pub fn pykmip_python() -> Option<PathBuf> {
+    let dir = std::env::var_os("KMIP_PYKMIP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/pykmip-client"));
+    let py = dir.join("venv/bin/python");
+    if py.is_file() {
+        Some(py)
+    } else {
+        eprintln!(
+            "SKIP: PyKMIP not found ({} missing). Install it with `bash ../shared/peers/pykmip/setup.sh DIR` and set KMIP_PYKMIP=DIR.",
+            py.display()
+        );
+        None
+    }
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A fresh folder under the system temp dir.
+    pub fn new(name: &str) -> TempDir {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let p = std::env::temp_dir().join(format!("kh-{name}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A child process killed (by its own pid) and reaped on drop.
+pub struct Guard(pub Option<Child>);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Wait until `path` exists and is non-empty; its contents.
+pub fn wait_file(path: &Path, limit: Duration) -> Option<String> {
+    let t0 = Instant::now();
+    while t0.elapsed() < limit {
+        if let Ok(s) = std::fs::read_to_string(path) {
+            if !s.trim().is_empty() {
+                return Some(s.trim().to_string());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
+
+/// Wait for the guarded child to exit (killed after `limit`); its exit
+/// code (-1 if killed) and stderr.
+pub fn wait_exit(guard: &mut Guard, limit: Duration) -> (i32, String) {
+    let mut child = guard.0.take().expect("child");
+    let t0 = Instant::now();
+    let code = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s.code().unwrap_or(-1),
+            Ok(None) if t0.elapsed() < limit => std::thread::sleep(Duration::from_millis(100)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break -1;
+            }
+        }
+    };
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    (code, err)
+}
+
+/// Parse a results.json.
+pub fn read_results(path: &Path) -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).expect("results.json parses")
+}
