@@ -63,7 +63,7 @@ pub fn generate_symmetric(algorithm: u32, bits: i32) -> Result<Vec<u8>, KmipErro
             80 => 10,
             _ => return Err(bad()),
         },
-        alg::CHACHA20 | alg::CHACHA20POLY1305 => match bits {
+        alg::CHACHA20 | alg::CHACHA20_POLY1305 => match bits {
             256 => 32,
             _ => return Err(bad()),
         },

@@ -4,12 +4,16 @@
 //!
 //! - [`model`]: [`Item`] / [`Value`] / [`Tag`] / [`ItemType`], placeholders.
 //! - [`dict`]: tag, enumeration and mask tables derived from the KMIP specs.
+//! - [`consts`]: the same tables as typed Rust constants ([`tags`], [`enums`],
+//!   [`masks`]), generated with the dictionary: write `tags::BATCH_ITEM`,
+//!   never a tag value by hand.
 //! - [`ttlv`]: bounded binary decoder and encoder.
 //! - [`view`]: zero-copy validating binary decoder (flat index over the bytes).
 //! - [`xml`]: the KMIP XML notation used by the OASIS test cases and the XML
 //!   message encoding; also the canonical pretty-printer used for diffs.
 //! - [`json`]: the KMIP JSON message encoding.
 
+pub mod consts;
 pub mod dict;
 pub mod json;
 pub mod model;
@@ -18,4 +22,5 @@ pub mod ttlv;
 pub mod view;
 pub mod xml;
 
+pub use consts::{enums, masks, tags};
 pub use model::{Item, ItemType, Placeholder, Tag, Value};

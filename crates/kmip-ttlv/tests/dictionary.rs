@@ -339,13 +339,17 @@ fn generated_table_matches_generator() {
         eprintln!("skipping: python3 not found");
         return;
     }
-    let out = std::env::temp_dir().join(format!("kmip-ttlv-generated-{}.rs", std::process::id()));
+    let tmp = std::env::temp_dir();
+    let out = tmp.join(format!("kmip-ttlv-generated-{}.rs", std::process::id()));
+    let consts_out = tmp.join(format!("kmip-ttlv-consts-{}.rs", std::process::id()));
     let run = Command::new("python3")
         .arg(crate_dir.join("tools/gen-dictionary.py"))
         .arg("--spec-dir")
         .arg(&spec_dir)
         .arg("--out")
         .arg(&out)
+        .arg("--consts-out")
+        .arg(&consts_out)
         .arg("--quiet")
         .output()
         .expect("run tools/gen-dictionary.py");
@@ -354,24 +358,132 @@ fn generated_table_matches_generator() {
         "gen-dictionary.py failed:\n{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let fresh = std::fs::read_to_string(&out).expect("read generator output");
-    let _ = std::fs::remove_file(&out);
-    let checked_in = std::fs::read_to_string(crate_dir.join("src/dict/generated.rs"))
-        .expect("read generated.rs");
-    if fresh != checked_in {
-        let line = fresh
-            .lines()
-            .zip(checked_in.lines())
-            .position(|(a, b)| a != b)
-            .map_or_else(
-                || fresh.lines().count().min(checked_in.lines().count()) + 1,
-                |i| i + 1,
+    for (fresh_path, checked_in_path) in [
+        (&out, "src/dict/generated.rs"),
+        (&consts_out, "src/consts.rs"),
+    ] {
+        let fresh = std::fs::read_to_string(fresh_path).expect("read generator output");
+        let _ = std::fs::remove_file(fresh_path);
+        let checked_in = std::fs::read_to_string(crate_dir.join(checked_in_path))
+            .expect("read the checked-in generated file");
+        if fresh != checked_in {
+            let line = fresh
+                .lines()
+                .zip(checked_in.lines())
+                .position(|(a, b)| a != b)
+                .map_or_else(
+                    || fresh.lines().count().min(checked_in.lines().count()) + 1,
+                    |i| i + 1,
+                );
+            panic!(
+                "{checked_in_path} is stale (first difference at line {line}); \
+                 run `python3 tools/gen-dictionary.py` in crates/kmip-ttlv"
             );
-        panic!(
-            "src/dict/generated.rs is stale (first difference at line {line}); \
-             run `python3 tools/gen-dictionary.py` in crates/kmip-ttlv"
+        }
+    }
+}
+
+/// The typed constants (`src/consts.rs`) name the same values as the
+/// dictionary: every `tags::X` is the dictionary tag whose name is `X` once
+/// case and `_` are ignored, every `enums::e::X` / `masks::m::X` the value or
+/// flag of that name, and every dictionary tag has a constant and a spec name.
+#[test]
+fn generated_constants_equal_the_dictionary() {
+    fn loose(s: &str) -> String {
+        s.chars()
+            .filter(|c| *c != '_')
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+    let text =
+        std::fs::read_to_string(manifest_dir().join("src/consts.rs")).expect("read consts.rs");
+    let (mut section, mut module) = (String::new(), String::new());
+    let (mut tags_seen, mut values_seen) = (BTreeSet::new(), 0usize);
+    for line in text.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("pub mod ") {
+            let name = rest.trim_end_matches(" {").to_string();
+            if matches!(name.as_str(), "tags" | "enums" | "masks") {
+                section = name;
+            } else {
+                module = name;
+            }
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("pub const ") else {
+            continue;
+        };
+        let (name, rest) = rest.split_once(':').expect("const name");
+        let hex = rest
+            .rsplit("0x")
+            .next()
+            .expect("hex value")
+            .trim_end_matches(|c: char| !c.is_ascii_hexdigit());
+        let value = u32::from_str_radix(hex, 16).expect("hex value");
+        match section.as_str() {
+            "tags" => {
+                assert_eq!(
+                    dict::tag_by_name(name),
+                    Some(value),
+                    "tags::{name} = 0x{value:06X} does not match the dictionary"
+                );
+                tags_seen.insert(value);
+            }
+            "enums" => {
+                let def = dict::enums()
+                    .iter()
+                    .find(|e| loose(e.name) == loose(&module))
+                    .unwrap_or_else(|| panic!("enums::{module}: no such enumeration"));
+                assert!(
+                    def.values
+                        .iter()
+                        .any(|v| v.value == value && loose(v.name) == loose(name)),
+                    "enums::{module}::{name} = 0x{value:08X} is not a value of {}",
+                    def.name
+                );
+                values_seen += 1;
+            }
+            "masks" => {
+                let def = dict::masks()
+                    .iter()
+                    .find(|m| loose(m.name) == loose(&module))
+                    .unwrap_or_else(|| panic!("masks::{module}: no such mask"));
+                assert!(
+                    def.flags
+                        .iter()
+                        .any(|f| f.bit == value && loose(f.name) == loose(name)),
+                    "masks::{module}::{name} = 0x{value:08X} is not a flag of {}",
+                    def.name
+                );
+                values_seen += 1;
+            }
+            other => panic!("constant {name} outside tags/enums/masks ({other:?})"),
+        }
+    }
+    for t in dict::tags() {
+        assert!(
+            tags_seen.contains(&t.value),
+            "no constant for tag {}",
+            t.name
         );
     }
+    assert_eq!(kmip_ttlv::tags::SPEC_NAMES.len(), dict::tags().len());
+    // spec text names and XML names agree once punctuation is dropped
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    for (value, spec_name) in kmip_ttlv::tags::SPEC_NAMES {
+        let xml = dict::tag_name(*value).expect("spec name of a known tag");
+        assert_eq!(squash(xml), squash(spec_name), "tag 0x{value:06X}");
+    }
+    assert_eq!(kmip_ttlv::tags::ACTIVATION_DATE, kmip_ttlv::Tag(0x420001));
+    assert_eq!(kmip_ttlv::enums::operation::LOCATE, 0x0000_0008);
+    assert!(
+        values_seen > 1000,
+        "only {values_seen} enumeration/mask constants"
+    );
 }
 
 // -------------------------------------------------------------- corpus coverage

@@ -310,7 +310,7 @@ fn quantum_safe_policy(attrs: &AttributeSet) -> Result<(), KmipError> {
     let bits = attrs.int_value(t::CRYPTOGRAPHIC_LENGTH).unwrap_or(0);
     let symmetric = matches!(
         algorithm,
-        Some(alg::AES | alg::CHACHA20 | alg::CHACHA20POLY1305 | alg::CAMELLIA | alg::TWOFISH)
+        Some(alg::AES | alg::CHACHA20 | alg::CHACHA20_POLY1305 | alg::CAMELLIA | alg::TWOFISH)
     );
     if symmetric && bits >= 256 {
         Ok(())
