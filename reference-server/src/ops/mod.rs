@@ -14,8 +14,10 @@
 //! failure is a [`KmipError`] (Result Reason + message); the message layer
 //! rolls back the item's staged changes. Encrypt / Decrypt / Sign /
 //! Signature Verify / MAC / MAC Verify / Hash / RNG Retrieve / RNG Seed are
-//! registered from [`crypto`] (the glue to the pure engine in
-//! `crate::crypto`); Query reports whatever is registered.
+//! registered from [`crypto`], the only module that calls the engine in
+//! `crate::crypto` (key generation, Key Format Type conversion and key
+//! wrapping for Create / Create Key Pair / Re-key / Get go through it too);
+//! Query reports whatever is registered.
 
 pub mod attrs;
 pub mod create;
@@ -25,7 +27,6 @@ pub mod identity;
 pub mod lifecycle;
 pub mod locate;
 pub mod server_ops;
-pub mod wrap;
 
 use crate::error::KmipError;
 use crate::object::ManagedObject;
