@@ -140,9 +140,24 @@ pub fn payload(children: Vec<Item>) -> Item {
     st(t::RESPONSE_PAYLOAD, children)
 }
 
-/// "No such object" in this version's vocabulary (Object Not Found from
-/// KMIP 2.0, Item Not Found before).
+/// "No such object" in this version's vocabulary.
+///
+/// KMIP 1.x has one reason, Item Not Found. KMIP 2.x defines both (2.1
+/// §11.46 Result Reason, Table 478): Object Not Found, "a requested managed
+/// object was not found or did not exist", the reason its operations' error
+/// tables list (e.g. §6.1.19 Get, §6.1.20 Get Attributes); and Item Not
+/// Found, "no object with the specified Unique Identifier exists". An
+/// identifier this server has never issued is Object Not Found. An
+/// identifier whose object was obliterated (KMIP 3.0 Obliterate: the object
+/// and all its metadata removed, unlike Destroy, which keeps the metadata)
+/// no longer names any object at all: Item Not Found, as BL-M-20-30 records.
 pub fn not_found(version: Version, uid: &str) -> KmipError {
+    if version >= V2_0 && lifecycle::was_obliterated(uid) {
+        return KmipError::new(
+            rr::ITEM_NOT_FOUND,
+            format!("no object with Unique Identifier {uid:?} exists: it was obliterated"),
+        );
+    }
     let reason = if version >= V2_0 {
         rr::OBJECT_NOT_FOUND
     } else {
