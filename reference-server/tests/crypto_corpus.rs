@@ -17,6 +17,7 @@
 //! this crate; without it the tests print why and pass vacuously.
 
 use kmip_reference_server::crypto::codes::tags;
+use kmip_reference_server::crypto::error::ResultReason;
 use kmip_reference_server::crypto::keyblock::{
     encoded_key_from_key_block, find_key_block, key_block_item,
 };
@@ -102,7 +103,7 @@ impl KeyLookup for FakeStore {
         let objs = self.objects.borrow();
         let o = objs
             .get(uid)
-            .ok_or_else(|| OpError::new("ItemNotFound", format!("no object {uid}")))?;
+            .ok_or_else(|| OpError::new(ResultReason::ItemNotFound, format!("no object {uid}")))?;
         let mut attrs = o.attributes.clone();
         attrs.push(Item::new(tags::STATE, Value::Enumeration(o.state)));
         let mut info = KeyInfo::from_object(uid, o.object_type, &o.object, &attrs)?;
@@ -853,7 +854,7 @@ fn oasis_ax_m_2_key_wrapping_round_trip() {
         let wkb = ops::generate_symmetric_key_block(aes, 256).expect("wrapping key");
         let wuid = store.add(Obj {
             object_type: enum_code("ObjectType", "SymmetricKey"),
-            object: Item::structure(tag("SymmetricKey"), vec![wkb]),
+            object: Item::structure(tag("SymmetricKey"), vec![wkb.clone()]),
             attributes: wattrs,
             state: enum_code("State", "Active"),
             usage_left: None,

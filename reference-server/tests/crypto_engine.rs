@@ -618,7 +618,13 @@ fn rsa_key_pair_generation() {
     assert_eq!(public.bits(), 2048);
     assert_eq!(private.class(), KeyClass::Private);
     assert_eq!(public.class(), KeyClass::Public);
-    assert!(generate_key_pair(PairSpec::Rsa(1000)).is_err());
+    // 512..=8192 bits, whole bytes.
+    for bad in [504, 1001, 8200] {
+        assert!(
+            generate_key_pair(PairSpec::Rsa(bad)).is_err(),
+            "RSA-{bad} must be refused"
+        );
+    }
 }
 
 #[test]

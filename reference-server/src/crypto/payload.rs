@@ -1268,3 +1268,108 @@ pub fn wrap_key_block(
     children.push(Item::structure(tags::KEY_WRAPPING_DATA, kwd));
     Ok(Item::structure(tags::KEY_BLOCK, children))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::keyblock::{big_to_unsigned, unsigned_to_big};
+
+    const RSA: u32 = 0x04;
+    const AES: u32 = 0x03;
+    const PRIVATE_KEY: u32 = 0x04;
+    const PUBLIC_KEY: u32 = 0x03;
+
+    fn material(kb: &Item) -> &Item {
+        kb.child(tags::KEY_VALUE)
+            .and_then(|v| v.child(tags::KEY_MATERIAL))
+            .expect("Key Material")
+    }
+
+    #[test]
+    fn big_integers_are_padded_to_eight_bytes_with_a_sign_byte() {
+        assert_eq!(
+            unsigned_to_big(&[0x01, 0x00, 0x01]),
+            [0, 0, 0, 0, 0, 1, 0, 1]
+        );
+        assert_eq!(unsigned_to_big(&[0x80]), [0, 0, 0, 0, 0, 0, 0, 0x80]);
+        assert_eq!(unsigned_to_big(&[0u8; 9]), [0u8; 8]);
+        assert_eq!(unsigned_to_big(&[0xFF; 8]).len(), 16);
+        assert_eq!(big_to_unsigned(&[0, 0, 1, 2]).expect("positive"), [1, 2]);
+        assert!(big_to_unsigned(&[0x80, 0]).is_err(), "negative");
+    }
+
+    #[test]
+    fn symmetric_key_blocks_follow_the_length_rules() {
+        let kb = generate_symmetric_key_block(AES, 256).expect("AES-256");
+        assert!(matches!(&material(&kb).value, Value::ByteString(b) if b.len() == 32));
+        for (alg, bits) in [(AES, 100), (RSA, 2048), (0x0D /* DH */, 2048)] {
+            let e = generate_symmetric_key_block(alg, bits).expect_err("refused");
+            assert_eq!(e.reason, ResultReason::InvalidField.code(), "{e}");
+        }
+    }
+
+    #[test]
+    fn rsa_blocks_convert_through_every_format_and_back() {
+        let (private, public) = generate_key_pair_blocks(PairRequest {
+            algorithm: RSA,
+            length: Some(1024),
+            ..PairRequest::default()
+        })
+        .expect("RSA-1024");
+        assert_eq!(key_format(&private).expect("format"), KeyFormat::Pkcs1);
+        assert_eq!(key_block_bits(&private, PRIVATE_KEY), Some(1024));
+        let p8 = convert_key_block(&private, PRIVATE_KEY, KeyFormat::Pkcs8.code()).expect("pkcs8");
+        let tr = convert_key_block(&p8, PRIVATE_KEY, KeyFormat::TransparentRsaPrivateKey.code())
+            .expect("transparent");
+        let back = convert_key_block(&tr, PRIVATE_KEY, KeyFormat::Pkcs1.code()).expect("back");
+        assert_eq!(back, private);
+        let x = convert_key_block(&public, PUBLIC_KEY, KeyFormat::X509.code()).expect("spki");
+        let back = convert_key_block(&x, PUBLIC_KEY, KeyFormat::Pkcs1.code()).expect("back");
+        assert_eq!(back, public);
+    }
+
+    #[test]
+    fn ec_pairs_default_to_the_transparent_ec_formats() {
+        let (private, public) = generate_key_pair_blocks(PairRequest {
+            algorithm: 0x1A, // EC
+            curve: Some(Curve::P384.code()),
+            ..PairRequest::default()
+        })
+        .expect("P-384");
+        assert_eq!(
+            key_format(&private).expect("format"),
+            KeyFormat::TransparentEcPrivateKey
+        );
+        assert_eq!(
+            key_format(&public).expect("format"),
+            KeyFormat::TransparentEcPublicKey
+        );
+        assert_eq!(key_block_length(&private).expect("length"), Some(384));
+        let p8 = convert_key_block(&private, PRIVATE_KEY, KeyFormat::Pkcs8.code()).expect("pkcs8");
+        assert_eq!(key_block_bits(&p8, PRIVATE_KEY), Some(384));
+    }
+
+    #[test]
+    fn garbage_key_material_is_invalid_field() {
+        let kb = Item::structure(
+            tags::KEY_BLOCK,
+            vec![
+                Item::new(
+                    tags::KEY_FORMAT_TYPE,
+                    Value::Enumeration(KeyFormat::Pkcs1.code()),
+                ),
+                Item::structure(
+                    tags::KEY_VALUE,
+                    vec![Item::new(
+                        tags::KEY_MATERIAL,
+                        Value::ByteString(vec![0x30, 0x82, 0xff, 0xff, 1, 2, 3]),
+                    )],
+                ),
+                Item::new(tags::CRYPTOGRAPHIC_ALGORITHM, Value::Enumeration(RSA)),
+            ],
+        );
+        let e = convert_key_block(&kb, PRIVATE_KEY, KeyFormat::Pkcs8.code()).expect_err("garbage");
+        assert_eq!(e.reason, ResultReason::InvalidField.code(), "{e}");
+        assert_eq!(key_block_bits(&kb, PRIVATE_KEY), None);
+    }
+}

@@ -20,7 +20,7 @@
 
 use super::load_live;
 use crate::crypto::payload::{self as cops, PairRequest};
-use crate::crypto::{HashAlg, KeyInfo, KeyLookup, OpError, ServerRng, StreamTable};
+use crate::crypto::{KeyInfo, KeyLookup, OpError, ServerRng, StreamTable};
 use crate::error::KmipError;
 use crate::server::Session;
 use crate::spec::enums::result_reason as rr;
@@ -284,9 +284,7 @@ pub fn key_length(object_type: u32, key_block: &Item) -> Option<i32> {
 
 /// SHA-256 of `data` (Digest, Short Unique Identifier).
 pub fn sha256(data: &[u8]) -> Vec<u8> {
-    // SHA-256 is always available in the engine; an empty value would only
-    // show up as a visibly wrong digest.
-    crate::crypto::hash::hash(HashAlg::Sha256, data).unwrap_or_default()
+    crate::crypto::hash::sha256(data)
 }
 
 /// The data a Digest is computed over for a Key Block, and the Key Format
