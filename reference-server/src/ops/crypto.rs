@@ -235,14 +235,18 @@ pub fn symmetric_key_block(algorithm: u32, length: i32) -> Result<Item, KmipErro
     Ok(cops::generate_symmetric_key_block(algorithm, length)?)
 }
 
-/// KMIP 1.3 introduced the Transparent EC Private / Public Key formats.
-const V1_3: kmip_ttlv::dict::Version = kmip_ttlv::dict::Version::new(1, 3);
+/// The first version whose text this project has that defines the
+/// Transparent EC Private / Public Key formats (KMIP 1.4 §2.1.7.14–15; KMIP
+/// 1.0 §2.1.7 has only the ECDSA / ECDH / ECMQV ones, and the 1.1–1.3 texts
+/// are not in /work/shared/spec, so those versions get PKCS#8 / X.509, which
+/// every version defines).
+const TRANSPARENT_EC_FROM: kmip_ttlv::dict::Version = kmip_ttlv::dict::Version::new(1, 4);
 
 /// A new key pair's (private, public) Key Blocks (Create Key Pair, Re-key
 /// Key Pair). RSA halves are PKCS#1; EC halves are Transparent EC Private /
 /// Public Key (KMIP 1.4 §2.1.7.14–15, 2.1 §3.11–3.12), or PKCS#8 / X.509 for
-/// a KMIP 1.0–1.2 client, whose specs do not have the Transparent EC
-/// formats; DSA halves are PKCS#8 / X.509.
+/// a client of an earlier version (see [`TRANSPARENT_EC_FROM`]); DSA halves
+/// are PKCS#8 / X.509.
 pub fn key_pair_blocks(
     s: &Session<'_>,
     algorithm: u32,
@@ -250,7 +254,7 @@ pub fn key_pair_blocks(
     curve: Option<u32>,
 ) -> Result<(Item, Item), KmipError> {
     use crate::crypto::{Algorithm, KeyFormat};
-    let formats = if Algorithm::from_code(algorithm).is_ec() && s.version < V1_3 {
+    let formats = if Algorithm::from_code(algorithm).is_ec() && s.version < TRANSPARENT_EC_FROM {
         Some((KeyFormat::Pkcs8.code(), KeyFormat::X509.code()))
     } else {
         None
