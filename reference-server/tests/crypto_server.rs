@@ -697,3 +697,140 @@ fn ec_key_pair_with_an_unsupported_or_inconsistent_curve_fails() {
         );
     }
 }
+
+/// A request message of another protocol version.
+fn message_v(major: i32, minor: i32, items: Vec<(&str, Item)>) -> Item {
+    let mut m = message(items);
+    if let Value::Structure(children) = &mut m.value {
+        if let Some(h) = children.first_mut() {
+            if let Some(pv) = h.child_mut(tag("ProtocolVersion")) {
+                *pv = st(
+                    "ProtocolVersion",
+                    vec![
+                        int("ProtocolVersionMajor", major),
+                        int("ProtocolVersionMinor", minor),
+                    ],
+                );
+            }
+        }
+    }
+    m
+}
+
+/// A KMIP 1.x `Attribute` (name, value).
+fn attribute(name: &str, value: Item) -> Item {
+    st(
+        "Attribute",
+        vec![text("AttributeName", name), retag(value, "AttributeValue")],
+    )
+}
+
+/// A KMIP 1.2 client asks for an ECDSA key pair: its spec has no
+/// Transparent EC formats (those are KMIP 1.4 §2.1.7.14–15), so the halves
+/// come as PKCS#8 / X.509 (KMIP 1.0 §9.1.3.2.3), which every version has.
+#[test]
+fn ec_key_pair_for_a_kmip_1_2_client_is_pkcs8_and_x509() {
+    let server = Server::in_memory();
+    let resp = server.handle_message(&message_v(
+        1,
+        2,
+        vec![(
+            "CreateKeyPair",
+            payload(vec![st(
+                "CommonTemplateAttribute",
+                vec![
+                    attribute(
+                        "Cryptographic Algorithm",
+                        en("CryptographicAlgorithm", "ECDSA"),
+                    ),
+                    attribute("Cryptographic Length", int("CryptographicLength", 256)),
+                ],
+            )]),
+        )],
+    ));
+    let item = batch(&resp)[0];
+    assert_success(item);
+    let p = item.child(tag("ResponsePayload")).expect("payload");
+    let uid = |n: &str| {
+        p.child(tag(n))
+            .and_then(|u| u.value.as_text())
+            .expect("key pair uid")
+            .to_string()
+    };
+    let fmt = |n: &str| enum_value(tag("KeyFormatType"), n).expect("Key Format Type");
+    for (half, want) in [
+        ("PrivateKeyUniqueIdentifier", "PKCS_8"),
+        ("PublicKeyUniqueIdentifier", "X_509"),
+    ] {
+        let resp = server.handle_message(&message_v(
+            1,
+            2,
+            vec![("Get", payload(vec![text("UniqueIdentifier", &uid(half))]))],
+        ));
+        let got = batch(&resp)[0];
+        assert_success(got);
+        assert_eq!(got_format(got), fmt(want), "{half}");
+    }
+}
+
+/// Re-key Key Pair of an EC pair (KMIP 2.1 §6.1.47) makes a new pair on the
+/// same curve: the Cryptographic Domain Parameters are inherited.
+#[test]
+fn re_key_key_pair_keeps_the_curve() {
+    let server = Server::in_memory();
+    let resp = server.handle_message(&message(vec![(
+        "CreateKeyPair",
+        payload(vec![st(
+            "CommonAttributes",
+            vec![
+                en("CryptographicAlgorithm", "EC"),
+                st(
+                    "CryptographicDomainParameters",
+                    vec![en("RecommendedCurve", "P_384")],
+                ),
+            ],
+        )]),
+    )]));
+    let item = batch(&resp)[0];
+    assert_success(item);
+    let private = item
+        .child(tag("ResponsePayload"))
+        .and_then(|p| p.child(tag("PrivateKeyUniqueIdentifier")))
+        .and_then(|u| u.value.as_text())
+        .expect("private uid")
+        .to_string();
+    let resp = server.handle_message(&message(vec![(
+        "ReKeyKeyPair",
+        payload(vec![text("PrivateKeyUniqueIdentifier", &private)]),
+    )]));
+    let item = batch(&resp)[0];
+    assert_success(item);
+    let new_private = item
+        .child(tag("ResponsePayload"))
+        .and_then(|p| p.child(tag("PrivateKeyUniqueIdentifier")))
+        .and_then(|u| u.value.as_text())
+        .expect("new private uid")
+        .to_string();
+    assert_ne!(new_private, private);
+    let resp = server.handle_message(&message(vec![(
+        "Get",
+        payload(vec![text("UniqueIdentifier", &new_private)]),
+    )]));
+    let got = batch(&resp)[0];
+    assert_success(got);
+    let mut length = None;
+    let mut curve = None;
+    got.walk(&mut |i| {
+        if i.tag == tag("CryptographicLength") {
+            length = Some(i.value.clone());
+        }
+        if i.tag == tag("RecommendedCurve") {
+            curve = Some(i.value.clone());
+        }
+    });
+    assert_eq!(length, Some(Value::Integer(384)));
+    assert_eq!(
+        curve,
+        enum_value(tag("RecommendedCurve"), "P_384").map(Value::Enumeration)
+    );
+}
