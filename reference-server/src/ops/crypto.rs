@@ -6,7 +6,7 @@
 //! Pair / Re-key Key Pair ([`key_pair_blocks`]), Key Format Type conversion
 //! for Get ([`convert_key_block`]), key wrapping for Get with a Key Wrapping
 //! Specification ([`wrap_for_get`]), the Digest and the key length of a new
-//! object ([`digest_value`], [`key_length`]).
+//! object ([`digest_input`], [`sha256`], [`key_length`]).
 //!
 //! Each operation resolves the request's Unique Identifier through the
 //! [`Session`] (explicit value, 2.x enumerated reference or ID Placeholder),
