@@ -18,6 +18,7 @@ VERSIONS = {"14": "1.4", "21": "2.1"}
 TITLES = {
     "batch": "batch semantics (order, errors, ID placeholder)",
     "discovery": "version discovery and Query",
+    "keypair": "Create Key Pair (EC P-256/P-384/P-521) and ECDSA Sign / Signature Verify",
     "lifecycle": "key life-cycle state transitions",
     "locate": "Locate matching and paging",
     "negative": "error paths (unknown objects, operations, values)",

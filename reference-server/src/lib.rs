@@ -9,7 +9,9 @@
 //! - [`attributes`]: the version-neutral attribute model and the 1.x / 2.x /
 //!   3.0 wire forms; [`object`]: managed objects and the life-cycle state
 //!   machine; [`store`]: the [`store::Store`] trait, in-memory and redb
-//!   (durable) stores; [`keys`]: key generation and format conversion;
+//!   (durable) stores; [`crypto`]: the one cryptographic engine (key
+//!   generation, format conversion, wrapping, the crypto operations),
+//!   reached from the operations through `ops::crypto` only;
 //! - `net` / `tls`: the TLS listener ([`spawn`]) and certificates;
 //!   [`transport`]: TTLV / XML / JSON messages over TLS or HTTPS;
 //!   [`notify`]: opt-in push of Notify / Put to client service endpoints;
@@ -21,7 +23,6 @@ pub mod certattrs;
 pub mod cli;
 pub mod crypto;
 pub mod error;
-pub mod keys;
 pub mod net;
 pub mod notify;
 pub mod object;

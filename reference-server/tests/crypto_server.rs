@@ -498,3 +498,339 @@ fn usage_limits_are_consumed_across_messages() {
         status(&second)
     );
 }
+
+/// The Key Format Type of the Key Block in a Get response.
+fn got_format(item: &Item) -> u32 {
+    let mut found = None;
+    if let Some(p) = item.child(tag("ResponsePayload")) {
+        p.walk(&mut |i| {
+            if i.tag == tag("KeyFormatType") && found.is_none() {
+                if let Value::Enumeration(v) = i.value {
+                    found = Some(v);
+                }
+            }
+        });
+    }
+    found.unwrap_or_else(|| panic!("no Key Format Type in {item:?}"))
+}
+
+/// Create Key Pair for EC on P-256 / P-384 / P-521 (KMIP 2.1 §6.1.9, the
+/// curve in Cryptographic Domain Parameters §4.14), then: the halves are
+/// Transparent EC Private / Public Keys (§3.11, §3.12) of the curve's
+/// length; Get converts them to PKCS#8 / X.509 when asked; Sign with
+/// ECDSA (§6.1.55) and Signature Verify (§6.1.56) give Valid for the
+/// message and Invalid for a changed one.
+#[test]
+fn ec_key_pairs_sign_and_verify_with_ecdsa() {
+    for (curve, bits, dsa) in [
+        ("P_256", 256, "ECDSAWithSHA256"),
+        ("P_384", 384, "ECDSAWithSHA384"),
+        ("P_521", 521, "ECDSAWithSHA512"),
+    ] {
+        let server = Server::in_memory();
+        let resp = server.handle_message(&message(vec![(
+            "CreateKeyPair",
+            payload(vec![
+                st(
+                    "CommonAttributes",
+                    vec![
+                        en("CryptographicAlgorithm", "EC"),
+                        int("CryptographicLength", bits),
+                        st(
+                            "CryptographicDomainParameters",
+                            vec![en("RecommendedCurve", curve)],
+                        ),
+                    ],
+                ),
+                st(
+                    "PrivateKeyAttributes",
+                    vec![int("CryptographicUsageMask", 0x1)],
+                ),
+                st(
+                    "PublicKeyAttributes",
+                    vec![int("CryptographicUsageMask", 0x2)],
+                ),
+            ]),
+        )]));
+        let item = batch(&resp)[0];
+        assert_success(item);
+        let p = item.child(tag("ResponsePayload")).expect("payload");
+        let uid = |n: &str| {
+            p.child(tag(n))
+                .and_then(|u| u.value.as_text())
+                .expect("key pair uid")
+                .to_string()
+        };
+        let (private, public) = (
+            uid("PrivateKeyUniqueIdentifier"),
+            uid("PublicKeyUniqueIdentifier"),
+        );
+        let fmt = |n: &str| enum_value(tag("KeyFormatType"), n).expect("Key Format Type");
+        let get = |u: &str, format: Option<&str>| {
+            let mut c = vec![text("UniqueIdentifier", u)];
+            if let Some(f) = format {
+                c.push(en("KeyFormatType", f));
+            }
+            let resp = server.handle_message(&message(vec![("Get", payload(c))]));
+            let item = batch(&resp)[0].clone();
+            assert_success(&item);
+            item
+        };
+        let got = get(&private, None);
+        assert_eq!(got_format(&got), fmt("TransparentECPrivateKey"), "{curve}");
+        let mut length = None;
+        let mut rc = None;
+        got.walk(&mut |i| {
+            if i.tag == tag("CryptographicLength") {
+                length = Some(i.value.clone());
+            }
+            if i.tag == tag("RecommendedCurve") {
+                rc = Some(i.value.clone());
+            }
+        });
+        assert_eq!(length, Some(Value::Integer(bits)), "{curve} length");
+        assert_eq!(
+            rc,
+            enum_value(tag("RecommendedCurve"), curve).map(Value::Enumeration),
+            "{curve} Recommended Curve"
+        );
+        assert_eq!(
+            got_format(&get(&public, None)),
+            fmt("TransparentECPublicKey"),
+            "{curve}"
+        );
+        assert_eq!(
+            got_format(&get(&private, Some("PKCS_8"))),
+            fmt("PKCS_8"),
+            "{curve}"
+        );
+        assert_eq!(
+            got_format(&get(&public, Some("X_509"))),
+            fmt("X_509"),
+            "{curve}"
+        );
+
+        let params = || {
+            st(
+                "CryptographicParameters",
+                vec![en("DigitalSignatureAlgorithm", dsa)],
+            )
+        };
+        let msg = format!("signed on {curve}").into_bytes();
+        let resp = server.handle_message(&message(vec![
+            (
+                "Activate",
+                payload(vec![text("UniqueIdentifier", &private)]),
+            ),
+            ("Activate", payload(vec![text("UniqueIdentifier", &public)])),
+            (
+                "Sign",
+                payload(vec![
+                    text("UniqueIdentifier", &private),
+                    params(),
+                    bytes("Data", &msg),
+                ]),
+            ),
+        ]));
+        let items = batch(&resp);
+        for i in &items {
+            assert_success(i);
+        }
+        let sig = out_bytes(items[2], "SignatureData");
+        let verify = |data: &[u8]| {
+            let resp = server.handle_message(&message(vec![(
+                "SignatureVerify",
+                payload(vec![
+                    text("UniqueIdentifier", &public),
+                    params(),
+                    bytes("Data", data),
+                    bytes("SignatureData", &sig),
+                ]),
+            )]));
+            let item = batch(&resp)[0].clone();
+            assert_success(&item);
+            item.child(tag("ResponsePayload"))
+                .and_then(|p| p.child(tag("ValidityIndicator")))
+                .map(|v| v.value.clone())
+                .expect("ValidityIndicator")
+        };
+        let valid = enum_value(tag("ValidityIndicator"), "Valid").expect("Valid");
+        let invalid = enum_value(tag("ValidityIndicator"), "Invalid").expect("Invalid");
+        assert_eq!(verify(&msg), Value::Enumeration(valid), "{curve}");
+        let mut changed = msg.clone();
+        changed.push(b'!');
+        assert_eq!(verify(&changed), Value::Enumeration(invalid), "{curve}");
+    }
+}
+
+/// An EC key pair needs a curve the engine has: a Cryptographic Length
+/// that names none (P-224 is not implemented) is Invalid Field, and a
+/// length that disagrees with the Recommended Curve too.
+#[test]
+fn ec_key_pair_with_an_unsupported_or_inconsistent_curve_fails() {
+    let server = Server::in_memory();
+    let invalid_field = enum_value(tag("ResultReason"), "InvalidField").expect("InvalidField");
+    for common in [
+        vec![
+            en("CryptographicAlgorithm", "EC"),
+            int("CryptographicLength", 200),
+        ],
+        vec![
+            en("CryptographicAlgorithm", "EC"),
+            int("CryptographicLength", 384),
+            st(
+                "CryptographicDomainParameters",
+                vec![en("RecommendedCurve", "P_256")],
+            ),
+        ],
+    ] {
+        let resp = server.handle_message(&message(vec![(
+            "CreateKeyPair",
+            payload(vec![st("CommonAttributes", common)]),
+        )]));
+        let item = batch(&resp)[0];
+        assert_eq!(
+            item.child(tag("ResultReason")).map(|r| r.value.clone()),
+            Some(Value::Enumeration(invalid_field)),
+            "{}",
+            status(item)
+        );
+    }
+}
+
+/// A request message of another protocol version.
+fn message_v(major: i32, minor: i32, items: Vec<(&str, Item)>) -> Item {
+    let mut m = message(items);
+    if let Value::Structure(children) = &mut m.value {
+        if let Some(h) = children.first_mut() {
+            if let Some(pv) = h.child_mut(tag("ProtocolVersion")) {
+                *pv = st(
+                    "ProtocolVersion",
+                    vec![
+                        int("ProtocolVersionMajor", major),
+                        int("ProtocolVersionMinor", minor),
+                    ],
+                );
+            }
+        }
+    }
+    m
+}
+
+/// A KMIP 1.x `Attribute` (name, value).
+fn attribute(name: &str, value: Item) -> Item {
+    st(
+        "Attribute",
+        vec![text("AttributeName", name), retag(value, "AttributeValue")],
+    )
+}
+
+/// A KMIP 1.2 client asks for an ECDSA key pair: its spec has no
+/// Transparent EC formats (those are KMIP 1.4 §2.1.7.14–15), so the halves
+/// come as PKCS#8 / X.509 (KMIP 1.0 §9.1.3.2.3), which every version has.
+#[test]
+fn ec_key_pair_for_a_kmip_1_2_client_is_pkcs8_and_x509() {
+    let server = Server::in_memory();
+    let resp = server.handle_message(&message_v(
+        1,
+        2,
+        vec![(
+            "CreateKeyPair",
+            payload(vec![st(
+                "CommonTemplateAttribute",
+                vec![
+                    attribute(
+                        "Cryptographic Algorithm",
+                        en("CryptographicAlgorithm", "ECDSA"),
+                    ),
+                    attribute("Cryptographic Length", int("CryptographicLength", 256)),
+                ],
+            )]),
+        )],
+    ));
+    let item = batch(&resp)[0];
+    assert_success(item);
+    let p = item.child(tag("ResponsePayload")).expect("payload");
+    let uid = |n: &str| {
+        p.child(tag(n))
+            .and_then(|u| u.value.as_text())
+            .expect("key pair uid")
+            .to_string()
+    };
+    let fmt = |n: &str| enum_value(tag("KeyFormatType"), n).expect("Key Format Type");
+    for (half, want) in [
+        ("PrivateKeyUniqueIdentifier", "PKCS_8"),
+        ("PublicKeyUniqueIdentifier", "X_509"),
+    ] {
+        let resp = server.handle_message(&message_v(
+            1,
+            2,
+            vec![("Get", payload(vec![text("UniqueIdentifier", &uid(half))]))],
+        ));
+        let got = batch(&resp)[0];
+        assert_success(got);
+        assert_eq!(got_format(got), fmt(want), "{half}");
+    }
+}
+
+/// Re-key Key Pair of an EC pair (KMIP 2.1 §6.1.47) makes a new pair on the
+/// same curve: the Cryptographic Domain Parameters are inherited.
+#[test]
+fn re_key_key_pair_keeps_the_curve() {
+    let server = Server::in_memory();
+    let resp = server.handle_message(&message(vec![(
+        "CreateKeyPair",
+        payload(vec![st(
+            "CommonAttributes",
+            vec![
+                en("CryptographicAlgorithm", "EC"),
+                st(
+                    "CryptographicDomainParameters",
+                    vec![en("RecommendedCurve", "P_384")],
+                ),
+            ],
+        )]),
+    )]));
+    let item = batch(&resp)[0];
+    assert_success(item);
+    let private = item
+        .child(tag("ResponsePayload"))
+        .and_then(|p| p.child(tag("PrivateKeyUniqueIdentifier")))
+        .and_then(|u| u.value.as_text())
+        .expect("private uid")
+        .to_string();
+    let resp = server.handle_message(&message(vec![(
+        "ReKeyKeyPair",
+        payload(vec![text("PrivateKeyUniqueIdentifier", &private)]),
+    )]));
+    let item = batch(&resp)[0];
+    assert_success(item);
+    let new_private = item
+        .child(tag("ResponsePayload"))
+        .and_then(|p| p.child(tag("PrivateKeyUniqueIdentifier")))
+        .and_then(|u| u.value.as_text())
+        .expect("new private uid")
+        .to_string();
+    assert_ne!(new_private, private);
+    let resp = server.handle_message(&message(vec![(
+        "Get",
+        payload(vec![text("UniqueIdentifier", &new_private)]),
+    )]));
+    let got = batch(&resp)[0];
+    assert_success(got);
+    let mut length = None;
+    let mut curve = None;
+    got.walk(&mut |i| {
+        if i.tag == tag("CryptographicLength") {
+            length = Some(i.value.clone());
+        }
+        if i.tag == tag("RecommendedCurve") {
+            curve = Some(i.value.clone());
+        }
+    });
+    assert_eq!(length, Some(Value::Integer(384)));
+    assert_eq!(
+        curve,
+        enum_value(tag("RecommendedCurve"), "P_384").map(Value::Enumeration)
+    );
+}

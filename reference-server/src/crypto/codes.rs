@@ -3,9 +3,8 @@
 //!
 //! The values are fixed by the specs; `reference-server/tests/crypto_engine.rs`
 //! checks every one of them against the `kmip_ttlv` dictionary by name, so a
-//! typo here fails a test. Result Reason codes are resolved through the
-//! dictionary first ([`result_reason`]) as the project asks, with the spec
-//! value as the fallback while a dictionary lacks the name.
+//! typo here fails a test. Result Reasons are typed: see
+//! [`super::error::ResultReason`].
 
 use kmip_ttlv::Tag;
 
@@ -239,47 +238,4 @@ pub mod encoding_option {
 pub mod usage_limits_unit {
     pub const BYTE: u32 = 0x01;
     pub const OBJECT: u32 = 0x02;
-}
-
-/// Result Reason codes by name, from the spec (used when the dictionary
-/// lacks the name). Sorted by name.
-const RESULT_REASONS: &[(&str, u32)] = &[
-    ("CryptographicFailure", 0x0A),
-    ("EncodingOptionError", 0x12),
-    ("FeatureNotSupported", 0x08),
-    ("GeneralFailure", 0x100),
-    ("IllegalOperation", 0x0B),
-    ("IncompatibleCryptographicUsageMask", 0x29),
-    ("InvalidCorrelationValue", 0x2E),
-    ("InvalidField", 0x07),
-    ("InvalidMessage", 0x04),
-    ("InvalidObjectType", 0x30),
-    ("ItemNotFound", 0x01),
-    ("KeyFormatTypeNotSupported", 0x10),
-    ("KeyValueNotPresent", 0x13),
-    ("MissingData", 0x06),
-    ("PermissionDenied", 0x0C),
-    ("WrongKeyLifecycleState", 0x43),
-];
-
-/// The spec value of a Result Reason the engine uses (`None` for other names).
-pub fn spec_result_reason(name: &str) -> Option<u32> {
-    RESULT_REASONS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| *v)
-}
-
-/// Every Result Reason name the engine produces (for the cross-check test).
-pub fn result_reason_names() -> impl Iterator<Item = &'static str> {
-    RESULT_REASONS.iter().map(|(n, _)| *n)
-}
-
-/// The Result Reason code for a name: the `kmip_ttlv` dictionary's value,
-/// else the spec value; `GeneralFailure` (0x100) for a name neither knows.
-pub fn result_reason(name: &str) -> u32 {
-    kmip_ttlv::dict::enum_def("ResultReason")
-        .and_then(|e| e.value_of(name))
-        .or_else(|| spec_result_reason(name))
-        .unwrap_or(0x100)
 }

@@ -63,7 +63,12 @@ fn unsupported_hash(h: HashAlg) -> CryptoError {
     CryptoError::Unsupported(format!("hashing algorithm {h}"))
 }
 
-/// The digest of `data`.
+/// SHA-256 of `data` (Digest attribute, Short Unique Identifier).
+pub fn sha256(data: &[u8]) -> Vec<u8> {
+    ::sha2::Sha256::digest(data).to_vec()
+}
+
+/// The digest of `data` with `alg`.
 pub fn hash(alg: HashAlg, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
     with_digest!(alg, D => Ok(D::digest(data).to_vec()), Err(unsupported_hash(alg)))
 }

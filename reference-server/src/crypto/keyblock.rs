@@ -4,9 +4,10 @@
 //! to 8 bytes) to and from unsigned big-endian bytes.
 
 use super::codes::tags;
+use super::error::ResultReason;
 use super::keys::EncodedKey;
-use super::ops::OpError;
 use super::params::{big_value, bytes_value, enum_value, int_value};
+use super::payload::OpError;
 use super::types::{Curve, KeyFormat};
 use kmip_ttlv::{Item, Value};
 
@@ -84,17 +85,23 @@ pub fn is_wrapped(key_block: &Item) -> bool {
 pub fn encoded_key_from_key_block(key_block: &Item) -> Result<EncodedKey, OpError> {
     if is_wrapped(key_block) {
         return Err(OpError::new(
-            "KeyValueNotPresent",
+            ResultReason::KeyValueNotPresent,
             "the key material is wrapped; unwrap it first",
         ));
     }
     let format = key_format(key_block)?;
-    let value = key_block
-        .child(tags::KEY_VALUE)
-        .ok_or_else(|| OpError::new("KeyValueNotPresent", "Key Block without Key Value"))?;
-    let material = value
-        .child(tags::KEY_MATERIAL)
-        .ok_or_else(|| OpError::new("KeyValueNotPresent", "Key Value without Key Material"))?;
+    let value = key_block.child(tags::KEY_VALUE).ok_or_else(|| {
+        OpError::new(
+            ResultReason::KeyValueNotPresent,
+            "Key Block without Key Value",
+        )
+    })?;
+    let material = value.child(tags::KEY_MATERIAL).ok_or_else(|| {
+        OpError::new(
+            ResultReason::KeyValueNotPresent,
+            "Key Value without Key Material",
+        )
+    })?;
     if let Value::ByteString(b) = &material.value {
         return match format {
             KeyFormat::Raw
@@ -107,7 +114,7 @@ pub fn encoded_key_from_key_block(key_block: &Item) -> Result<EncodedKey, OpErro
                 bytes: b.clone(),
             }),
             other => Err(OpError::new(
-                "KeyFormatTypeNotSupported",
+                ResultReason::KeyFormatTypeNotSupported,
                 format!("Key Material is a Byte String but the format is {other}"),
             )),
         };
@@ -182,7 +189,7 @@ pub fn encoded_key_from_key_block(key_block: &Item) -> Result<EncodedKey, OpErro
         }
         other => {
             return Err(OpError::new(
-                "KeyFormatTypeNotSupported",
+                ResultReason::KeyFormatTypeNotSupported,
                 format!("key format {other}"),
             ))
         }

@@ -805,10 +805,15 @@ pub fn convert_key_format(
 }
 
 /// The default format for a key pair's halves when the server generates it:
-/// RSA → PKCS#1 both; EC → PKCS#8 / X.509; DSA → PKCS#8 / X.509.
+/// RSA → PKCS#1 both; EC → Transparent EC Private / Public Key (KMIP 1.4
+/// §2.1.7.14–15, 2.1 §3.11–3.12); DSA → PKCS#8 / X.509.
 pub fn default_formats(algorithm: Algorithm) -> (KeyFormat, KeyFormat) {
     match algorithm {
         Algorithm::Rsa => (KeyFormat::Pkcs1, KeyFormat::Pkcs1),
+        a if a.is_ec() => (
+            KeyFormat::TransparentEcPrivateKey,
+            KeyFormat::TransparentEcPublicKey,
+        ),
         _ => (KeyFormat::Pkcs8, KeyFormat::X509),
     }
 }
@@ -847,6 +852,13 @@ pub fn generate_symmetric(algorithm: Algorithm, bits: i64) -> Result<KeyMaterial
             80 => 10,
             _ => return Err(bad()),
         },
+        // DH, ECMQV, the SHA-3 / SHAKE hashes, SM2 / SM3 and the KMIP 3.0
+        // post-quantum algorithms are not symmetric key algorithms.
+        Algorithm::Other(0x0D | 0x0F | 0x1F..=0x22 | 0x27 | 0x28 | 0x2B | 0x2C | 0x37..) => {
+            return Err(CryptoError::InvalidParameter(format!(
+                "{algorithm} is not a symmetric key algorithm"
+            )))
+        }
         _ => {
             if bits <= 0 || bits % 8 != 0 || bits > 4096 {
                 return Err(bad());
@@ -872,7 +884,7 @@ pub fn generate_symmetric(algorithm: Algorithm, bits: i64) -> Result<KeyMaterial
 /// What to generate a key pair for.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum PairSpec {
-    /// RSA with a modulus of this many bits (1024–4096, multiple of 8), e = 65537.
+    /// RSA with a modulus of this many bits (512–8192, multiple of 8), e = 65537.
     Rsa(u32),
     /// EC on a curve.
     Ec(Curve),
@@ -884,7 +896,7 @@ pub enum PairSpec {
 pub fn generate_key_pair(spec: PairSpec) -> Result<(KeyMaterial, KeyMaterial), CryptoError> {
     let private = match spec {
         PairSpec::Rsa(bits) => {
-            if !(1024..=4096).contains(&bits) || bits % 8 != 0 {
+            if !(512..=8192).contains(&bits) || bits % 8 != 0 {
                 return Err(CryptoError::InvalidParameter(format!(
                     "RSA modulus of {bits} bits"
                 )));

@@ -20,22 +20,27 @@
 //!      encryption; [`hash`]: [`hash::hash`], HMAC, CMAC; [`rng`]:
 //!      [`ServerRng`];
 //!    - [`error`]: [`CryptoError`], whose [`CryptoError::result_reason`] is
-//!      the KMIP Result Reason code (looked up by name in the `kmip_ttlv`
-//!      dictionary).
+//!      the KMIP Result Reason as a type ([`ResultReason`]), and whose
+//!      Result Message is this server's own text.
 //! 2. **The KMIP payload layer**:
 //!    - [`params`]: Cryptographic Parameters (request field, 2.x attribute,
 //!      1.x `Attribute`) → [`CipherParams`];
 //!    - [`keyblock`]: Key Block ↔ [`EncodedKey`] (Transparent structures,
 //!      Big Integer conversion);
-//!    - [`ops`]: one function per operation, request payload → response
-//!      payload, over the server's objects through [`KeyLookup`].
+//!    - [`payload`]: one function per operation, request payload → response
+//!      payload, over the server's objects through [`KeyLookup`]; and the
+//!      Key Block helpers for the object operations (generate, convert,
+//!      wrap).
 //!
 //! # Integrating with the server
 //!
-//! `crate::ops::crypto` is that glue for the bundled server: it registers
-//! the nine operations in `crate::ops::OPERATIONS`, implements [`KeyLookup`]
-//! over the session's transaction (Usage Limits are staged with the batch)
-//! and keeps the process-wide [`StreamTable`] and [`ServerRng`].
+//! `crate::ops::crypto` is that glue for the bundled server, and the only
+//! module outside `crypto` that calls it: it registers the nine operations
+//! in `crate::ops::OPERATIONS`, implements [`KeyLookup`] over the session's
+//! transaction (Usage Limits are staged with the batch), keeps the
+//! process-wide [`StreamTable`] and [`ServerRng`], and gives Create, Create
+//! Key Pair, Re-key, Re-key Key Pair and Get their key material (generation,
+//! Key Format Type conversion, key wrapping) from this engine.
 //!
 //! The server keeps one [`StreamTable`] and one [`ServerRng`] for its
 //! lifetime, implements [`KeyLookup`] over its store, and calls the `ops`
@@ -45,7 +50,7 @@
 //! Result Message:
 //!
 //! ```
-//! use kmip_reference_server::crypto::{ops, KeyInfo, KeyLookup, OpError, ServerRng, StreamTable};
+//! use kmip_reference_server::crypto::{payload, KeyInfo, KeyLookup, OpError, ServerRng, StreamTable};
 //! use kmip_ttlv::{dict::Version, Item, Tag, Value};
 //!
 //! /// The server's store, seen by the crypto engine.
@@ -56,7 +61,7 @@
 //!         // Look the object up; hand over its Key Block (or the Symmetric
 //!         // Key / Private Key / … structure) and its attributes, in 2.x
 //!         // form (items whose tag is the attribute) or 1.x `Attribute`s.
-//!         let key_block = ops::generate_symmetric_key_block(3 /* AES */, 128)?;
+//!         let key_block = payload::generate_symmetric_key_block(3 /* AES */, 128)?;
 //!         let state = Item::new(Tag(0x42008D), Value::Enumeration(2 /* Active */));
 //!         KeyInfo::from_object(uid, 2 /* SymmetricKey */, &key_block, &[state])
 //!     }
@@ -75,22 +80,23 @@
 //!     Item::new(tag("Data"), Value::ByteString(vec![0u8; 16])),
 //! ]);
 //! // In the dispatcher, per batch item:
-//! match ops::encrypt(&request_payload, &Store, &streams, Version::new(2, 1)) {
+//! match payload::encrypt(&request_payload, &Store, &streams, Version::new(2, 1)) {
 //!     Ok(response_payload) => assert_eq!(response_payload.children().len(), 2),
 //!     Err(e) => panic!("Result Reason {:#x}: {}", e.reason, e.message),
 //! }
-//! # let _ = (ops::rng_retrieve, &rng);
+//! # let _ = (payload::rng_retrieve, &rng);
 //! ```
 //!
-//! The other entry points have the same shape: [`ops::decrypt`] (with the
-//! stream table), [`ops::sign`], [`ops::signature_verify`], [`ops::mac`],
-//! [`ops::mac_verify`] (keys + version), [`ops::hash`] (version only),
-//! [`ops::rng_retrieve`], [`ops::rng_seed`] (the [`ServerRng`]). For
-//! Create / Create Key Pair / Get / Register the server uses
-//! [`ops::generate_symmetric_key_block`], [`ops::generate_key_pair_blocks`],
-//! [`ops::convert_key_block`] (Get with Key Format Type),
-//! [`ops::wrap_key_block`] (Get with Key Wrapping Specification) and
-//! [`ops::unwrap_key_block`] (Register of a wrapped key).
+//! The other entry points have the same shape: [`payload::decrypt`] (with
+//! the stream table), [`payload::sign`], [`payload::signature_verify`],
+//! [`payload::mac`], [`payload::mac_verify`] (keys + version),
+//! [`payload::hash`] (version only), [`payload::rng_retrieve`],
+//! [`payload::rng_seed`] (the [`ServerRng`]). For Create / Create Key Pair /
+//! Re-key / Get the server uses [`payload::generate_symmetric_key_block`],
+//! [`payload::generate_key_pair_blocks`], [`payload::convert_key_block`]
+//! (Get with Key Format Type), [`payload::key_block_bits`] and
+//! [`payload::wrap_key_block`] (Get with Key Wrapping Specification). A
+//! Register of wrapped key material stores it as given.
 //!
 //! # What is implemented
 //!
@@ -109,7 +115,7 @@
 //!   symmetric key), AES-CMAC. Hash: SHA-1, SHA-2, SHA-3. RNG Retrieve /
 //!   RNG Seed.
 //! - Keys: generation (AES, 3DES, ChaCha20, HMAC, other symmetric; RSA
-//!   1024–4096, EC P-256/384/521, DSA 2048/3072) and conversion between Raw,
+//!   512–8192, EC P-256/384/521, DSA 2048/3072) and conversion between Raw,
 //!   Transparent Symmetric, PKCS#1, PKCS#8, X.509 (SPKI or certificate),
 //!   SEC 1 ECPrivateKey and the Transparent RSA / DSA / EC structures.
 //! - Not implemented: Derive Key, multi-part Sign / Verify / Hash, PSS with
@@ -125,16 +131,16 @@ pub mod error;
 pub mod hash;
 pub mod keyblock;
 pub mod keys;
-pub mod ops;
 pub mod params;
+pub mod payload;
 pub mod rng;
 pub mod symmetric;
 pub mod types;
 
 pub use engine::{CipherStream, EncryptOutput};
-pub use error::CryptoError;
+pub use error::{CryptoError, ResultReason};
 pub use keys::{EncodedKey, KeyMaterial};
-pub use ops::{KeyInfo, KeyLookup, OpError, StreamTable, UsageLimits};
+pub use payload::{KeyInfo, KeyLookup, OpError, PairRequest, StreamTable, UsageLimits};
 pub use rng::ServerRng;
 pub use types::{
     Algorithm, BlockMode, CipherParams, Curve, HashAlg, KeyFormat, Padding, SignatureAlg,

@@ -4,7 +4,7 @@
 //! the small typed accessors the payload layer uses on request items.
 
 use super::codes::tags;
-use super::ops::OpError;
+use super::payload::OpError;
 use super::types::{
     Algorithm, BlockMode, CipherParams, HashAlg, MaskGenerator, Padding, SignatureAlg,
 };

@@ -6,15 +6,15 @@
 //! Extractable / Never Extractable, Key Format Type, Short Unique
 //! Identifier, Protection Storage Mask).
 
+use super::crypto as keys;
 use super::{invalid_object_type, load_live, payload, reason_for, touch};
 use crate::attributes::{self, parse_container, AttrKey, AttributeSet, Incoming};
 use crate::error::KmipError;
-use crate::keys;
 use crate::object::{has_key_block, has_state, object_tag, ManagedObject};
 use crate::server::Session;
 use crate::spec::enums::{
-    crypto_alg as alg, hashing_alg, key_format as kf, link_type as lt, object_type as ot,
-    protection_storage, result_reason as rr, rng_alg, state,
+    crypto_alg as alg, hashing_alg, link_type as lt, object_type as ot, protection_storage,
+    result_reason as rr, rng_alg, state,
 };
 use crate::spec::tags as t;
 use crate::store::new_uid;
@@ -126,32 +126,11 @@ pub fn check_unique_names<'n>(
 
 /// The Digest of an object body, when the server can compute one: SHA-256
 /// of the Key Material (byte formats as stored; Transparent Symmetric Key as
-/// Raw; Transparent RSA keys as PKCS#1), of the Certificate Value, or of the
-/// Opaque Data Value.
+/// Raw; Transparent RSA keys as PKCS#1; Transparent EC keys as PKCS#8 /
+/// X.509), of the Certificate Value, or of the Opaque Data Value.
 pub fn digest_of(object_type: u32, body: &Item) -> Option<Item> {
     let (data, format) = if let Some(kb) = body.child(t::KEY_BLOCK) {
-        let f = Fields::new(kb);
-        let format = f.enumeration(t::KEY_FORMAT_TYPE).ok()??;
-        let material = kb.child(t::KEY_VALUE)?.child(t::KEY_MATERIAL)?;
-        match &material.value {
-            Value::ByteString(b) => (b.clone(), format),
-            Value::Structure(_) => {
-                let algorithm = f.enumeration(t::CRYPTOGRAPHIC_ALGORITHM).ok().flatten();
-                let target = match format {
-                    kf::TRANSPARENT_SYMMETRIC_KEY => kf::RAW,
-                    kf::TRANSPARENT_RSA_PRIVATE_KEY | kf::TRANSPARENT_RSA_PUBLIC_KEY => kf::PKCS_1,
-                    _ => return None,
-                };
-                let conv =
-                    keys::convert_key_material(object_type, algorithm, format, material, target)
-                        .ok()?;
-                match conv.value {
-                    Value::ByteString(b) => (b, target),
-                    _ => return None,
-                }
-            }
-            _ => return None,
-        }
+        keys::digest_input(object_type, kb)?
     } else if let Some(Value::ByteString(b)) = body.child(t::CERTIFICATE_VALUE).map(|i| &i.value) {
         (b.clone(), 0)
     } else if let Some(Value::ByteString(b)) = body.child(t::OPAQUE_DATA_VALUE).map(|i| &i.value) {
@@ -219,13 +198,8 @@ pub fn finish_new(
         if let Some(fmt) = f.enumeration(t::KEY_FORMAT_TYPE)? {
             attrs.set_std(enumeration(t::KEY_FORMAT_TYPE, fmt));
             if attrs.int_value(t::CRYPTOGRAPHIC_LENGTH).is_none() {
-                let material = kb
-                    .child(t::KEY_VALUE)
-                    .and_then(|kv| kv.child(t::KEY_MATERIAL));
-                if let Some(m) = material {
-                    if let Some(bits) = keys::rsa_modulus_bits(object_type, fmt, m) {
-                        attrs.set_std(int(t::CRYPTOGRAPHIC_LENGTH, bits));
-                    }
+                if let Some(bits) = keys::key_length(object_type, kb) {
+                    attrs.set_std(int(t::CRYPTOGRAPHIC_LENGTH, bits));
                 }
             }
         }
@@ -329,18 +303,6 @@ fn storage_masks(payload: &Item, tag: Tag) -> Result<Vec<i32>, KmipError> {
     }
 }
 
-fn key_block(format: u32, material: Item, algorithm: u32, length: i32) -> Item {
-    st(
-        t::KEY_BLOCK,
-        vec![
-            enumeration(t::KEY_FORMAT_TYPE, format),
-            st(t::KEY_VALUE, vec![material]),
-            enumeration(t::CRYPTOGRAPHIC_ALGORITHM, algorithm),
-            int(t::CRYPTOGRAPHIC_LENGTH, length),
-        ],
-    )
-}
-
 fn required_alg_len(attrs: &AttributeSet) -> Result<(u32, i32), KmipError> {
     let a = attrs
         .enum_value(t::CRYPTOGRAPHIC_ALGORITHM)
@@ -378,12 +340,9 @@ pub fn create(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let inc = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
     let mut attrs = client_attributes(s, &[&inc])?;
     let (a, l) = required_alg_len(&attrs)?;
-    let material = keys::generate_symmetric(a, l)?;
+    let kb = keys::symmetric_key_block(a, l)?;
     usage_default(&mut attrs, object_type);
-    let body = st(
-        t::SYMMETRIC_KEY,
-        vec![key_block(kf::RAW, bytes(t::KEY_MATERIAL, material), a, l)],
-    );
+    let body = st(t::SYMMETRIC_KEY, vec![kb]);
     let uid = new_uid();
     let obj = finish_new(
         s,
@@ -401,6 +360,29 @@ pub fn create(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     ]))
 }
 
+/// What a key pair is generated from: the Cryptographic Algorithm, the
+/// Cryptographic Length (required but for EC keys, whose curve gives it)
+/// and the Recommended Curve of the Cryptographic Domain Parameters
+/// (KMIP 1.4 §3.7, 2.1 §4.14).
+fn pair_request(attrs: &AttributeSet) -> Result<(u32, Option<i32>, Option<u32>), KmipError> {
+    let a = attrs
+        .enum_value(t::CRYPTOGRAPHIC_ALGORITHM)
+        .ok_or_else(|| KmipError::new(rr::INVALID_FIELD, "Cryptographic Algorithm is required"))?;
+    let l = attrs.int_value(t::CRYPTOGRAPHIC_LENGTH);
+    let curve = match attrs.first(t::CRYPTOGRAPHIC_DOMAIN_PARAMETERS) {
+        Some(dp) => Fields::new(dp).enumeration(t::RECOMMENDED_CURVE)?,
+        None => None,
+    };
+    let is_ec = matches!(a, alg::EC | alg::ECDSA | alg::ECDH);
+    if l.is_none() && !(is_ec && curve.is_some()) {
+        return Err(KmipError::new(
+            rr::INVALID_FIELD,
+            "Cryptographic Length is required",
+        ));
+    }
+    Ok((a, l, curve))
+}
+
 struct PairOut {
     private_uid: String,
     public_uid: String,
@@ -415,20 +397,14 @@ fn make_pair(
 ) -> Result<PairOut, KmipError> {
     let mut prv_attrs = client_attributes(s, &[common, private])?;
     let mut pub_attrs = client_attributes(s, &[common, public])?;
-    let (a, l) = required_alg_len(&prv_attrs)?;
-    let (pa, pl) = required_alg_len(&pub_attrs)?;
-    if (a, l) != (pa, pl) {
+    let request = pair_request(&prv_attrs)?;
+    if request != pair_request(&pub_attrs)? {
         return Err(KmipError::invalid_field(
-            "private and public key attributes disagree on algorithm or length",
+            "private and public key attributes disagree on algorithm, length or curve",
         ));
     }
-    if a != alg::RSA {
-        return Err(KmipError::feature_not_supported(format!(
-            "key pair generation for {} is not available (RSA only)",
-            crate::spec::enum_name(alg::NAMES, a).unwrap_or("this algorithm")
-        )));
-    }
-    let pair = keys::generate_rsa(l)?;
+    let (algorithm, length, curve) = request;
+    let (prv_block, pub_block) = keys::key_pair_blocks(s, algorithm, length, curve)?;
     usage_default(&mut prv_attrs, ot::PRIVATE_KEY);
     usage_default(&mut pub_attrs, ot::PUBLIC_KEY);
     let private_uid = new_uid();
@@ -441,24 +417,8 @@ fn make_pair(
         AttrKey::Std(t::LINK),
         attributes::link(lt::PRIVATE_KEY_LINK, &private_uid),
     );
-    let prv_body = st(
-        t::PRIVATE_KEY,
-        vec![key_block(
-            kf::PKCS_1,
-            bytes(t::KEY_MATERIAL, pair.private_pkcs1),
-            a,
-            l,
-        )],
-    );
-    let pub_body = st(
-        t::PUBLIC_KEY,
-        vec![key_block(
-            kf::PKCS_1,
-            bytes(t::KEY_MATERIAL, pair.public_pkcs1),
-            a,
-            l,
-        )],
-    );
+    let prv_body = st(t::PRIVATE_KEY, vec![prv_block]);
+    let pub_body = st(t::PUBLIC_KEY, vec![pub_block]);
     let prv = finish_new(
         s,
         private_uid.clone(),
@@ -485,7 +445,7 @@ fn make_pair(
     })
 }
 
-/// Create Key Pair (RSA).
+/// Create Key Pair (RSA, EC / ECDSA / ECDH on P-256 / P-384 / P-521, DSA).
 pub fn create_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let common = parse_opt(container(
         p,
@@ -729,15 +689,12 @@ pub fn re_key(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     }
     shifted_dates(s, &old.attributes, offset, &mut attrs);
     let (a, l) = required_alg_len(&attrs)?;
-    let material = keys::generate_symmetric(a, l)?;
+    let kb = keys::symmetric_key_block(a, l)?;
     let new_uid = new_uid();
     replacement_links(&mut old, &mut attrs, &new_uid);
     touch(s, &mut old);
     s.txn.put(old);
-    let body = st(
-        t::SYMMETRIC_KEY,
-        vec![key_block(kf::RAW, bytes(t::KEY_MATERIAL, material), a, l)],
-    );
+    let body = st(t::SYMMETRIC_KEY, vec![kb]);
     let obj = finish_new(
         s,
         new_uid.clone(),
@@ -751,7 +708,7 @@ pub fn re_key(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     Ok(payload(vec![s.uid_item(t::UNIQUE_IDENTIFIER, &new_uid)]))
 }
 
-/// Re-key Key Pair (RSA).
+/// Re-key Key Pair (the algorithms of Create Key Pair).
 pub fn re_key_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let f = Fields::new(p);
     let uid = match p.child(t::PRIVATE_KEY_UNIQUE_IDENTIFIER) {

@@ -5,7 +5,6 @@ use crate::attributes::{
     self, defined_in, parse_name_reference, parse_reference, AttrKey, AttrRef,
 };
 use crate::error::KmipError;
-use crate::keys;
 use crate::object::ManagedObject;
 use crate::server::Session;
 use crate::spec::enums::result_reason as rr;
@@ -75,7 +74,7 @@ pub fn get(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         ));
     }
     if let Some(spec) = wrapping {
-        super::wrap::wrap_body(s, &mut body, spec)?;
+        super::crypto::wrap_for_get(s, &mut body, spec)?;
     }
     if obj.attributes.bool_value(t::FRESH) == Some(true) {
         obj.attributes.set_std(boolean(t::FRESH, false));
@@ -100,28 +99,7 @@ fn convert_block(obj: &ManagedObject, kb: &mut Item, to: u32) -> Result<(), Kmip
             "cannot convert wrapped key material",
         ));
     }
-    let algorithm = f.enumeration(t::CRYPTOGRAPHIC_ALGORITHM)?;
-    let material = kb
-        .child(t::KEY_VALUE)
-        .and_then(|kv| kv.child(t::KEY_MATERIAL))
-        .ok_or_else(|| KmipError::new(rr::KEY_VALUE_NOT_PRESENT, "no Key Material"))?;
-    let converted = keys::convert_key_material(obj.object_type, algorithm, from, material, to)?;
-    if let Some(children) = kb.children_mut() {
-        for c in children.iter_mut() {
-            if c.tag == t::KEY_FORMAT_TYPE {
-                *c = enumeration(t::KEY_FORMAT_TYPE, to);
-            }
-            if c.tag == t::KEY_VALUE {
-                if let Some(kv) = c.children_mut() {
-                    for m in kv.iter_mut() {
-                        if m.tag == t::KEY_MATERIAL {
-                            *m = converted.clone();
-                        }
-                    }
-                }
-            }
-        }
-    }
+    *kb = super::crypto::convert_key_block(obj.object_type, kb, to)?;
     Ok(())
 }
 

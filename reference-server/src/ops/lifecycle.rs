@@ -138,11 +138,46 @@ pub fn destroy(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
 }
 
 /// Obliterate (KMIP 3.0): remove the object and its metadata entirely.
+/// The identifier is remembered (see [`was_obliterated`]) so that a later
+/// request for it is answered Item Not Found rather than Object Not Found
+/// (see [`super::not_found`]).
 pub fn obliterate(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let uid = s.resolve_uid(p)?;
     load(s, &uid)?;
     s.txn.remove(&uid);
+    remember_obliterated(&uid);
     Ok(payload(Vec::new()))
+}
+
+/// At most this many obliterated identifiers are remembered (oldest first
+/// out); an older one is answered like an unknown identifier.
+const OBLITERATED_MEMORY: usize = 4096;
+
+fn obliterated() -> &'static std::sync::Mutex<std::collections::VecDeque<String>> {
+    static SET: std::sync::OnceLock<std::sync::Mutex<std::collections::VecDeque<String>>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(Default::default)
+}
+
+fn remember_obliterated(uid: &str) {
+    if let Ok(mut q) = obliterated().lock() {
+        if q.len() >= OBLITERATED_MEMORY {
+            q.pop_front();
+        }
+        q.push_back(uid.to_string());
+    }
+}
+
+/// True when an Obliterate removed the object with this identifier.
+/// Identifiers are unique per process (time-ordered, random), so one
+/// process-wide record serves every server instance. Only consulted when
+/// the store has no such object, so a rolled-back Obliterate changes
+/// nothing.
+pub fn was_obliterated(uid: &str) -> bool {
+    obliterated()
+        .lock()
+        .map(|q| q.iter().any(|u| u == uid))
+        .unwrap_or(false)
 }
 
 /// Archive.

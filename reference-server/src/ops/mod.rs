@@ -14,8 +14,10 @@
 //! failure is a [`KmipError`] (Result Reason + message); the message layer
 //! rolls back the item's staged changes. Encrypt / Decrypt / Sign /
 //! Signature Verify / MAC / MAC Verify / Hash / RNG Retrieve / RNG Seed are
-//! registered from [`crypto`] (the glue to the pure engine in
-//! `crate::crypto`); Query reports whatever is registered.
+//! registered from [`crypto`], the only module that calls the engine in
+//! `crate::crypto` (key generation, Key Format Type conversion and key
+//! wrapping for Create / Create Key Pair / Re-key / Get go through it too);
+//! Query reports whatever is registered.
 
 pub mod attrs;
 pub mod create;
@@ -25,7 +27,6 @@ pub mod identity;
 pub mod lifecycle;
 pub mod locate;
 pub mod server_ops;
-pub mod wrap;
 
 use crate::error::KmipError;
 use crate::object::ManagedObject;
@@ -139,9 +140,24 @@ pub fn payload(children: Vec<Item>) -> Item {
     st(t::RESPONSE_PAYLOAD, children)
 }
 
-/// "No such object" in this version's vocabulary (Object Not Found from
-/// KMIP 2.0, Item Not Found before).
+/// "No such object" in this version's vocabulary.
+///
+/// KMIP 1.x has one reason, Item Not Found. KMIP 2.x defines both (2.1
+/// §11.46 Result Reason, Table 478): Object Not Found, "a requested managed
+/// object was not found or did not exist", the reason its operations' error
+/// tables list (e.g. §6.1.19 Get, §6.1.20 Get Attributes); and Item Not
+/// Found, "no object with the specified Unique Identifier exists". An
+/// identifier this server has never issued is Object Not Found. An
+/// identifier whose object was obliterated (KMIP 3.0 Obliterate: the object
+/// and all its metadata removed, unlike Destroy, which keeps the metadata)
+/// no longer names any object at all: Item Not Found, as BL-M-20-30 records.
 pub fn not_found(version: Version, uid: &str) -> KmipError {
+    if version >= V2_0 && lifecycle::was_obliterated(uid) {
+        return KmipError::new(
+            rr::ITEM_NOT_FOUND,
+            format!("no object with Unique Identifier {uid:?} exists: it was obliterated"),
+        );
+    }
     let reason = if version >= V2_0 {
         rr::OBJECT_NOT_FOUND
     } else {

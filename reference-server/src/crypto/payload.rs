@@ -1,8 +1,9 @@
 //! The KMIP payload layer: Encrypt, Decrypt, Sign, Signature Verify, MAC,
 //! MAC Verify, Hash, RNG Retrieve, RNG Seed as functions from a request
 //! payload to a response payload, plus the key-block helpers the server's
-//! Create / Create Key Pair / Get / Register need (generation, format
-//! conversion, key wrapping).
+//! Create / Create Key Pair / Re-key / Get / Register use (generation,
+//! format conversion, key length, key wrapping): the server's key
+//! operations have no other cryptographic code path.
 //!
 //! The server supplies its objects through [`KeyLookup`] and keeps one
 //! [`StreamTable`] (multi-part operations) and one
@@ -16,14 +17,13 @@
 //! v1.4 OASIS cases expect).
 
 use super::codes::{
-    self, encoding_option, object_type, state, tags, usage, usage_limits_unit, validity,
-    wrapping_method,
+    encoding_option, object_type, state, tags, usage, usage_limits_unit, validity, wrapping_method,
 };
 use super::engine::{self, CipherStream};
-use super::error::CryptoError;
+use super::error::{CryptoError, ResultReason};
 use super::keyblock::{
     encoded_key_from_key_block, find_key_block, key_block_algorithm, key_block_item,
-    key_block_length, key_format,
+    key_block_length, key_format, key_material_item,
 };
 use super::keys::{self, decode_key, KeyClass, KeyMaterial, PairSpec};
 use super::params::{
@@ -51,24 +51,24 @@ pub struct OpError {
 }
 
 impl OpError {
-    /// An error with the Result Reason of this name (see [`codes::result_reason`]).
-    pub fn new(reason_name: &str, message: impl Into<String>) -> OpError {
+    /// An error with this Result Reason.
+    pub fn new(reason: ResultReason, message: impl Into<String>) -> OpError {
         OpError {
-            reason: codes::result_reason(reason_name),
+            reason: reason.code(),
             message: message.into(),
         }
     }
 
     /// Invalid Field.
     pub fn invalid_field(message: impl Into<String>) -> OpError {
-        OpError::new("InvalidField", message)
+        OpError::new(ResultReason::InvalidField, message)
     }
 }
 
 impl From<CryptoError> for OpError {
     fn from(e: CryptoError) -> OpError {
         OpError {
-            reason: e.result_reason(),
+            reason: e.result_reason().code(),
             message: e.result_message(),
         }
     }
@@ -78,30 +78,30 @@ const V2_0: Version = Version::new(2, 0);
 const V3_0: Version = Version::new(3, 0);
 
 fn lifecycle_error(version: Version, message: String) -> OpError {
-    let name = if version < V2_0 {
-        "PermissionDenied"
+    let reason = if version < V2_0 {
+        ResultReason::PermissionDenied
     } else {
-        "WrongKeyLifecycleState"
+        ResultReason::WrongKeyLifecycleState
     };
-    OpError::new(name, message)
+    OpError::new(reason, message)
 }
 
 fn object_type_error(version: Version, message: String) -> OpError {
-    let name = if version < V2_0 {
-        "IllegalOperation"
+    let reason = if version < V2_0 {
+        ResultReason::IllegalOperation
     } else {
-        "InvalidObjectType"
+        ResultReason::InvalidObjectType
     };
-    OpError::new(name, message)
+    OpError::new(reason, message)
 }
 
 fn usage_mask_error(version: Version, message: String) -> OpError {
-    let name = if version < V2_0 {
-        "PermissionDenied"
+    let reason = if version < V2_0 {
+        ResultReason::PermissionDenied
     } else {
-        "IncompatibleCryptographicUsageMask"
+        ResultReason::IncompatibleCryptographicUsageMask
     };
-    OpError::new(name, message)
+    OpError::new(reason, message)
 }
 
 /// Usage Limits of a key (KMIP 1.4 §3.21): the total, the remaining count
@@ -377,7 +377,7 @@ impl StreamTable {
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<Vec<u8>, StreamEntry>>, OpError> {
         self.inner
             .lock()
-            .map_err(|_| OpError::new("GeneralFailure", "stream table lock poisoned"))
+            .map_err(|_| OpError::new(ResultReason::GeneralFailure, "stream table lock poisoned"))
     }
 
     fn insert(&self, unique_identifier: &str, stream: CipherStream) -> Result<Vec<u8>, OpError> {
@@ -386,7 +386,7 @@ impl StreamTable {
         m.retain(|_, e| e.last_used.elapsed() < timeout);
         if m.len() >= self.max_streams {
             return Err(OpError::new(
-                "GeneralFailure",
+                ResultReason::GeneralFailure,
                 format!("too many open streams (at most {})", self.max_streams),
             ));
         }
@@ -572,7 +572,7 @@ fn take_usage(info: &KeyInfo, data_len: usize, keys: &dyn KeyLookup) -> Result<(
     let remaining = l.count.unwrap_or(l.total);
     if amount > remaining {
         return Err(OpError::new(
-            "PermissionDenied",
+            ResultReason::PermissionDenied,
             format!("usage limits exhausted ({remaining} left, {amount} needed)"),
         ));
     }
@@ -600,12 +600,12 @@ fn cipher_op(
     // A later part of a stream.
     if let Some(corr) = correlation {
         let entry = streams.take(&corr)?.ok_or_else(|| {
-            let name = if version < V2_0 {
-                "InvalidField"
+            let reason = if version < V2_0 {
+                ResultReason::InvalidField
             } else {
-                "InvalidCorrelationValue"
+                ResultReason::InvalidCorrelationValue
             };
-            OpError::new(name, "unknown or expired Correlation Value")
+            OpError::new(reason, "unknown or expired Correlation Value")
         })?;
         if entry.stream.is_encrypt() != encrypt {
             return Err(OpError::invalid_field(format!(
@@ -751,7 +751,7 @@ fn no_streaming(req: &Item, op: &str) -> Result<(), OpError> {
         || opt_bool(req, tags::FINAL_INDICATOR)?
     {
         return Err(OpError::new(
-            "FeatureNotSupported",
+            ResultReason::FeatureNotSupported,
             format!("multi-part {op}"),
         ));
     }
@@ -973,19 +973,33 @@ pub fn generate_symmetric_key_block(algorithm: u32, length: i32) -> Result<Item,
     Ok(key_block_item(&enc, Some(algorithm), Some(length)))
 }
 
-/// A new key pair as (private, public) Key Blocks (Create Key Pair): RSA
-/// (`length` 1024–4096, PKCS#1 both), EC / ECDSA / ECDH (`curve` Recommended
-/// Curve code or `length` 256/384/521; PKCS#8 / X.509), DSA (`length` =
-/// L 2048 or 3072; PKCS#8 / X.509).
-pub fn generate_key_pair_blocks(
-    algorithm: u32,
-    length: Option<i32>,
-    curve: Option<u32>,
-) -> Result<(Item, Item), OpError> {
-    let alg = Algorithm::from_code(algorithm);
+/// What Create Key Pair asks for: the Cryptographic Algorithm code, the
+/// Cryptographic Length, the Recommended Curve code (EC) and the Key Format
+/// Types of the two halves (`None`: [`keys::default_formats`]).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct PairRequest {
+    /// Cryptographic Algorithm code.
+    pub algorithm: u32,
+    /// Cryptographic Length (RSA modulus bits, DSA L, EC field bits).
+    pub length: Option<i32>,
+    /// Recommended Curve code (EC, ECDSA, ECDH).
+    pub curve: Option<u32>,
+    /// Key Format Type codes for the (private, public) Key Blocks.
+    pub formats: Option<(u32, u32)>,
+}
+
+/// A new key pair as (private, public) Key Blocks (Create Key Pair, Re-key
+/// Key Pair): RSA (`length` 512–8192, multiple of 8; PKCS#1 both by
+/// default), EC / ECDSA / ECDH (Recommended Curve P-256 / P-384 / P-521, or
+/// `length` 256 / 384 / 521; Transparent EC Private / Public Key by default,
+/// KMIP 1.4 §2.1.7.14–15, 2.1 §3.11–3.12), DSA (`length` = L 2048 or 3072;
+/// PKCS#8 / X.509). Each Key Block carries the algorithm and the length of
+/// the generated key.
+pub fn generate_key_pair_blocks(req: PairRequest) -> Result<(Item, Item), OpError> {
+    let alg = Algorithm::from_code(req.algorithm);
     let spec = match alg {
         Algorithm::Rsa => {
-            let bits = length.ok_or_else(|| {
+            let bits = req.length.ok_or_else(|| {
                 OpError::invalid_field("RSA key pair without Cryptographic Length")
             })?;
             PairSpec::Rsa(
@@ -994,20 +1008,27 @@ pub fn generate_key_pair_blocks(
             )
         }
         a if a.is_ec() => {
-            let c = match (curve, length) {
+            let c = match (req.curve, req.length) {
                 (Some(c), _) => Curve::from_code(c),
                 (None, Some(l)) => Curve::from_bits(i64::from(l)).ok_or_else(|| {
                     OpError::invalid_field(format!("no supported curve of {l} bits"))
                 })?,
                 (None, None) => {
                     return Err(OpError::invalid_field(
-                        "EC key pair without Recommended Curve or length",
+                        "EC key pair without Recommended Curve or Cryptographic Length",
                     ))
                 }
             };
+            if let (Some(l), Some(b)) = (req.length, c.bits()) {
+                if i64::from(l) != i64::from(b) {
+                    return Err(OpError::invalid_field(format!(
+                        "Cryptographic Length {l} does not match curve {c} ({b} bits)"
+                    )));
+                }
+            }
             PairSpec::Ec(c)
         }
-        Algorithm::Dsa => match length {
+        Algorithm::Dsa => match req.length {
             Some(2048) => PairSpec::Dsa(2048, 256),
             Some(3072) => PairSpec::Dsa(3072, 256),
             other => {
@@ -1018,20 +1039,28 @@ pub fn generate_key_pair_blocks(
         },
         other => {
             return Err(OpError::new(
-                "FeatureNotSupported",
+                ResultReason::FeatureNotSupported,
                 format!("key pair generation for {other}"),
             ))
         }
     };
     let (private, public) = keys::generate_key_pair(spec)?;
-    let bits = private.bits() as i32;
-    let (pf, qf) = keys::default_formats(private.algorithm());
+    let bits = i32::try_from(private.bits())
+        .map_err(|_| OpError::invalid_field("key length out of range"))?;
+    let (pf, qf) = match req.formats {
+        Some((p, q)) => (KeyFormat::from_code(p), KeyFormat::from_code(q)),
+        None => keys::default_formats(private.algorithm()),
+    };
     let pb = key_block_item(
         &keys::encode_key(&private, pf)?,
-        Some(algorithm),
+        Some(req.algorithm),
         Some(bits),
     );
-    let qb = key_block_item(&keys::encode_key(&public, qf)?, Some(algorithm), Some(bits));
+    let qb = key_block_item(
+        &keys::encode_key(&public, qf)?,
+        Some(req.algorithm),
+        Some(bits),
+    );
     Ok((pb, qb))
 }
 
@@ -1041,7 +1070,7 @@ fn class_of(object_type: u32) -> Result<KeyClass, OpError> {
         object_type::PRIVATE_KEY => Ok(KeyClass::Private),
         object_type::PUBLIC_KEY => Ok(KeyClass::Public),
         other => Err(OpError::new(
-            "KeyFormatTypeNotSupported",
+            ResultReason::KeyFormatTypeNotSupported,
             format!("format conversion for object type 0x{other:X}"),
         )),
     }
@@ -1049,8 +1078,10 @@ fn class_of(object_type: u32) -> Result<KeyClass, OpError> {
 
 /// The Key Block in another Key Format Type (Get with Key Format Type):
 /// Raw ↔ Transparent Symmetric; PKCS#1 ↔ PKCS#8 ↔ Transparent RSA; X.509 ↔
-/// PKCS#1 ↔ Transparent RSA public; EC and DSA likewise. The algorithm and
-/// length are kept. The same format returns the block unchanged.
+/// PKCS#1 ↔ Transparent RSA public; EC (PKCS#8, SEC 1 ECPrivateKey, X.509,
+/// Transparent EC / ECDSA) and DSA likewise. Only the Key Format Type and
+/// the Key Material change; the other fields of the Key Block and Key Value
+/// stay where they are. The same format returns the block unchanged.
 pub fn convert_key_block(
     key_block: &Item,
     object_type: u32,
@@ -1064,11 +1095,44 @@ pub fn convert_key_block(
     let alg = key_block_algorithm(key_block)?;
     let algorithm = alg.map(Algorithm::from_code).unwrap_or(Algorithm::Other(0));
     let converted = keys::convert_key_format(&enc, algorithm, class_of(object_type)?, target)?;
-    Ok(key_block_item(
-        &converted,
-        alg,
-        key_block_length(key_block)?,
-    ))
+    let material = key_material_item(&converted);
+    let children = key_block
+        .children()
+        .iter()
+        .map(|c| {
+            if c.tag == tags::KEY_FORMAT_TYPE {
+                Item::new(tags::KEY_FORMAT_TYPE, Value::Enumeration(target_format))
+            } else if c.tag == tags::KEY_VALUE {
+                let inner = c
+                    .children()
+                    .iter()
+                    .map(|m| {
+                        if m.tag == tags::KEY_MATERIAL {
+                            material.clone()
+                        } else {
+                            m.clone()
+                        }
+                    })
+                    .collect();
+                Item::structure(tags::KEY_VALUE, inner)
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    Ok(Item::structure(tags::KEY_BLOCK, children))
+}
+
+/// The key length in bits of a plaintext Key Block's material (RSA modulus,
+/// EC field, DSA L, symmetric key bits), when it decodes.
+pub fn key_block_bits(key_block: &Item, object_type: u32) -> Option<u32> {
+    let enc = encoded_key_from_key_block(key_block).ok()?;
+    let algorithm = key_block_algorithm(key_block)
+        .ok()?
+        .map(Algorithm::from_code)
+        .unwrap_or(Algorithm::Other(0));
+    let class = class_of(object_type).ok()?;
+    decode_key(&enc, algorithm, class).ok().map(|k| k.bits())
 }
 
 /// Wrap a Key Block for Get / Export with a Key Wrapping Specification
@@ -1097,7 +1161,7 @@ pub fn wrap_key_block(
         })?;
     if method != wrapping_method::ENCRYPT {
         return Err(OpError::new(
-            "FeatureNotSupported",
+            ResultReason::FeatureNotSupported,
             format!("Wrapping Method 0x{method:X}"),
         ));
     }
@@ -1105,7 +1169,7 @@ pub fn wrap_key_block(
         || spec.child(tags::ATTRIBUTE_NAME).is_some()
     {
         return Err(OpError::new(
-            "FeatureNotSupported",
+            ResultReason::FeatureNotSupported,
             "MAC/Signature Key Information and Attribute Name in key wrapping",
         ));
     }
@@ -1143,19 +1207,25 @@ pub fn wrap_key_block(
         .child(tags::ENCODING_OPTION)
         .map(enum_value)
         .transpose()?;
-    let value = key_block
-        .child(tags::KEY_VALUE)
-        .ok_or_else(|| OpError::new("KeyValueNotPresent", "Key Block without Key Value"))?;
+    let value = key_block.child(tags::KEY_VALUE).ok_or_else(|| {
+        OpError::new(
+            ResultReason::KeyValueNotPresent,
+            "Key Block without Key Value",
+        )
+    })?;
     let plain = match encoding.unwrap_or(encoding_option::TTLV_ENCODING) {
         encoding_option::NO_ENCODING => {
             let m = value.child(tags::KEY_MATERIAL).ok_or_else(|| {
-                OpError::new("KeyValueNotPresent", "Key Value without Key Material")
+                OpError::new(
+                    ResultReason::KeyValueNotPresent,
+                    "Key Value without Key Material",
+                )
             })?;
             match &m.value {
                 Value::ByteString(b) => zeroize::Zeroizing::new(b.clone()),
                 _ => {
                     return Err(OpError::new(
-                        "EncodingOptionError",
+                        ResultReason::EncodingOptionError,
                         "No Encoding needs a Byte String Key Material",
                     ))
                 }
@@ -1164,14 +1234,14 @@ pub fn wrap_key_block(
         encoding_option::TTLV_ENCODING => {
             zeroize::Zeroizing::new(kmip_ttlv::ttlv::encode(value).map_err(|e| {
                 OpError::new(
-                    "EncodingOptionError",
+                    ResultReason::EncodingOptionError,
                     format!("TTLV encoding of the Key Value: {e}"),
                 )
             })?)
         }
         other => {
             return Err(OpError::new(
-                "EncodingOptionError",
+                ResultReason::EncodingOptionError,
                 format!("Encoding Option 0x{other:X}"),
             ))
         }
@@ -1199,90 +1269,107 @@ pub fn wrap_key_block(
     Ok(Item::structure(tags::KEY_BLOCK, children))
 }
 
-/// Unwrap a Key Block that carries Key Wrapping Data (Register of a wrapped
-/// key, or the inverse of [`wrap_key_block`]): returns the plaintext Key
-/// Block without Key Wrapping Data.
-pub fn unwrap_key_block(
-    key_block: &Item,
-    keys: &dyn KeyLookup,
-    version: Version,
-) -> Result<Item, OpError> {
-    let kwd = key_block
-        .child(tags::KEY_WRAPPING_DATA)
-        .ok_or_else(|| OpError::invalid_field("Key Block without Key Wrapping Data"))?;
-    let method = kwd
-        .child(tags::WRAPPING_METHOD)
-        .map(enum_value)
-        .transpose()?;
-    if method != Some(wrapping_method::ENCRYPT) {
-        return Err(OpError::new(
-            "FeatureNotSupported",
-            "only Wrapping Method Encrypt is supported",
-        ));
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::keyblock::{big_to_unsigned, unsigned_to_big};
+
+    const RSA: u32 = 0x04;
+    const AES: u32 = 0x03;
+    const PRIVATE_KEY: u32 = 0x04;
+    const PUBLIC_KEY: u32 = 0x03;
+
+    fn material(kb: &Item) -> &Item {
+        kb.child(tags::KEY_VALUE)
+            .and_then(|v| v.child(tags::KEY_MATERIAL))
+            .expect("Key Material")
     }
-    let eki = kwd.child(tags::ENCRYPTION_KEY_INFORMATION).ok_or_else(|| {
-        OpError::invalid_field("Key Wrapping Data without Encryption Key Information")
-    })?;
-    let wuid = eki.child(tags::UNIQUE_IDENTIFIER).ok_or_else(|| {
-        OpError::invalid_field("Encryption Key Information without Unique Identifier")
-    })?;
-    let winfo = keys.key(text_value(wuid)?)?;
-    check_key(
-        &winfo,
-        &[object_type::SYMMETRIC_KEY, object_type::PRIVATE_KEY],
-        usage::UNWRAP_KEY,
-        Use::Process,
-        "key unwrapping",
-        keys,
-        version,
-    )?;
-    let stored = winfo.parameters.first().cloned().unwrap_or_default();
-    let p = eki
-        .child(tags::CRYPTOGRAPHIC_PARAMETERS)
-        .map(parse_cryptographic_parameters)
-        .transpose()?
-        .unwrap_or_default()
-        .or(&stored);
-    let wkey = winfo.key_material(&p)?;
-    let wrapped = key_block
-        .child(tags::KEY_VALUE)
-        .map(bytes_value)
-        .transpose()?
-        .ok_or_else(|| OpError::new("KeyValueNotPresent", "wrapped Key Block without Key Value"))?;
-    let plain = zeroize::Zeroizing::new(engine::unwrap_key(&wkey, &p, wrapped)?);
-    let encoding = kwd
-        .child(tags::ENCODING_OPTION)
-        .map(enum_value)
-        .transpose()?;
-    let value = match encoding.unwrap_or(encoding_option::TTLV_ENCODING) {
-        encoding_option::NO_ENCODING => Item::structure(
-            tags::KEY_VALUE,
-            vec![bytes_item(tags::KEY_MATERIAL, plain.to_vec())],
-        ),
-        _ => {
-            let v = kmip_ttlv::ttlv::decode(&plain, &kmip_ttlv::ttlv::Limits::default()).map_err(
-                |e| OpError::new("CryptographicFailure", format!("unwrapped Key Value: {e}")),
-            )?;
-            if v.tag != tags::KEY_VALUE {
-                return Err(OpError::new(
-                    "CryptographicFailure",
-                    "the unwrapped TTLV is not a Key Value",
-                ));
-            }
-            v
+
+    #[test]
+    fn big_integers_are_padded_to_eight_bytes_with_a_sign_byte() {
+        assert_eq!(
+            unsigned_to_big(&[0x01, 0x00, 0x01]),
+            [0, 0, 0, 0, 0, 1, 0, 1]
+        );
+        assert_eq!(unsigned_to_big(&[0x80]), [0, 0, 0, 0, 0, 0, 0, 0x80]);
+        assert_eq!(unsigned_to_big(&[0u8; 9]), [0u8; 8]);
+        assert_eq!(unsigned_to_big(&[0xFF; 8]).len(), 16);
+        assert_eq!(big_to_unsigned(&[0, 0, 1, 2]).expect("positive"), [1, 2]);
+        assert!(big_to_unsigned(&[0x80, 0]).is_err(), "negative");
+    }
+
+    #[test]
+    fn symmetric_key_blocks_follow_the_length_rules() {
+        let kb = generate_symmetric_key_block(AES, 256).expect("AES-256");
+        assert!(matches!(&material(&kb).value, Value::ByteString(b) if b.len() == 32));
+        for (alg, bits) in [(AES, 100), (RSA, 2048), (0x0D /* DH */, 2048)] {
+            let e = generate_symmetric_key_block(alg, bits).expect_err("refused");
+            assert_eq!(e.reason, ResultReason::InvalidField.code(), "{e}");
         }
-    };
-    let children = key_block
-        .children()
-        .iter()
-        .filter(|c| c.tag != tags::KEY_WRAPPING_DATA)
-        .map(|c| {
-            if c.tag == tags::KEY_VALUE {
-                value.clone()
-            } else {
-                c.clone()
-            }
+    }
+
+    #[test]
+    fn rsa_blocks_convert_through_every_format_and_back() {
+        let (private, public) = generate_key_pair_blocks(PairRequest {
+            algorithm: RSA,
+            length: Some(1024),
+            ..PairRequest::default()
         })
-        .collect();
-    Ok(Item::structure(tags::KEY_BLOCK, children))
+        .expect("RSA-1024");
+        assert_eq!(key_format(&private).expect("format"), KeyFormat::Pkcs1);
+        assert_eq!(key_block_bits(&private, PRIVATE_KEY), Some(1024));
+        let p8 = convert_key_block(&private, PRIVATE_KEY, KeyFormat::Pkcs8.code()).expect("pkcs8");
+        let tr = convert_key_block(&p8, PRIVATE_KEY, KeyFormat::TransparentRsaPrivateKey.code())
+            .expect("transparent");
+        let back = convert_key_block(&tr, PRIVATE_KEY, KeyFormat::Pkcs1.code()).expect("back");
+        assert_eq!(back, private);
+        let x = convert_key_block(&public, PUBLIC_KEY, KeyFormat::X509.code()).expect("spki");
+        let back = convert_key_block(&x, PUBLIC_KEY, KeyFormat::Pkcs1.code()).expect("back");
+        assert_eq!(back, public);
+    }
+
+    #[test]
+    fn ec_pairs_default_to_the_transparent_ec_formats() {
+        let (private, public) = generate_key_pair_blocks(PairRequest {
+            algorithm: 0x1A, // EC
+            curve: Some(Curve::P384.code()),
+            ..PairRequest::default()
+        })
+        .expect("P-384");
+        assert_eq!(
+            key_format(&private).expect("format"),
+            KeyFormat::TransparentEcPrivateKey
+        );
+        assert_eq!(
+            key_format(&public).expect("format"),
+            KeyFormat::TransparentEcPublicKey
+        );
+        assert_eq!(key_block_length(&private).expect("length"), Some(384));
+        let p8 = convert_key_block(&private, PRIVATE_KEY, KeyFormat::Pkcs8.code()).expect("pkcs8");
+        assert_eq!(key_block_bits(&p8, PRIVATE_KEY), Some(384));
+    }
+
+    #[test]
+    fn garbage_key_material_is_invalid_field() {
+        let kb = Item::structure(
+            tags::KEY_BLOCK,
+            vec![
+                Item::new(
+                    tags::KEY_FORMAT_TYPE,
+                    Value::Enumeration(KeyFormat::Pkcs1.code()),
+                ),
+                Item::structure(
+                    tags::KEY_VALUE,
+                    vec![Item::new(
+                        tags::KEY_MATERIAL,
+                        Value::ByteString(vec![0x30, 0x82, 0xff, 0xff, 1, 2, 3]),
+                    )],
+                ),
+                Item::new(tags::CRYPTOGRAPHIC_ALGORITHM, Value::Enumeration(RSA)),
+            ],
+        );
+        let e = convert_key_block(&kb, PRIVATE_KEY, KeyFormat::Pkcs8.code()).expect_err("garbage");
+        assert_eq!(e.reason, ResultReason::InvalidField.code(), "{e}");
+        assert_eq!(key_block_bits(&kb, PRIVATE_KEY), None);
+    }
 }
