@@ -11,11 +11,7 @@ use super::types::{
 use kmip_ttlv::{Item, Tag, Value};
 
 fn tag_name(tag: Tag) -> String {
-    tags::ALL
-        .iter()
-        .find(|(_, t)| *t == tag)
-        .map(|(n, _)| (*n).to_string())
-        .unwrap_or_else(|| tag.display_name())
+    tag.display_name()
 }
 
 fn wrong_type(item: &Item, expected: &str) -> OpError {
