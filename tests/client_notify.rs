@@ -58,10 +58,10 @@ fn ack(request: &Item, status: u32) -> Item {
 /// A client service endpoint answering with `status`; returns its port,
 /// the CA file, and a counter of requests served.
 fn client_endpoint(dir: &TempDir, status: u32) -> (u16, std::path::PathBuf, Arc<AtomicUsize>) {
-    let m = kmip_reference_server::tls::generate().expect("certificates");
+    let m = kmip_wire::tls::generate().expect("certificates");
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &m.ca_cert_pem).expect("write CA");
-    let cfg = kmip_reference_server::tls::server_config(&m, false).expect("TLS config");
+    let cfg = kmip_wire::tls::server_config(&m, false).expect("TLS config");
     let served = Arc::new(AtomicUsize::new(0));
     let count = served.clone();
     let (tx, rx) = std::sync::mpsc::channel();

@@ -235,8 +235,8 @@ async fn one_connection_mixes_encodings_and_transports() {
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", wire.describe()));
         assert_eq!(
-            kmip_reference_server::transport::encoding::sniff(resp[0]),
-            kmip_reference_server::transport::encoding::Sniffed::Message(wire.encoding),
+            kmip_wire::encoding::sniff(resp[0]),
+            kmip_wire::encoding::Sniffed::Message(wire.encoding),
             "{}: answered in the request's encoding",
             wire.describe()
         );
@@ -302,7 +302,7 @@ async fn http_mistakes_get_http_statuses() {
 async fn oversized_and_unframeable_messages_are_refused_in_their_encoding() {
     let config = kmip_reference_server::ServerConfig {
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        tls: kmip_reference_server::TlsConfig::Generate { cert_dir: None },
+        tls: kmip_reference_server::TlsConfig::default(),
         max_message_len: 4096,
         ..Default::default()
     };
@@ -370,7 +370,7 @@ async fn https_only_listener_takes_posts_and_refuses_raw_messages() {
     let config = kmip_reference_server::ServerConfig {
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         https_listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
-        tls: kmip_reference_server::TlsConfig::Generate { cert_dir: None },
+        tls: kmip_reference_server::TlsConfig::default(),
         ..Default::default()
     };
     let server = kmip_reference_server::spawn(config)

@@ -28,8 +28,8 @@ fn ack() -> Item {
 
 /// A TLS client-service endpoint that forwards every received message.
 async fn fake_client_service() -> (std::net::SocketAddr, String, mpsc::UnboundedReceiver<Item>) {
-    let material = kmip_reference_server::tls::generate().expect("certs");
-    let config = kmip_reference_server::tls::server_config(&material, false).expect("tls");
+    let material = kmip_wire::tls::generate().expect("certs");
+    let config = kmip_wire::tls::server_config(&material, false).expect("tls");
     let acceptor = tokio_rustls::TlsAcceptor::from(config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

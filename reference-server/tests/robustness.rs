@@ -9,7 +9,7 @@
 //! kills it (and its restart) itself.
 
 use kmip_reference_server::net::{spawn, RunningServer, ServerConfig};
-use kmip_reference_server::tls::TlsConfig;
+use kmip_reference_server::TlsConfig;
 use kmip_ttlv::{Item, Tag, Value};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -254,6 +254,7 @@ async fn start(
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         tls: TlsConfig::Generate {
             cert_dir: Some(scratch.0.join("certs")),
+            client_ca: None,
         },
         read_timeout,
         ..ServerConfig::default()
