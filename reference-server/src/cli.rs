@@ -239,3 +239,77 @@ fn parse_version(s: &str) -> Result<(i32, i32), String> {
     }
     Ok((major, minor))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn args(a: &[&str]) -> ServeArgs {
+        let mut v = vec!["serve"];
+        v.extend_from_slice(a);
+        Cli::try_parse_from(v).expect("parses").serve
+    }
+
+    #[test]
+    fn client_ca_takes_effect_with_generated_certificates() {
+        let a = args(&["--client-ca", "/x/ca.pem", "--cert-dir", "/tmp/c"]);
+        a.validate().expect("valid");
+        match a.to_config().tls {
+            TlsConfig::Generate {
+                cert_dir,
+                client_ca,
+            } => {
+                assert_eq!(cert_dir, Some(PathBuf::from("/tmp/c")));
+                assert_eq!(client_ca, Some(PathBuf::from("/x/ca.pem")));
+            }
+            other => panic!("generated certificates expected, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn combinations_that_cannot_take_effect_are_errors() {
+        for (a, why) in [
+            (
+                &["--cert", "c", "--key", "k", "--cert-dir", "d"][..],
+                "--cert-dir has no effect",
+            ),
+            (
+                &["--cert", "c", "--key", "k", "--require-client-cert"][..],
+                "needs --client-ca",
+            ),
+            (&["--notify-ca", "ca.pem"][..], "--notify-ca has no effect"),
+            (
+                &["--notify-version", "2.1"][..],
+                "--notify-version has no effect",
+            ),
+            (
+                &["--listen", "127.0.0.1:9", "--https-listen", "127.0.0.1:9"][..],
+                "must differ",
+            ),
+        ] {
+            let e = args(a).validate().expect_err(why).to_string();
+            assert!(e.contains(why), "{a:?}: {e}");
+        }
+        args(&[
+            "--cert",
+            "c",
+            "--key",
+            "k",
+            "--client-ca",
+            "ca",
+            "--require-client-cert",
+        ])
+        .validate()
+        .expect("files with a client CA");
+        args(&["--require-client-cert"])
+            .validate()
+            .expect("generated CA verifies client certificates");
+    }
+}
