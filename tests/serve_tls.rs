@@ -156,101 +156,61 @@ fn tls_flags_that_cannot_take_effect_are_errors() {
     for name in ["ca.pem", "cert.pem", "key.pem"] {
         std::fs::write(dir.path().join(name), "not used").expect("write");
     }
-    let (ca, cert, key, certs) = (p("ca.pem"), p("cert.pem"), p("key.pem"), p("certs"));
-    let out = p("out.xml");
-    let cases: Vec<(Vec<&str>, &str)> = vec![
+    // CA, CERT, KEY, DIR and OUT stand for files in the scratch folder.
+    let cases = [
         (
-            vec![
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--cert",
-                &cert,
-                "--key",
-                &key,
-                "--cert-dir",
-                &certs,
-            ],
+            "serve --cert CERT --key KEY --cert-dir DIR",
             "--cert-dir has no effect with --cert/--key",
         ),
         (
-            vec![
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--cert",
-                &cert,
-                "--key",
-                &key,
-                "--require-client-cert",
-            ],
+            "serve --cert CERT --key KEY --require-client-cert",
             "--require-client-cert with --cert/--key needs --client-ca",
         ),
         (
-            vec!["serve", "--listen", "127.0.0.1:0", "--notify-ca", &ca],
+            "serve --notify-ca CA",
             "--notify-ca has no effect without --notify-client",
         ),
         (
-            vec![
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--notify-version",
-                "2.1",
-            ],
+            "serve --notify-version 2.1",
             "--notify-version has no effect without --notify-client",
         ),
         (
-            vec![
-                "client-test",
-                "--listen",
-                "127.0.0.1:0",
-                "--cert",
-                &cert,
-                "--key",
-                &key,
-                "--cert-dir",
-                &certs,
-            ],
+            "client-test --cert CERT --key KEY --cert-dir DIR",
             "--cert-dir has no effect with --cert/--key",
         ),
         (
-            vec![
-                "client-test",
-                "--listen",
-                "127.0.0.1:0",
-                "--cert",
-                &cert,
-                "--key",
-                &key,
-                "--require-client-cert",
-            ],
+            "client-test --cert CERT --key KEY --require-client-cert",
             "needs --client-ca",
         ),
         (
-            vec![
-                "record",
-                "--listen",
-                "127.0.0.1:0",
-                "--upstream",
-                "reference",
-                "--out",
-                &out,
-                "--ca",
-                &ca,
-            ],
+            "record --upstream reference --out OUT --ca CA",
             "--ca has no effect with the reference target",
         ),
         (
-            vec!["run", "--target", "reference", "--sni", "kms.example"],
+            "run --target reference --sni kms.example",
             "--sni has no effect with the reference target",
         ),
         (
-            vec!["load", "--target", "reference", "--ca", &ca],
+            "load --target reference --ca CA",
             "--ca has no effect with the reference target",
         ),
     ];
-    for (args, why) in cases {
+    for (line, why) in cases {
+        let mut args: Vec<String> = line
+            .split_whitespace()
+            .map(|w| match w {
+                "CA" => p("ca.pem"),
+                "CERT" => p("cert.pem"),
+                "KEY" => p("key.pem"),
+                "DIR" => p("certs"),
+                "OUT" => p("out.xml"),
+                w => w.to_string(),
+            })
+            .collect();
+        if matches!(args[0].as_str(), "serve" | "client-test" | "record") {
+            args.splice(1..1, ["--listen".to_string(), "127.0.0.1:0".to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (code, stderr) = refused(&args);
         assert_eq!(code, 2, "{args:?} should be a usage error:\n{stderr}");
         assert!(

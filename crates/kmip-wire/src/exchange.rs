@@ -378,17 +378,7 @@ async fn read_some<S: AsyncRead + Unpin + ?Sized>(
 ) -> Result<usize, TransportError> {
     match stream.read(buf).await {
         Ok(n) => Ok(n),
-        Err(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::UnexpectedEof
-                    | std::io::ErrorKind::ConnectionReset
-                    | std::io::ErrorKind::ConnectionAborted
-                    | std::io::ErrorKind::BrokenPipe
-            ) =>
-        {
-            Ok(0)
-        }
+        Err(e) if conn::is_disconnect(&e) => Ok(0),
         Err(e) => Err(TransportError::Io(e)),
     }
 }

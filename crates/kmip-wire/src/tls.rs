@@ -455,6 +455,93 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_given_client_ca_replaces_the_generated_one() {
+        let dir = std::env::temp_dir().join(format!("kmip-wire-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let other = generate().expect("other CA");
+        let ca_file = dir.join("client-ca.pem");
+        std::fs::write(&ca_file, &other.ca_cert_pem).expect("write");
+        let m = material(&CertSource::Generate {
+            cert_dir: None,
+            client_ca: Some(ca_file.clone()),
+        })
+        .expect("material");
+        assert_eq!(m.client_ca_pem.as_deref(), Some(other.ca_cert_pem.as_str()));
+        assert_ne!(
+            m.ca_cert_pem, other.ca_cert_pem,
+            "server CA stays generated"
+        );
+        assert!(
+            m.client_cert_pem.is_none(),
+            "generated client cert not offered"
+        );
+        server_config(&m, true).expect("mutual TLS config");
+        std::fs::write(&ca_file, "garbage").expect("write");
+        let e = material(&CertSource::Generate {
+            cert_dir: None,
+            client_ca: Some(ca_file),
+        })
+        .expect_err("not a CA");
+        assert!(e.to_string().contains("client CA file"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn server_options_that_cannot_take_effect_are_refused() {
+        let p = |s: &str| Some(PathBuf::from(s));
+        let files = ServerTlsOptions {
+            cert: p("c.pem"),
+            key: p("k.pem"),
+            ..ServerTlsOptions::default()
+        };
+        assert!(matches!(
+            files.source(p("default")),
+            Ok(CertSource::Files { .. })
+        ));
+        for (o, why) in [
+            (
+                ServerTlsOptions {
+                    cert_dir: p("d"),
+                    ..files.clone()
+                },
+                "--cert-dir has no effect",
+            ),
+            (
+                ServerTlsOptions {
+                    require_client_cert: true,
+                    ..files.clone()
+                },
+                "needs --client-ca",
+            ),
+            (
+                ServerTlsOptions {
+                    key: None,
+                    ..files.clone()
+                },
+                "--cert and --key go together",
+            ),
+        ] {
+            let e = o.source(None).expect_err(why).to_string();
+            assert!(e.contains(why), "{e}");
+        }
+        let generated = ServerTlsOptions {
+            client_ca: p("ca.pem"),
+            require_client_cert: true,
+            ..ServerTlsOptions::default()
+        };
+        match generated.source(p("default")) {
+            Ok(CertSource::Generate {
+                cert_dir,
+                client_ca,
+            }) => {
+                assert_eq!(cert_dir, p("default"));
+                assert_eq!(client_ca, p("ca.pem"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn rejects_empty_and_garbage_pem() {
         assert!(matches!(parse_certs(b"", "CA file"), Err(TlsError::Pem(_))));
         assert!(matches!(
