@@ -5,12 +5,11 @@
 //!
 //! A binary TTLV message on the wire is one TTLV Structure: an 8-byte
 //! header whose last 4 bytes give the value length. [`read_message`] reads
-//! the header,
-//! checks it with [`kmip_ttlv::ttlv::frame_length`] (outer type must be a
-//! Structure, total within [`Limits::max_message_len`]) and then reads the
-//! rest, growing its buffer only as bytes actually arrive — a peer that
-//! announces a huge message and sends nothing costs no memory. Every read
-//! and write is bounded by a timeout.
+//! the header, checks it with [`kmip_ttlv::ttlv::frame_length`] (outer type
+//! must be a Structure, total within [`Limits::max_message_len`]) and then
+//! reads the rest, growing its buffer only as bytes actually arrive — a
+//! peer that announces a huge message and sends nothing costs no memory.
+//! Every read and write is bounded by a timeout.
 //!
 //! [`send_request`] / [`read_response`] do the same for any
 //! [`WireFormat`]: TTLV, XML or JSON messages directly on the stream (XML /
