@@ -359,7 +359,13 @@ pub fn material(cfg: &CertSource) -> Result<ServerMaterial, TlsError> {
                 Some(p) => {
                     let pem = read(p, "client CA file")?;
                     parse_certs(pem.as_bytes(), "client CA file")?;
-                    let mut files = m.files;
+                    // the generated client certificate stays on disk but
+                    // is not listed: the server would refuse it
+                    let mut files: Vec<PathBuf> = m
+                        .files
+                        .into_iter()
+                        .filter(|f| !f.ends_with(CLIENT) && !f.ends_with(CLIENT_KEY))
+                        .collect();
                     files.push(p.clone());
                     Ok(ServerMaterial {
                         client_ca_pem: Some(pem),
