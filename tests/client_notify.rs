@@ -8,11 +8,11 @@ mod client_common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use client_common::{harness, read_results, TempDir};
 use kmip_ttlv::ttlv::{self, Limits};
 use kmip_ttlv::{Item, Tag, Value};
+use kmip_wire::testing::{serve_tls_in_thread, TestPki};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn tag(name: &str) -> Tag {
@@ -58,54 +58,32 @@ fn ack(request: &Item, status: u32) -> Item {
 /// A client service endpoint answering with `status`; returns its port,
 /// the CA file, and a counter of requests served.
 fn client_endpoint(dir: &TempDir, status: u32) -> (u16, std::path::PathBuf, Arc<AtomicUsize>) {
-    let m = kmip_reference_server::tls::generate().expect("certificates");
+    let pki = TestPki::generate();
     let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &m.ca_cert_pem).expect("write CA");
-    let cfg = kmip_reference_server::tls::server_config(&m, false).expect("TLS config");
+    std::fs::write(&ca, pki.ca_pem()).expect("write CA");
     let served = Arc::new(AtomicUsize::new(0));
     let count = served.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(l.local_addr().expect("addr").port())
-                .expect("send port");
-            let acceptor = tokio_rustls::TlsAcceptor::from(cfg);
+    let addr = serve_tls_in_thread(pki.server_config(false), move |mut s| {
+        let count = count.clone();
+        async move {
             loop {
-                let Ok((tcp, _)) = l.accept().await else {
-                    return;
-                };
-                let Ok(mut s) = acceptor.accept(tcp).await else {
-                    continue;
-                };
-                loop {
-                    let mut head = [0u8; 8];
-                    if s.read_exact(&mut head).await.is_err() {
-                        break;
-                    }
-                    let n = ttlv::frame_length(&head, &Limits::default()).expect("frame");
-                    let mut buf = vec![0u8; n];
-                    buf[..8].copy_from_slice(&head);
-                    s.read_exact(&mut buf[8..]).await.expect("body");
-                    let req = ttlv::decode(&buf, &Limits::default()).expect("decode");
-                    count.fetch_add(1, Ordering::SeqCst);
-                    let out = ttlv::encode(&ack(&req, status)).expect("encode");
-                    s.write_all(&out).await.expect("write");
-                    s.flush().await.expect("flush");
+                let mut head = [0u8; 8];
+                if s.read_exact(&mut head).await.is_err() {
+                    break;
                 }
+                let n = ttlv::frame_length(&head, &Limits::default()).expect("frame");
+                let mut buf = vec![0u8; n];
+                buf[..8].copy_from_slice(&head);
+                s.read_exact(&mut buf[8..]).await.expect("body");
+                let req = ttlv::decode(&buf, &Limits::default()).expect("decode");
+                count.fetch_add(1, Ordering::SeqCst);
+                let out = ttlv::encode(&ack(&req, status)).expect("encode");
+                s.write_all(&out).await.expect("write");
+                s.flush().await.expect("flush");
             }
-        });
+        }
     });
-    let port = rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("endpoint port");
-    (port, ca, served)
+    (addr.port(), ca, served)
 }
 
 fn notify(port: u16, ca: &std::path::Path, dir: &TempDir) -> (Option<i32>, serde_json::Value) {

@@ -235,8 +235,8 @@ async fn one_connection_mixes_encodings_and_transports() {
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", wire.describe()));
         assert_eq!(
-            kmip_reference_server::transport::encoding::sniff(resp[0]),
-            kmip_reference_server::transport::encoding::Sniffed::Message(wire.encoding),
+            kmip_wire::encoding::sniff(resp[0]),
+            kmip_wire::encoding::Sniffed::Message(wire.encoding),
             "{}: answered in the request's encoding",
             wire.describe()
         );
@@ -298,17 +298,24 @@ async fn http_mistakes_get_http_statuses() {
     target.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn oversized_and_unframeable_messages_are_refused_in_their_encoding() {
-    let config = kmip_reference_server::ServerConfig {
-        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        tls: kmip_reference_server::TlsConfig::Generate { cert_dir: None },
-        max_message_len: 4096,
-        ..Default::default()
-    };
+/// Start the reference server with `config`, and a connector (mutual TLS
+/// with the generated client certificate) to its main address, or to its
+/// HTTPS-only address with `https_only`.
+async fn start_server(
+    config: kmip_reference_server::ServerConfig,
+    https_only: bool,
+) -> (
+    kmip_reference_server::RunningServer,
+    kmip_runner::target::TlsConnector,
+) {
     let server = kmip_reference_server::spawn(config)
         .await
         .expect("server starts");
+    let addr = if https_only {
+        server.https_addr.expect("https listener bound")
+    } else {
+        server.addr
+    };
     let material = kmip_runner::tls::TlsMaterial {
         ca_pem: server.ca_cert_pem.clone().into_bytes(),
         client: match (&server.client_cert_pem, &server.client_key_pem) {
@@ -318,12 +325,24 @@ async fn oversized_and_unframeable_messages_are_refused_in_their_encoding() {
     };
     let connector = kmip_runner::target::TlsConnector::new(
         "127.0.0.1",
-        server.addr.port(),
+        addr.port(),
         Some("localhost"),
         &material,
         Duration::from_secs(10),
     )
     .expect("connector");
+    (server, connector)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_and_unframeable_messages_are_refused_in_their_encoding() {
+    let config = kmip_reference_server::ServerConfig {
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        tls: kmip_reference_server::TlsConfig::default(),
+        max_message_len: 4096,
+        ..Default::default()
+    };
+    let (server, connector) = start_server(config, false).await;
     let t = Duration::from_secs(10);
     let limits = Limits::default();
     // 1. a JSON document longer than the limit: Invalid Message in JSON,
@@ -370,29 +389,11 @@ async fn https_only_listener_takes_posts_and_refuses_raw_messages() {
     let config = kmip_reference_server::ServerConfig {
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         https_listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
-        tls: kmip_reference_server::TlsConfig::Generate { cert_dir: None },
+        tls: kmip_reference_server::TlsConfig::default(),
         ..Default::default()
     };
-    let server = kmip_reference_server::spawn(config)
-        .await
-        .expect("server starts");
-    let https_addr = server.https_addr.expect("https listener bound");
-    assert_ne!(https_addr, server.addr);
-    let material = kmip_runner::tls::TlsMaterial {
-        ca_pem: server.ca_cert_pem.clone().into_bytes(),
-        client: match (&server.client_cert_pem, &server.client_key_pem) {
-            (Some(c), Some(k)) => Some((c.clone().into_bytes(), k.clone().into_bytes())),
-            _ => None,
-        },
-    };
-    let connector = kmip_runner::target::TlsConnector::new(
-        "127.0.0.1",
-        https_addr.port(),
-        Some("localhost"),
-        &material,
-        Duration::from_secs(10),
-    )
-    .expect("connector");
+    let (server, connector) = start_server(config, true).await;
+    assert_ne!(server.https_addr, Some(server.addr));
     let t = Duration::from_secs(10);
     let limits = Limits::default();
     for e in Encoding::ALL {

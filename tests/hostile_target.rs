@@ -11,11 +11,10 @@ use kmip_runner::plan::PlannedCase;
 use kmip_runner::replay::CaseOptions;
 use kmip_runner::run::{self, RunOptions};
 use kmip_runner::target::{Connector, TlsConnector};
-use kmip_runner::tls::TlsMaterial;
 use kmip_testcase::case::load_str;
 use kmip_testcase::results::Status;
 use kmip_ttlv::ttlv::Limits;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use kmip_wire::testing::{serve_tls, TestPki};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -69,113 +68,59 @@ enum Hostile {
     Drip,
 }
 
-struct Pki {
-    ca_pem: String,
-    chain: Vec<CertificateDer<'static>>,
-    key_der: Vec<u8>,
-}
-
-fn pki() -> Pki {
-    let ca_key = rcgen::KeyPair::generate().expect("key");
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "hostile test CA");
-    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).expect("ca");
-    let key = rcgen::KeyPair::generate().expect("key");
-    let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".into()])
-        .expect("params")
-        .signed_by(&key, &ca)
-        .expect("server cert");
-    Pki {
-        ca_pem: ca.pem(),
-        chain: vec![cert.der().clone()],
-        key_der: key.serialize_der(),
-    }
-}
-
 /// Start the hostile server; returns its port. The listener task ends with
 /// the test's runtime.
-async fn hostile_server(pki: &Pki, mode: Hostile) -> u16 {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_no_client_auth()
-        .with_single_cert(
-            pki.chain.clone(),
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.key_der.clone())),
-        )
-        .expect("server config");
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                // Read (and discard) the first request's bytes.
-                let mut buf = [0u8; 4096];
-                if tls.read(&mut buf).await.is_err() {
-                    return;
-                }
-                match mode {
-                    Hostile::Hang => {
-                        tokio::time::sleep(Duration::from_secs(3600)).await;
-                    }
-                    Hostile::CloseMidMessage => {
-                        // ResponseMessage Structure of 0x100 bytes, then 20.
-                        let mut b = vec![0x42, 0x00, 0x7B, 0x01, 0, 0, 1, 0];
-                        b.extend_from_slice(&[0x42, 0x00, 0x7A, 0x01, 0, 0, 0, 0x40]);
-                        b.extend_from_slice(&[0u8; 12]);
-                        let _ = tls.write_all(&b).await;
-                        let _ = tls.flush().await;
-                        let _ = tls.shutdown().await;
-                    }
-                    Hostile::Garbage => {
-                        let _ = tls.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
-                        let _ = tls.flush().await;
-                        tokio::time::sleep(Duration::from_secs(3600)).await;
-                    }
-                    Hostile::HugeLength => {
-                        let _ = tls
-                            .write_all(&[0x42, 0x00, 0x7B, 0x01, 0x80, 0x00, 0x00, 0x00])
-                            .await;
-                        let _ = tls.flush().await;
-                        tokio::time::sleep(Duration::from_secs(3600)).await;
-                    }
-                    Hostile::Drip => {
-                        let _ = tls
-                            .write_all(&[0x42, 0x00, 0x7B, 0x01, 0x02, 0x00, 0x00, 0x00])
-                            .await;
-                        loop {
-                            if tls.write_all(&[0]).await.is_err() || tls.flush().await.is_err() {
-                                return;
-                            }
-                            tokio::time::sleep(Duration::from_millis(50)).await;
-                        }
-                    }
-                }
-            });
+async fn hostile_server(pki: &TestPki, mode: Hostile) -> u16 {
+    let addr = serve_tls(pki.server_config(false), move |mut tls| async move {
+        // Read (and discard) the first request's bytes.
+        let mut buf = [0u8; 4096];
+        if tls.read(&mut buf).await.is_err() {
+            return;
         }
-    });
-    port
+        match mode {
+            Hostile::Hang => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            Hostile::CloseMidMessage => {
+                // ResponseMessage Structure of 0x100 bytes, then 20.
+                let mut b = vec![0x42, 0x00, 0x7B, 0x01, 0, 0, 1, 0];
+                b.extend_from_slice(&[0x42, 0x00, 0x7A, 0x01, 0, 0, 0, 0x40]);
+                b.extend_from_slice(&[0u8; 12]);
+                let _ = tls.write_all(&b).await;
+                let _ = tls.flush().await;
+                let _ = tls.shutdown().await;
+            }
+            Hostile::Garbage => {
+                let _ = tls.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+                let _ = tls.flush().await;
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            Hostile::HugeLength => {
+                let _ = tls
+                    .write_all(&[0x42, 0x00, 0x7B, 0x01, 0x80, 0x00, 0x00, 0x00])
+                    .await;
+                let _ = tls.flush().await;
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            Hostile::Drip => {
+                let _ = tls
+                    .write_all(&[0x42, 0x00, 0x7B, 0x01, 0x02, 0x00, 0x00, 0x00])
+                    .await;
+                loop {
+                    if tls.write_all(&[0]).await.is_err() || tls.flush().await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    })
+    .await;
+    addr.port()
 }
 
-fn connector(pki: &Pki, port: u16) -> TlsConnector {
-    let material = TlsMaterial {
-        ca_pem: pki.ca_pem.clone().into_bytes(),
-        client: None,
-    };
+fn connector(pki: &TestPki, port: u16) -> TlsConnector {
+    let material = pki.client_material(false);
     TlsConnector::new(
         "127.0.0.1",
         port,
@@ -201,7 +146,7 @@ const MESSAGE_TIMEOUT: Duration = Duration::from_millis(1500);
 /// Replay the case against a hostile server: an Error verdict with
 /// `reason_has` in the reason, within the message timeout (+ slack).
 async fn replay_against(mode: Hostile, reason_has: &[&str]) {
-    let pki = pki();
+    let pki = TestPki::generate();
     let port = hostile_server(&pki, mode).await;
     let c = connector(&pki, port);
     let opts = RunOptions {
@@ -258,7 +203,7 @@ async fn replay_dripping_target_hits_the_message_timeout() {
 /// errors counted, finished within duration + timeout + slack.
 #[tokio::test]
 async fn load_against_hostile_targets_reports_errors() {
-    let pki = pki();
+    let pki = TestPki::generate();
     for mode in [
         Hostile::Hang,
         Hostile::CloseMidMessage,
@@ -291,7 +236,7 @@ async fn load_against_hostile_targets_reports_errors() {
 /// deadline.
 #[tokio::test]
 async fn load_against_closed_port_counts_connect_errors() {
-    let pki = pki();
+    let pki = TestPki::generate();
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         l.local_addr().expect("addr").port()

@@ -9,7 +9,7 @@ use kmip_testcase::case::{load_str, TestCase};
 use kmip_testcase::results::{RunResults, Status};
 use kmip_ttlv::ttlv::{self, Limits};
 use kmip_ttlv::{Item, ItemType, Tag, Value};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use kmip_wire::testing::{serve_tls, TestPki};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,42 +65,6 @@ impl Drop for Scratch {
     }
 }
 
-/// Test PKI: a CA, a server certificate for 127.0.0.1, a client certificate.
-struct Pki {
-    ca_pem: String,
-    server_chain: Vec<CertificateDer<'static>>,
-    server_key_der: Vec<u8>,
-    client_pem: String,
-    client_key_pem: String,
-}
-
-fn pki() -> Pki {
-    let ca_key = rcgen::KeyPair::generate().expect("key");
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "test CA");
-    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).expect("ca");
-    let srv_key = rcgen::KeyPair::generate().expect("key");
-    let srv = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-        .expect("params")
-        .signed_by(&srv_key, &ca)
-        .expect("server cert");
-    let cli_key = rcgen::KeyPair::generate().expect("key");
-    let cli = rcgen::CertificateParams::new(vec!["client".to_string()])
-        .expect("params")
-        .signed_by(&cli_key, &ca)
-        .expect("client cert");
-    Pki {
-        ca_pem: ca.pem(),
-        server_chain: vec![srv.der().clone()],
-        server_key_der: srv_key.serialize_der(),
-        client_pem: cli.pem(),
-        client_key_pem: cli_key.serialize_pem(),
-    }
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
     /// Answer each request with the expected response, placeholders filled.
@@ -136,80 +100,45 @@ fn shorten(item: &mut Item) {
 }
 
 /// Start a fake server; returns its port.
-async fn fake_server(pki: &Pki, mode: Mode) -> u16 {
+async fn fake_server(pki: &TestPki, mode: Mode) -> u16 {
     let case: Arc<TestCase> = Arc::new(load_str(CASE, Path::new("FAKE-M-1-21.xml")).expect("case"));
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut roots = rustls::RootCertStore::empty();
-    for c in rustls_pemfile_certs(&pki.ca_pem) {
-        roots.add(c).expect("root");
-    }
-    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
-        Arc::new(roots),
-        provider.clone(),
-    )
-    .build()
-    .expect("verifier");
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(
-            pki.server_chain.clone(),
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.server_key_der.clone())),
-        )
-        .expect("server config");
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            let (acceptor, case) = (acceptor.clone(), case.clone());
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
+    // Mutual TLS: the client must show a certificate signed by the CA.
+    let addr = serve_tls(pki.server_config(true), move |mut tls| {
+        let case = case.clone();
+        async move {
+            for step in &case.steps {
+                let Ok(_) = kmip_runner::transport::read_message(
+                    &mut tls,
+                    &Limits::default(),
+                    Duration::from_secs(30),
+                )
+                .await
+                else {
                     return;
                 };
-                for step in &case.steps {
-                    let Ok(_) = kmip_runner::transport::read_message(
-                        &mut tls,
-                        &Limits::default(),
-                        Duration::from_secs(30),
-                    )
-                    .await
-                    else {
-                        return;
-                    };
-                    let mut response = fill(&step.response);
-                    let bytes = match mode {
-                        Mode::Oracle => ttlv::encode(&response).expect("encode"),
-                        Mode::Mutated => {
-                            if step.index == 1 {
-                                shorten(&mut response);
-                            }
-                            ttlv::encode(&response).expect("encode")
+                let mut response = fill(&step.response);
+                let bytes = match mode {
+                    Mode::Oracle => ttlv::encode(&response).expect("encode"),
+                    Mode::Mutated => {
+                        if step.index == 1 {
+                            shorten(&mut response);
                         }
-                        Mode::Hang => {
-                            tokio::time::sleep(Duration::from_secs(3600)).await;
-                            return;
-                        }
-                        Mode::Garbage => b"\x01\x02garbage that is not TTLV at all".to_vec(),
-                    };
-                    if tls.write_all(&bytes).await.is_err() || tls.flush().await.is_err() {
+                        ttlv::encode(&response).expect("encode")
+                    }
+                    Mode::Hang => {
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
                         return;
                     }
+                    Mode::Garbage => b"\x01\x02garbage that is not TTLV at all".to_vec(),
+                };
+                if tls.write_all(&bytes).await.is_err() || tls.flush().await.is_err() {
+                    return;
                 }
-            });
+            }
         }
-    });
-    port
-}
-
-fn rustls_pemfile_certs(pem: &str) -> Vec<CertificateDer<'static>> {
-    kmip_runner::tls::parse_certs(pem.as_bytes(), "CA").expect("certs")
+    })
+    .await;
+    addr.port()
 }
 
 /// Run the CLI (blocking, off the runtime threads).
@@ -225,10 +154,14 @@ async fn harness(args: Vec<String>) -> Output {
 }
 
 /// Common arguments: target, TLS files, the scratch case and profiles.
-fn args(s: &Scratch, pki: &Pki, port: u16, report: &str, extra: &[&str]) -> Vec<String> {
-    std::fs::write(s.path("ca.pem"), &pki.ca_pem).expect("write");
-    std::fs::write(s.path("client.pem"), &pki.client_pem).expect("write");
-    std::fs::write(s.path("client.key"), &pki.client_key_pem).expect("write");
+fn args(s: &Scratch, pki: &TestPki, port: u16, report: &str, extra: &[&str]) -> Vec<String> {
+    let m = &pki.material;
+    std::fs::write(s.path("ca.pem"), &m.ca_cert_pem).expect("write");
+    let (Some(cert), Some(key)) = (&m.client_cert_pem, &m.client_key_pem) else {
+        panic!("generated material has a client certificate");
+    };
+    std::fs::write(s.path("client.pem"), cert).expect("write");
+    std::fs::write(s.path("client.key"), key).expect("write");
     let mut v: Vec<String> = vec![
         "run".into(),
         "--target".into(),
@@ -271,7 +204,7 @@ fn text(o: &Output) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn passing_run_exits_0_and_writes_every_report() {
     let s = Scratch::new("pass");
-    let pki = pki();
+    let pki = TestPki::generate();
     let port = fake_server(&pki, Mode::Oracle).await;
     let out = harness(args(&s, &pki, port, "r", &[])).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
@@ -340,7 +273,7 @@ async fn passing_run_exits_0_and_writes_every_report() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mutated_response_fails_then_gate_and_baseline_exit_codes() {
     let s = Scratch::new("gate");
-    let pki = pki();
+    let pki = TestPki::generate();
     let good = fake_server(&pki, Mode::Oracle).await;
     let bad = fake_server(&pki, Mode::Mutated).await;
 
@@ -401,7 +334,7 @@ async fn mutated_response_fails_then_gate_and_baseline_exit_codes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expectations_turn_known_failures_into_xfail_and_stale_entries_into_failures() {
     let s = Scratch::new("xfail");
-    let pki = pki();
+    let pki = TestPki::generate();
     let good = fake_server(&pki, Mode::Oracle).await;
     let bad = fake_server(&pki, Mode::Mutated).await;
     std::fs::write(
@@ -431,7 +364,7 @@ async fn expectations_turn_known_failures_into_xfail_and_stale_entries_into_fail
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_target_exits_3_with_error_verdicts() {
     let s = Scratch::new("unreach");
-    let pki = pki();
+    let pki = TestPki::generate();
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         l.local_addr().expect("addr").port()
@@ -450,7 +383,7 @@ async fn unreachable_target_exits_3_with_error_verdicts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hanging_and_garbage_servers_give_error_verdicts_within_the_timeout() {
     let s = Scratch::new("hang");
-    let pki = pki();
+    let pki = TestPki::generate();
     let hang = fake_server(&pki, Mode::Hang).await;
     let garbage = fake_server(&pki, Mode::Garbage).await;
     let t = Instant::now();
@@ -483,7 +416,7 @@ async fn hanging_and_garbage_servers_give_error_verdicts_within_the_timeout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn usage_errors_exit_2() {
     let s = Scratch::new("usage");
-    let pki = pki();
+    let pki = TestPki::generate();
     for (extra, why) in [
         (vec!["--encoding", "cbor"], "invalid value"),
         (vec!["--gate", "nonsense"], "gate"),

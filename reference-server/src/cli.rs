@@ -4,7 +4,7 @@
 
 use crate::error::ServerError;
 use crate::net::{spawn, ServerConfig};
-use crate::tls::TlsConfig;
+use kmip_wire::tls::{CertSource as TlsConfig, ServerTlsOptions};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -23,9 +23,10 @@ pub struct ServeArgs {
     #[arg(long, default_value = "/kmip")]
     pub https_path: String,
     /// Directory for generated certificates (CA, server, client); reused
-    /// when it already holds them. Default: DATA_DIR/certs with --data-dir,
-    /// else a `kmip-reference-server/certs` folder in the temp directory.
-    #[arg(long, conflicts_with_all = ["cert", "key"])]
+    /// when it already holds them. Clients trust its `ca.pem`. Default:
+    /// DATA_DIR/certs with --data-dir, else a `kmip-reference-server/certs`
+    /// folder in the temp directory.
+    #[arg(long)]
     pub cert_dir: Option<PathBuf>,
     /// Server certificate chain (PEM) instead of generated certificates.
     #[arg(long, requires = "key")]
@@ -33,10 +34,13 @@ pub struct ServeArgs {
     /// Server private key (PEM).
     #[arg(long, requires = "cert")]
     pub key: Option<PathBuf>,
-    /// CA (PEM) that client certificates must chain to.
-    #[arg(long, requires = "cert")]
+    /// CA (PEM) that client certificates must chain to. Works with
+    /// --cert/--key and with generated certificates (it then replaces the
+    /// generated CA for client certificates).
+    #[arg(long)]
     pub client_ca: Option<PathBuf>,
-    /// Require a client certificate (mutual TLS).
+    /// Require a client certificate (mutual TLS): signed by --client-ca, or
+    /// by the generated CA when certificates are generated.
     #[arg(long)]
     pub require_client_cert: bool,
     /// Keep objects in a durable store in this directory (default: in memory).
@@ -63,8 +67,9 @@ pub struct ServeArgs {
     #[arg(long)]
     pub notify_ca: Option<PathBuf>,
     /// Protocol version of pushed Notify / Put messages (MAJOR.MINOR).
-    #[arg(long, default_value = "1.4", value_parser = parse_version)]
-    pub notify_version: (i32, i32),
+    /// Default 1.4.
+    #[arg(long, value_parser = parse_version)]
+    pub notify_version: Option<(i32, i32)>,
     /// Log filter (`error`, `warn`, `info`, `debug`, `trace`, or a tracing
     /// env-filter directive).
     #[arg(long, default_value = "info", env = "KMIP_SERVER_LOG")]
@@ -72,7 +77,60 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    /// The server configuration these options describe.
+    /// Refuse option combinations where an option could not take effect,
+    /// saying why (instead of silently ignoring it).
+    pub fn validate(&self) -> Result<(), ServerError> {
+        let bad = |m: &str| Err(ServerError::Config(m.to_string()));
+        self.tls_options()
+            .source(None)
+            .map_err(|e| ServerError::Config(e.to_string()))?;
+        if self.notify_clients.is_empty() {
+            if self.notify_ca.is_some() {
+                return bad("--notify-ca has no effect without --notify-client: it is the CA of the client service endpoints pushed to");
+            }
+            if self.notify_version.is_some() {
+                return bad(
+                    "--notify-version has no effect without --notify-client: nothing is pushed",
+                );
+            }
+        } else if self.notify_ca.is_none() {
+            return bad("--notify-client needs --notify-ca: the CA that the client service endpoint's certificate chains to");
+        }
+        if self.https_listen.is_some_and(|a| a == self.listen) {
+            return bad(
+                "--https-listen must differ from --listen: the main address already accepts HTTPS",
+            );
+        }
+        Ok(())
+    }
+
+    fn tls_options(&self) -> ServerTlsOptions {
+        ServerTlsOptions {
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+            client_ca: self.client_ca.clone(),
+            cert_dir: self.cert_dir.clone(),
+            require_client_cert: self.require_client_cert,
+        }
+    }
+
+    /// Where generated certificates are kept (`None` with --cert/--key).
+    pub fn generated_cert_dir(&self) -> Option<PathBuf> {
+        if self.cert.is_some() {
+            return None;
+        }
+        Some(self.cert_dir.clone().unwrap_or_else(|| {
+            match &self.data_dir {
+                Some(d) => d.join("certs"),
+                None => std::env::temp_dir()
+                    .join("kmip-reference-server")
+                    .join("certs"),
+            }
+        }))
+    }
+
+    /// The server configuration these options describe (see
+    /// [`ServeArgs::validate`] for the combinations refused).
     pub fn to_config(&self) -> ServerConfig {
         let tls = match (&self.cert, &self.key) {
             (Some(cert), Some(key)) => TlsConfig::Files {
@@ -81,14 +139,8 @@ impl ServeArgs {
                 client_ca: self.client_ca.clone(),
             },
             _ => TlsConfig::Generate {
-                cert_dir: Some(self.cert_dir.clone().unwrap_or_else(|| {
-                    match &self.data_dir {
-                        Some(d) => d.join("certs"),
-                        None => std::env::temp_dir()
-                            .join("kmip-reference-server")
-                            .join("certs"),
-                    }
-                })),
+                cert_dir: self.generated_cert_dir(),
+                client_ca: self.client_ca.clone(),
             },
         };
         ServerConfig {
@@ -103,7 +155,7 @@ impl ServeArgs {
             https_listen: self.https_listen,
             notify_clients: self.notify_clients.clone(),
             notify_ca: self.notify_ca.clone(),
-            notify_version: self.notify_version,
+            notify_version: self.notify_version.unwrap_or((1, 4)),
             ..ServerConfig::default()
         }
     }
@@ -122,6 +174,7 @@ impl ServeArgs {
 /// Start the server, print where it listens and its certificate files on
 /// stdout, and serve until Ctrl-C (or SIGTERM on Unix).
 pub async fn serve_until_signal(args: &ServeArgs) -> Result<(), ServerError> {
+    args.validate()?;
     let running = spawn(args.to_config()).await?;
     println!("listening on {}", running.addr);
     if let Some(a) = running.https_addr {
@@ -129,6 +182,15 @@ pub async fn serve_until_signal(args: &ServeArgs) -> Result<(), ServerError> {
     }
     for f in &running.cert_files {
         println!("certificate file: {}", f.display());
+    }
+    if let Some(d) = args.generated_cert_dir() {
+        println!(
+            "server CA (clients trust it): {}",
+            d.join("ca.pem").display()
+        );
+    }
+    if let Some(ca) = &args.client_ca {
+        println!("client certificates verified against: {}", ca.display());
     }
     if let Some(d) = &args.data_dir {
         println!("data directory: {}", d.display());
@@ -176,4 +238,78 @@ fn parse_version(s: &str) -> Result<(i32, i32), String> {
         return Err(format!("unsupported protocol version {s}"));
     }
     Ok((major, minor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn args(a: &[&str]) -> ServeArgs {
+        let mut v = vec!["serve"];
+        v.extend_from_slice(a);
+        Cli::try_parse_from(v).expect("parses").serve
+    }
+
+    #[test]
+    fn client_ca_takes_effect_with_generated_certificates() {
+        let a = args(&["--client-ca", "/x/ca.pem", "--cert-dir", "/tmp/c"]);
+        a.validate().expect("valid");
+        match a.to_config().tls {
+            TlsConfig::Generate {
+                cert_dir,
+                client_ca,
+            } => {
+                assert_eq!(cert_dir, Some(PathBuf::from("/tmp/c")));
+                assert_eq!(client_ca, Some(PathBuf::from("/x/ca.pem")));
+            }
+            other => panic!("generated certificates expected, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn combinations_that_cannot_take_effect_are_errors() {
+        for (a, why) in [
+            (
+                &["--cert", "c", "--key", "k", "--cert-dir", "d"][..],
+                "--cert-dir has no effect",
+            ),
+            (
+                &["--cert", "c", "--key", "k", "--require-client-cert"][..],
+                "needs --client-ca",
+            ),
+            (&["--notify-ca", "ca.pem"][..], "--notify-ca has no effect"),
+            (
+                &["--notify-version", "2.1"][..],
+                "--notify-version has no effect",
+            ),
+            (
+                &["--listen", "127.0.0.1:9", "--https-listen", "127.0.0.1:9"][..],
+                "must differ",
+            ),
+        ] {
+            let e = args(a).validate().expect_err(why).to_string();
+            assert!(e.contains(why), "{a:?}: {e}");
+        }
+        args(&[
+            "--cert",
+            "c",
+            "--key",
+            "k",
+            "--client-ca",
+            "ca",
+            "--require-client-cert",
+        ])
+        .validate()
+        .expect("files with a client CA");
+        args(&["--require-client-cert"])
+            .validate()
+            .expect("generated CA verifies client certificates");
+    }
 }

@@ -119,6 +119,15 @@ pub enum ServerError {
     /// The object store could not be opened.
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    /// Options that cannot take effect together.
+    #[error("{0}")]
+    Config(String),
+}
+
+impl From<kmip_wire::tls::TlsError> for ServerError {
+    fn from(e: kmip_wire::tls::TlsError) -> ServerError {
+        ServerError::Tls(e.to_string())
+    }
 }
 
 impl ServerError {

@@ -12,11 +12,16 @@
 //!   (durable) stores; [`crypto`]: the one cryptographic engine (key
 //!   generation, format conversion, wrapping, the crypto operations),
 //!   reached from the operations through `ops::crypto` only;
-//! - `net` / `tls`: the TLS listener ([`spawn`]) and certificates;
-//!   [`transport`]: TTLV / XML / JSON messages over TLS or HTTPS;
+//! - `net`: the TLS listener ([`spawn`]); messages in TTLV / XML / JSON over
+//!   TLS or HTTPS and the certificates come from `kmip-wire`
+//!   ([`kmip_wire::conn`], [`kmip_wire::tls`]), the wire layer the harness
+//!   shares;
 //!   [`notify`]: opt-in push of Notify / Put to client service endpoints;
 //!   `cli`: the command-line arguments shared by `kmip-reference-server` and
 //!   `kmip-harness serve`.
+//!
+//! Depends on `kmip-ttlv` and `kmip-wire`; never on the harness crates
+//! (test cases, comparison, runner, reports).
 
 pub mod attributes;
 pub mod certattrs;
@@ -30,11 +35,10 @@ pub mod ops;
 pub mod server;
 pub mod spec;
 pub mod store;
-pub mod tls;
-pub mod transport;
 pub mod tree;
 
 pub use error::{KmipError, ServerError, StoreError};
+/// Where the server's certificates come from.
+pub use kmip_wire::tls::CertSource as TlsConfig;
 pub use net::{spawn, RunningServer, ServerConfig};
 pub use server::Server;
-pub use tls::TlsConfig;

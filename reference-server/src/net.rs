@@ -2,7 +2,7 @@
 //! messages in any encoding — binary TTLV, KMIP XML or KMIP JSON, sent
 //! directly on the TLS stream or as HTTPS POSTs to `https_path` — hands
 //! them to the protocol core and answers in the encoding and transport each
-//! request used (see [`crate::transport`]). One port serves all of them:
+//! request used (see [`kmip_wire::conn`]). One port serves all of them:
 //! the first byte of each message tells them apart (TTLV starts with 0x42,
 //! XML with `<`, JSON with `{`, HTTP with an upper-case method name).
 //!
@@ -24,8 +24,8 @@
 use crate::error::ServerError;
 use crate::server::Server;
 use crate::store::{MemoryStore, RedbStore, Store};
-use crate::tls::{self, TlsConfig};
-use crate::transport::{
+use kmip_wire::tls::{self, CertSource as TlsConfig};
+use kmip_wire::{
     Encoding, ExchangeError, ExchangeLimits, ReplyTo, ServerConn, Transport, WireMode,
 };
 use std::net::SocketAddr;
@@ -101,29 +101,7 @@ fn notifier(config: &ServerConfig) -> Result<Option<crate::notify::Notifier>, Se
     let ca = config.notify_ca.as_ref().ok_or_else(|| {
         ServerError::Tls("--notify-client needs --notify-ca (the client service's CA)".into())
     })?;
-    let pem =
-        std::fs::read(ca).map_err(|e| ServerError::io(format!("reading {}", ca.display()), e))?;
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
-        let cert = cert.map_err(|e| ServerError::Tls(format!("{}: {e}", ca.display())))?;
-        roots
-            .add(cert)
-            .map_err(|e| ServerError::Tls(format!("{}: {e}", ca.display())))?;
-    }
-    if roots.is_empty() {
-        return Err(ServerError::Tls(format!(
-            "{}: no certificate found",
-            ca.display()
-        )));
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = Arc::new(
-        rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| ServerError::Tls(format!("notify TLS: {e}")))?
-            .with_root_certificates(roots)
-            .with_no_client_auth(),
-    );
+    let tls = tls::client_config(&tls::ClientMaterial::from_files(ca, None, None)?)?;
     let endpoints = config
         .notify_clients
         .iter()

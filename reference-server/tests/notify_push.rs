@@ -6,7 +6,7 @@
 use kmip_reference_server::notify::{Endpoint, Notifier};
 use kmip_reference_server::server::Server;
 use kmip_ttlv::{Item, Tag, Value};
-use std::sync::Arc;
+use kmip_wire::testing::{client_config, serve_tls, TestPki};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -28,63 +28,42 @@ fn ack() -> Item {
 
 /// A TLS client-service endpoint that forwards every received message.
 async fn fake_client_service() -> (std::net::SocketAddr, String, mpsc::UnboundedReceiver<Item>) {
-    let material = kmip_reference_server::tls::generate().expect("certs");
-    let config = kmip_reference_server::tls::server_config(&material, false).expect("tls");
-    let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
+    let pki = TestPki::generate();
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let limits = kmip_ttlv::ttlv::Limits::default();
-                let mut head = [0u8; 8];
-                if tls.read_exact(&mut head).await.is_err() {
-                    return;
-                }
-                let Ok(total) = kmip_ttlv::ttlv::frame_length(&head, &limits) else {
-                    return;
-                };
-                let mut buf = vec![0u8; total];
-                buf[..8].copy_from_slice(&head);
-                if tls.read_exact(&mut buf[8..]).await.is_err() {
-                    return;
-                }
-                let Ok(msg) = kmip_ttlv::ttlv::decode(&buf, &limits) else {
-                    return;
-                };
-                let _ = tx.send(msg);
-                let bytes = kmip_ttlv::ttlv::encode(&ack()).expect("ack encodes");
-                let _ = tls.write_all(&bytes).await;
-                let _ = tls.shutdown().await;
-            });
+    let addr = serve_tls(pki.server_config(false), move |mut tls| {
+        let tx = tx.clone();
+        async move {
+            let limits = kmip_ttlv::ttlv::Limits::default();
+            let mut head = [0u8; 8];
+            if tls.read_exact(&mut head).await.is_err() {
+                return;
+            }
+            let Ok(total) = kmip_ttlv::ttlv::frame_length(&head, &limits) else {
+                return;
+            };
+            let mut buf = vec![0u8; total];
+            buf[..8].copy_from_slice(&head);
+            if tls.read_exact(&mut buf[8..]).await.is_err() {
+                return;
+            }
+            let Ok(msg) = kmip_ttlv::ttlv::decode(&buf, &limits) else {
+                return;
+            };
+            let _ = tx.send(msg);
+            let bytes = kmip_ttlv::ttlv::encode(&ack()).expect("ack encodes");
+            let _ = tls.write_all(&bytes).await;
+            let _ = tls.shutdown().await;
         }
-    });
-    (addr, material.ca_cert_pem, rx)
+    })
+    .await;
+    (addr, pki.ca_pem().to_string(), rx)
 }
 
 fn endpoint(addr: std::net::SocketAddr, ca_pem: &str) -> Endpoint {
-    let mut roots = rustls::RootCertStore::empty();
-    for c in rustls_pemfile::certs(&mut ca_pem.as_bytes()) {
-        roots.add(c.expect("pem")).expect("root");
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
     Endpoint {
         addr,
         server_name: rustls::pki_types::ServerName::IpAddress(addr.ip().into()),
-        tls: Arc::new(tls),
+        tls: client_config(ca_pem),
     }
 }
 

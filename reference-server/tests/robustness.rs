@@ -9,8 +9,9 @@
 //! kills it (and its restart) itself.
 
 use kmip_reference_server::net::{spawn, RunningServer, ServerConfig};
-use kmip_reference_server::tls::TlsConfig;
+use kmip_reference_server::TlsConfig;
 use kmip_ttlv::{Item, Tag, Value};
+use kmip_wire::testing::{client_config, connect};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -204,29 +205,6 @@ fn key_material(payload: &Item) -> Vec<u8> {
     }
 }
 
-fn client_config(ca_pem: &str) -> Arc<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    for c in rustls_pemfile::certs(&mut ca_pem.as_bytes()) {
-        roots.add(c.expect("CA PEM")).expect("add CA");
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let cfg = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Arc::new(cfg)
-}
-
-async fn connect(addr: SocketAddr, cfg: &Arc<rustls::ClientConfig>) -> TlsStream<TcpStream> {
-    let tcp = TcpStream::connect(addr).await.expect("connect");
-    let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
-    tokio_rustls::TlsConnector::from(cfg.clone())
-        .connect(name, tcp)
-        .await
-        .expect("TLS handshake")
-}
-
 async fn read_message(s: &mut TlsStream<TcpStream>) -> std::io::Result<Item> {
     let mut head = [0u8; 8];
     s.read_exact(&mut head).await?;
@@ -254,6 +232,7 @@ async fn start(
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         tls: TlsConfig::Generate {
             cert_dir: Some(scratch.0.join("certs")),
+            client_ca: None,
         },
         read_timeout,
         ..ServerConfig::default()

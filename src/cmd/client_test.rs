@@ -19,6 +19,7 @@ use kmip_runner::plan;
 use kmip_runner::run::{self, RunInfo};
 use kmip_testcase::profile::{self, Role};
 use kmip_testcase::results::Status;
+use kmip_wire::tls::{CertSource, ServerTlsOptions};
 
 use super::{EXIT_FAILED, EXIT_GATE, EXIT_USAGE};
 
@@ -52,9 +53,10 @@ pub struct Args {
     /// Folder where the listener's TLS material is generated (or reused):
     /// ca.pem (give it to the client as its trust anchor), server.pem,
     /// server-key.pem, client.pem, client-key.pem (a client certificate the
-    /// listener accepts). Ignored with --cert/--key.
-    #[arg(long, value_name = "DIR", default_value = "reports/client-certs")]
-    pub cert_dir: PathBuf,
+    /// listener accepts unless --client-ca names another CA). Not with
+    /// --cert/--key. Default: reports/client-certs
+    #[arg(long, value_name = "DIR")]
+    pub cert_dir: Option<PathBuf>,
 
     /// Server certificate chain (PEM) instead of generated material.
     #[arg(long, value_name = "FILE", requires = "key")]
@@ -64,11 +66,13 @@ pub struct Args {
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<PathBuf>,
 
-    /// CA that client certificates must chain to (with --cert).
+    /// CA that client certificates must chain to (with --cert/--key or
+    /// generated material; default with generated material: its ca.pem).
     #[arg(long, value_name = "FILE")]
     pub client_ca: Option<PathBuf>,
 
-    /// Refuse clients without a certificate.
+    /// Refuse clients without a certificate (signed by --client-ca, or by
+    /// the generated CA).
     #[arg(long)]
     pub require_client_cert: bool,
 
@@ -183,23 +187,27 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     // TLS.
-    let tls_cfg = match (&args.cert, &args.key) {
-        (Some(c), Some(k)) => kmip_reference_server::tls::TlsConfig::Files {
-            cert_chain: c.clone(),
-            key: k.clone(),
-            client_ca: args.client_ca.clone(),
-        },
-        _ => {
-            std::fs::create_dir_all(&args.cert_dir)
-                .with_context(|| format!("creating {}", args.cert_dir.display()))?;
-            kmip_reference_server::tls::TlsConfig::Generate {
-                cert_dir: Some(args.cert_dir.clone()),
-            }
-        }
+    let tls_opts = ServerTlsOptions {
+        cert: args.cert.clone(),
+        key: args.key.clone(),
+        client_ca: args.client_ca.clone(),
+        cert_dir: args.cert_dir.clone(),
+        require_client_cert: args.require_client_cert,
     };
-    let material = kmip_reference_server::tls::material(&tls_cfg)
-        .map_err(|e| anyhow::anyhow!("TLS material: {e}"))?;
-    let server_cfg = kmip_reference_server::tls::server_config(&material, args.require_client_cert)
+    let tls_cfg = match tls_opts.source(Some(PathBuf::from("reports/client-certs"))) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    if let CertSource::Generate {
+        cert_dir: Some(dir),
+        ..
+    } = &tls_cfg
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let material =
+        kmip_wire::tls::material(&tls_cfg).map_err(|e| anyhow::anyhow!("TLS material: {e}"))?;
+    let server_cfg = kmip_wire::tls::server_config(&material, args.require_client_cert)
         .map_err(|e| anyhow::anyhow!("TLS configuration: {e}"))?;
     // Listen.
     let listener = match tokio::net::TcpListener::bind(&args.listen).await {

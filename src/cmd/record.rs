@@ -89,6 +89,16 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return usage(e),
     };
+    if spec == TargetSpec::Reference {
+        if let Err(e) = target::reference_tls_flags(&[
+            ("--ca", args.ca.is_some()),
+            ("--cert", args.cert.is_some()),
+            ("--key", args.key.is_some()),
+            ("--sni", args.sni.is_some()),
+        ]) {
+            return usage(e);
+        }
+    }
     let timeout = Duration::from_secs(10);
     let mut reference = None;
     let upstream: Arc<dyn Connector> = match &spec {
@@ -119,12 +129,12 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
     };
     std::fs::create_dir_all(&args.cert_dir)
         .with_context(|| format!("creating {}", args.cert_dir.display()))?;
-    let material =
-        kmip_reference_server::tls::material(&kmip_reference_server::tls::TlsConfig::Generate {
-            cert_dir: Some(args.cert_dir.clone()),
-        })
-        .map_err(|e| anyhow::anyhow!("TLS material: {e}"))?;
-    let server_cfg = kmip_reference_server::tls::server_config(&material, false)
+    let material = kmip_wire::tls::material(&kmip_wire::tls::CertSource::Generate {
+        cert_dir: Some(args.cert_dir.clone()),
+        client_ca: None,
+    })
+    .map_err(|e| anyhow::anyhow!("TLS material: {e}"))?;
+    let server_cfg = kmip_wire::tls::server_config(&material, false)
         .map_err(|e| anyhow::anyhow!("TLS configuration: {e}"))?;
     let listener = match tokio::net::TcpListener::bind(&args.listen).await {
         Ok(l) => l,

@@ -414,7 +414,21 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
 
     // Target.
     let remote_tls = match &spec {
-        TargetSpec::Reference => None,
+        TargetSpec::Reference => {
+            if let Err(e) = kmip_runner::target::reference_tls_flags(&[
+                ("--ca", args.ca.is_some()),
+                ("--cert", args.cert.is_some()),
+                ("--key", args.key.is_some()),
+                ("--sni", args.sni.is_some()),
+                (
+                    "--tls-backend openssl",
+                    args.tls_backend == Backend::Openssl,
+                ),
+            ]) {
+                return usage(e);
+            }
+            None
+        }
         TargetSpec::Remote { .. } => {
             let Some(ca) = args.ca.clone().or_else(|| config.ca.clone()) else {
                 return usage("--ca FILE is required for a HOST:PORT target (the CA of the server certificate)");

@@ -1,16 +1,24 @@
 //! kmip-runner: everything that talks to a KMIP server, and the pure logic
 //! around a run.
 //!
+//! Depends on: `kmip-ttlv`, `kmip-wire` (framing, HTTPS, exchange, TLS),
+//! `kmip-testcase`, `kmip-compare`. Must not depend on the reference server
+//! it tests, except behind the optional `reference` feature, which adds
+//! only [`target::ReferenceTarget`] (the server started in-process for
+//! `--target reference`); without it the runner builds and runs against
+//! any remote target.
+//!
 //! - [`target`]: where messages go — a remote server over TLS
-//!   (`HOST[:PORT]`), or the bundled reference server started in-process —
-//!   behind the [`target::Connector`] trait (tests plug in their own).
+//!   (`HOST[:PORT]`), or (feature `reference`) the bundled reference server
+//!   started in-process — behind the [`target::Connector`] trait (tests plug
+//!   in their own).
 //! - `openssl_backend` (feature `openssl`): an OpenSSL connector for
 //!   servers that only offer the CBC suites of the KMIP Basic
 //!   Authentication Suite, which rustls does not implement.
-//! - [`tls`]: rustls client configuration from PEM files or strings.
-//! - [`transport`]: message framing on a byte stream (TTLV, XML, JSON,
-//!   raw or over HTTPS), bounded and with timeouts; [`encoding`]: the
-//!   `--encoding` / `--transport` choice; [`http`]: the HTTPS client side.
+//! - [`tls`], [`transport`], [`encoding`]: the parts of `kmip-wire` the
+//!   runner uses — rustls client configuration, message framing and the
+//!   exchange (TTLV, XML, JSON, raw or over HTTPS, bounded and with
+//!   timeouts), the `--encoding` / `--transport` choice.
 //! - [`config`]: the `--target-config` YAML file (TLS, credentials, declared
 //!   capabilities and quirks → skips).
 //! - [`plan`]: loading, filtering and grouping test cases (chained cases run
@@ -29,7 +37,6 @@ pub mod encoding;
 pub mod events;
 pub mod expectations;
 pub mod gate;
-pub mod http;
 pub mod load;
 #[cfg(feature = "openssl")]
 pub mod openssl_backend;

@@ -821,6 +821,7 @@ mod tests {
             .is_some());
     }
 
+    #[cfg(feature = "reference")]
     #[test]
     fn reference_server_answers_the_cycle() {
         let server = kmip_reference_server::Server::in_memory();

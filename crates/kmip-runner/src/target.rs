@@ -2,15 +2,16 @@
 //!
 //! A [`Connector`] opens one fresh connection per test case. Two are built
 //! in: [`TlsConnector`] (a remote `HOST[:PORT]`, TLS via rustls, optional
-//! mutual TLS and SNI override) and [`ReferenceTarget`] (the bundled
-//! reference server started in-process on `127.0.0.1:0` with generated
-//! certificates). Tests and wrappers (fault injection, mutation proxies)
+//! mutual TLS and SNI override) and, with the `reference` feature,
+//! `ReferenceTarget` (the bundled reference server started in-process on
+//! `127.0.0.1:0` with generated certificates). Tests and wrappers (fault injection, mutation proxies)
 //! implement [`Connector`] themselves.
 
 use crate::tls::{self, TlsError, TlsMaterial};
 use crate::transport::{BoxStream, TransportError, CONNECT_WHAT};
 use rustls::pki_types::ServerName;
 use std::future::Future;
+#[cfg(feature = "reference")]
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::str::FromStr;
@@ -122,6 +123,20 @@ pub enum TargetError {
     /// The TLS backend asked for is not compiled in.
     #[error("{0}")]
     Unsupported(String),
+}
+
+/// With `--target reference` the bundled server is started with generated
+/// certificates the runner trusts itself, so the TLS options of a remote
+/// target (`--ca`, `--cert`, `--key`, `--sni`, `--tls-backend openssl`)
+/// cannot take effect: the first one `given` (flag name, was it given) is
+/// an error that says so.
+pub fn reference_tls_flags(given: &[(&str, bool)]) -> Result<(), String> {
+    match given.iter().find(|(_, g)| *g) {
+        Some((flag, _)) => Err(format!(
+            "{flag} has no effect with the reference target: it is started with generated certificates that the harness trusts itself (the TLS options are for a HOST:PORT target)"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Which TLS implementation talks to a remote target.
@@ -240,19 +255,22 @@ impl Connector for TlsConnector {
 }
 
 /// The bundled reference server, running in-process on 127.0.0.1 with an
-/// ephemeral port and generated certificates, plus a connector to it.
+/// ephemeral port and generated certificates, plus a connector to it
+/// (feature `reference`).
+#[cfg(feature = "reference")]
 pub struct ReferenceTarget {
     server: kmip_reference_server::RunningServer,
     connector: TlsConnector,
 }
 
+#[cfg(feature = "reference")]
 impl ReferenceTarget {
     /// Start the server (mutual TLS when the server hands out a client
     /// certificate) and build a connector trusting its CA.
     pub async fn start(connect_timeout: Duration) -> Result<ReferenceTarget, TargetError> {
         let config = kmip_reference_server::ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            tls: kmip_reference_server::TlsConfig::Generate { cert_dir: None },
+            tls: kmip_reference_server::TlsConfig::default(),
             ..Default::default()
         };
         let server = kmip_reference_server::spawn(config)
@@ -299,6 +317,7 @@ impl ReferenceTarget {
     }
 }
 
+#[cfg(feature = "reference")]
 impl Connector for ReferenceTarget {
     fn connect(&self) -> BoxFuture<'_, Result<BoxStream, TransportError>> {
         self.connector.connect()
@@ -318,6 +337,13 @@ mod tests {
             host: h.into(),
             port: p,
         }
+    }
+
+    #[test]
+    fn reference_target_refuses_remote_tls_flags() {
+        assert!(reference_tls_flags(&[("--ca", false), ("--sni", false)]).is_ok());
+        let e = reference_tls_flags(&[("--ca", false), ("--sni", true)]).expect_err("sni");
+        assert!(e.starts_with("--sni has no effect"), "{e}");
     }
 
     #[test]

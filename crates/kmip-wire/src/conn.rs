@@ -71,6 +71,19 @@ pub enum ReadError {
 
 const CHUNK: usize = 16 * 1024;
 
+/// True for the I/O errors of a peer that went away (reset, abort, broken
+/// pipe, or a TLS peer closing without close_notify): readers treat them as
+/// end of stream.
+pub fn is_disconnect(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::UnexpectedEof
+            | std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::BrokenPipe
+    )
+}
+
 /// Read more bytes into `buf` before `deadline`; `Ok(0)` at end of stream.
 /// A TLS peer dropping the connection without close_notify counts as end
 /// of stream.
@@ -87,17 +100,7 @@ pub async fn fill<S: AsyncRead + Unpin + ?Sized>(
             buf.extend_from_slice(&chunk[..n]);
             Ok(n)
         }
-        Ok(Err(e))
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::UnexpectedEof
-                    | std::io::ErrorKind::ConnectionReset
-                    | std::io::ErrorKind::ConnectionAborted
-                    | std::io::ErrorKind::BrokenPipe
-            ) =>
-        {
-            Ok(0)
-        }
+        Ok(Err(e)) if is_disconnect(&e) => Ok(0),
         Ok(Err(e)) => Err(ReadError::Io(e)),
     }
 }
