@@ -24,6 +24,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
+#[path = "../test-support/corpus.rs"]
+mod corpus_support;
+
 static PANICS: AtomicU64 = AtomicU64::new(0);
 static FIRST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 static HOOK: Once = Once::new();
@@ -208,10 +211,9 @@ fn case_texts() -> Vec<String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     xml_files(&root.join("testcases"), &mut files);
-    let corpus = std::env::var_os("KMIP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/oasis"));
-    if corpus.is_dir() {
+    if let Some(corpus) =
+        corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "hostile_fuzz corpus seeds")
+    {
         let mut oasis = Vec::new();
         xml_files(&corpus, &mut oasis);
         let step = (oasis.len() / 150).max(1);

@@ -889,6 +889,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn escape_modes() {
+        let s = "a<b>&\"c'\n\t\r\u{1}\u{7F}\u{FFFE}";
+        assert_eq!(
+            escape(s, EscapeMode::KmipValue),
+            "a&lt;b&gt;&amp;&quot;c'&#xA;&#x9;&#xD;&#x1;&#x7F;\u{FFFE}"
+        );
+        assert_eq!(
+            escape(s, EscapeMode::Text),
+            "a&lt;b&gt;&amp;\"c'\n\t\r\u{FFFD}\u{7F}\u{FFFD}"
+        );
+        assert_eq!(
+            escape(s, EscapeMode::Attribute),
+            "a&lt;b&gt;&amp;&quot;c&#39;&#10;&#9;&#13;\u{FFFD}\u{7F}\u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn test_case_leniency_is_between_messages_only() {
+        let doc =
+            parse_test_case("<KMIP>\n# note\n<RequestMessage/>\n  # <ResponseMessage/>\n</KMIP>")
+                .expect("lenient");
+        assert_eq!(doc.items.len(), 1);
+        assert_eq!(doc.skipped.len(), 2);
+        assert_eq!(
+            doc.skipped[0].to_string(),
+            "line 2: text between messages skipped: \"# note\""
+        );
+        assert_eq!(doc.skipped[1].element.as_deref(), Some("ResponseMessage"));
+        assert_eq!(doc.skipped[1].excerpt, "# <ResponseMessage/>");
+        // parse_document stays strict.
+        let e = parse_document("<KMIP>\n# note\n<RequestMessage/>\n</KMIP>").expect_err("strict");
+        assert!(matches!(e.kind, XmlErrorKind::UnexpectedText(_)));
+        // A single-message document gets no leniency.
+        let e = parse_test_case("<RequestMessage>\n# x\n</RequestMessage>").expect_err("strict");
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
     fn lines_and_columns() {
         let text = "a\r\nbc\nd";
         let l = Lines::new(text);

@@ -6,12 +6,14 @@
 use kmip_ttlv::xml;
 use std::path::{Path, PathBuf};
 
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
+
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("KMIP_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oasis"),
-    };
-    dir.is_dir().then_some(dir)
+    corpus_support::corpus_dir(
+        env!("CARGO_MANIFEST_DIR"),
+        "every_corpus_message_round_trips",
+    )
 }
 
 fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -32,7 +34,6 @@ fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn every_corpus_message_round_trips() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: OASIS corpus not found (set KMIP_CORPUS or provide ../shared/oasis)");
         return;
     };
     let mut files = Vec::new();

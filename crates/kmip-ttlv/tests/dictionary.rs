@@ -13,6 +13,9 @@ use kmip_ttlv::ItemType;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
+
 const TAG_UNIQUE_IDENTIFIER: u32 = 0x42_0094;
 const TAG_ATTRIBUTE_REFERENCE: u32 = 0x42_013B;
 const TAG_OBJECT_TYPE: u32 = 0x42_0057;
@@ -527,13 +530,11 @@ impl Coverage {
 
 #[test]
 fn oasis_corpus_coverage() {
-    let root = std::env::var_os("KMIP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../../../shared/oasis"));
-    if !root.is_dir() {
-        eprintln!("skipping: corpus not found at {}", root.display());
+    let Some(root) =
+        corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "oasis_corpus_coverage")
+    else {
         return;
-    }
+    };
     let mut files = Vec::new();
     xml_files(&root, &mut files);
     if files.is_empty() {

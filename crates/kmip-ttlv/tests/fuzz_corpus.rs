@@ -19,6 +19,9 @@ use kmip_ttlv::ttlv::{self, Limits};
 use kmip_ttlv::{json, view, xml, Item, Tag, Value};
 use std::path::PathBuf;
 
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
+
 fn budget() -> u64 {
     std::env::var("KMIP_FUZZ_MS")
         .ok()
@@ -27,11 +30,7 @@ fn budget() -> u64 {
 }
 
 fn corpus_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("KMIP_CORPUS").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oasis")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_dir())
+    corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "fuzz_corpus seeds")
 }
 
 fn xml_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
@@ -110,10 +109,7 @@ fn seeds(max: usize) -> Vec<(Vec<u8>, String, String)> {
                 }
             }
         }
-        None => eprintln!(
-            "note: OASIS corpus not found ($KMIP_CORPUS or ../shared/oasis): \
-             fuzzing from the built-in seed only"
-        ),
+        None => eprintln!("note: fuzzing from the built-in seed only"),
     }
     items
         .into_iter()

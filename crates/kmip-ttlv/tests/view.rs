@@ -14,6 +14,9 @@ use kmip_ttlv::view;
 use kmip_ttlv::{xml, Item, ItemType, Tag, Value};
 use std::path::{Path, PathBuf};
 
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
+
 /// Deepest structure nesting generated.
 const MAX_GEN_DEPTH: usize = 7;
 
@@ -565,11 +568,10 @@ fn header_and_value_ranges() {
 }
 
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("KMIP_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oasis"),
-    };
-    dir.is_dir().then_some(dir)
+    corpus_support::corpus_dir(
+        env!("CARGO_MANIFEST_DIR"),
+        "decoders_agree_on_the_corpus_and_its_corruptions",
+    )
 }
 
 fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -593,7 +595,6 @@ fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn decoders_agree_on_the_corpus_and_its_corruptions() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: OASIS corpus not found (set KMIP_CORPUS or provide ../shared/oasis)");
         return;
     };
     let mut files = Vec::new();
