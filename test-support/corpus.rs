@@ -89,3 +89,20 @@ pub fn corpus_subdir(manifest_dir: &str, test: &str, sub: &str) -> Option<PathBu
     }
     None
 }
+
+/// Append the `*.xml` files under `dir` (recursively, each folder's
+/// entries sorted) to `out`; unreadable folders are passed over.
+pub fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            xml_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "xml") {
+            out.push(p);
+        }
+    }
+}

@@ -5,7 +5,7 @@
 //! declared item types, where the dictionary gives a tag a single one).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use kmip_ttlv::dict::{self, Version};
@@ -394,21 +394,6 @@ struct Coverage {
     masks: usize,
 }
 
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            xml_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "xml") {
-            out.push(p);
-        }
-    }
-}
-
 fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
@@ -536,7 +521,7 @@ fn oasis_corpus_coverage() {
         return;
     };
     let mut files = Vec::new();
-    xml_files(&root, &mut files);
+    corpus_support::xml_files(&root, &mut files);
     if files.is_empty() {
         eprintln!(
             "skipping: corpus not found at {} (no .xml files)",

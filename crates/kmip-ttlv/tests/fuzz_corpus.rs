@@ -33,21 +33,6 @@ fn corpus_dir() -> Option<PathBuf> {
     corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "fuzz_corpus seeds")
 }
 
-fn xml_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            xml_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "xml") {
-            out.push(p);
-        }
-    }
-}
-
 fn builtin() -> Item {
     let t = |n: &str| Tag::by_name(n).expect("dictionary tag");
     Item::structure(
@@ -93,7 +78,7 @@ fn seeds(max: usize) -> Vec<(Vec<u8>, String, String)> {
     match corpus_dir() {
         Some(dir) => {
             let mut files = Vec::new();
-            xml_files(&dir, &mut files);
+            corpus_support::xml_files(&dir, &mut files);
             let step = (files.len() / max.max(1)).max(1);
             for f in files.iter().step_by(step) {
                 let Ok(text) = std::fs::read_to_string(f) else {

@@ -12,7 +12,7 @@ use arbitrary::{Result, Unstructured};
 use kmip_ttlv::ttlv::{self, DecodeErrorKind, Limits};
 use kmip_ttlv::view;
 use kmip_ttlv::{xml, Item, ItemType, Tag, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[path = "../../../test-support/corpus.rs"]
 mod corpus_support;
@@ -574,21 +574,6 @@ fn corpus_dir() -> Option<PathBuf> {
     )
 }
 
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read corpus folder")
-        .map(|e| e.expect("folder entry").path())
-        .collect();
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            xml_files(&e, out);
-        } else if e.extension().is_some_and(|x| x == "xml") {
-            out.push(e);
-        }
-    }
-}
-
 /// Every corpus message (placeholders replaced by their stand-in values),
 /// encoded, then cut at every 8-byte boundary and with every header byte
 /// flipped: both decoders agree each time.
@@ -598,7 +583,7 @@ fn decoders_agree_on_the_corpus_and_its_corruptions() {
         return;
     };
     let mut files = Vec::new();
-    xml_files(&dir, &mut files);
+    corpus_support::xml_files(&dir, &mut files);
     assert!(!files.is_empty(), "no *.xml under {}", dir.display());
     let limits = Limits::default();
     let (mut messages, mut variants) = (0usize, 0usize);
