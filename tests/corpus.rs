@@ -3,7 +3,8 @@
 //! runtime), each case on its own TLS connection.
 //!
 //! Sources: the OASIS corpus from `$KMIP_CORPUS`, else `../shared/oasis`
-//! next to the repository (skipped with a note when absent), plus the
+//! next to the repository (SKIP printed when absent; a failure with
+//! `KMIP_REQUIRE_CORPUS=1`, see `test-support/corpus.rs`), plus the
 //! project's own server cases under `testcases/` (not `testcases/client/`). Names follow the folders:
 //! `v2.1::mandatory::SKLC-M-1-21` for the corpus,
 //! `project::<subfolders>::<ID>` for `testcases/`, so
@@ -35,6 +36,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
+
+#[path = "../test-support/corpus.rs"]
+mod corpus_support;
 
 /// Results of one chained family, computed once.
 type FamilyResults = Arc<OnceLock<HashMap<String, CaseResult>>>;
@@ -189,20 +193,17 @@ fn main() {
     let args = Arguments::from_args();
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
 
-    let corpus = match std::env::var_os("KMIP_CORPUS") {
-        Some(p) => Some(PathBuf::from(p)),
-        None => Some(repo.join("../shared/oasis")).filter(|p| p.is_dir()),
-    };
     let mut sources: Vec<(Option<&str>, PathBuf)> = Vec::new();
-    match &corpus {
-        Some(c) if c.is_dir() => sources.push((None, c.clone())),
-        Some(c) => eprintln!(
-            "note: KMIP_CORPUS={} is not a folder: OASIS corpus cases SKIPPED",
-            c.display()
-        ),
-        None => eprintln!(
-            "note: OASIS corpus not found (set KMIP_CORPUS or put it at ../shared/oasis): corpus cases SKIPPED"
-        ),
+    let corpus = corpus_support::corpus_location(&repo);
+    if corpus.is_dir() {
+        sources.push((None, corpus));
+    } else if let Err(e) = corpus_support::missing(
+        "corpus (OASIS cases)",
+        &format!("OASIS corpus not found at {}", corpus.display()),
+    ) {
+        // KMIP_REQUIRE_CORPUS: a missing corpus fails the suite.
+        eprintln!("error: {e}");
+        std::process::exit(101);
     }
     let own = repo.join("testcases");
     if own.is_dir() {

@@ -30,20 +30,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
+#[path = "../test-support/corpus.rs"]
+mod corpus_support;
+
 fn corpus() -> Option<PathBuf> {
-    let c = match std::env::var_os("KMIP_CORPUS") {
-        Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/oasis"),
-    };
-    if c.is_dir() {
-        Some(c)
-    } else {
-        eprintln!(
-            "note: OASIS corpus not found at {} (set KMIP_CORPUS): encoding corpus runs SKIPPED",
-            c.display()
-        );
-        None
-    }
+    corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "encoding corpus runs")
 }
 
 /// `*.xml` files under `dir` whose name starts with `prefix`.
@@ -139,12 +130,13 @@ async fn msgenc_cases_pass_in_every_encoding_and_transport() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v21_mandatory_verdicts_do_not_depend_on_the_encoding() {
-    let Some(corpus) = corpus() else { return };
-    let dir = corpus.join("v2.1").join("mandatory");
-    if !dir.is_dir() {
-        eprintln!("note: {} absent: SKIPPED", dir.display());
+    let Some(dir) = corpus_support::corpus_subdir(
+        env!("CARGO_MANIFEST_DIR"),
+        "v21_mandatory_verdicts_do_not_depend_on_the_encoding",
+        "v2.1/mandatory",
+    ) else {
         return;
-    }
+    };
     let paths = vec![dir];
     let baseline = verdicts(&paths, &WireFormat::default()).await;
     assert!(

@@ -24,6 +24,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
+#[path = "../test-support/corpus.rs"]
+mod corpus_support;
+
 static PANICS: AtomicU64 = AtomicU64::new(0);
 static FIRST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 static HOOK: Once = Once::new();
@@ -146,21 +149,6 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, donor: &[u8]) {
     }
 }
 
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut v: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-    v.sort();
-    for p in v {
-        if p.is_dir() {
-            xml_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "xml") {
-            out.push(p);
-        }
-    }
-}
-
 const BUILTIN: &str = r#"<KMIP>
 <RequestMessage>
   <RequestHeader>
@@ -207,13 +195,12 @@ const BUILTIN: &str = r#"<KMIP>
 fn case_texts() -> Vec<String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    xml_files(&root.join("testcases"), &mut files);
-    let corpus = std::env::var_os("KMIP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/oasis"));
-    if corpus.is_dir() {
+    corpus_support::xml_files(&root.join("testcases"), &mut files);
+    if let Some(corpus) =
+        corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "hostile_fuzz corpus seeds")
+    {
         let mut oasis = Vec::new();
-        xml_files(&corpus, &mut oasis);
+        corpus_support::xml_files(&corpus, &mut oasis);
         let step = (oasis.len() / 150).max(1);
         files.extend(oasis.into_iter().step_by(step));
     } else {

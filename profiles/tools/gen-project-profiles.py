@@ -22,6 +22,7 @@ TITLES = {
     "lifecycle": "key life-cycle state transitions",
     "locate": "Locate matching and paging",
     "negative": "error paths (unknown objects, operations, values)",
+    "notation": "test-case notation (text between messages, commented-out messages)",
 }
 ID = re.compile(r"^KH-[A-Z0-9]+-[0-9]+-([0-9]{2})$")
 

@@ -33,19 +33,11 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+#[path = "../../test-support/corpus.rs"]
+mod corpus_support;
+
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("KMIP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/oasis"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIP: OASIS corpus not found at {} (set KMIP_CORPUS to the folder holding v1.4/ v2.1/ v3.0/)",
-            dir.display()
-        );
-        None
-    }
+    corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "crypto_corpus")
 }
 
 fn tag(name: &str) -> Tag {

@@ -161,20 +161,7 @@ fn annotate(line: &mut String, note: Option<&str>) {
 
 /// Escape an attribute value as `to_xml` does.
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 || c == '\u{7F}' => {
-                let _ = write!(out, "&#x{:X};", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    kmip_ttlv::xml::escape(s, kmip_ttlv::xml::EscapeMode::KmipValue)
 }
 
 /// A short rendering of an item's value for [`crate::Difference`] /

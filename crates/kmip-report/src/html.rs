@@ -101,6 +101,7 @@ pub fn render_html(results: &RunResults) -> String {
     profiles_section(&mut o, results);
     cases_section(&mut o, results);
     failures_section(&mut o, results);
+    warnings_section(&mut o, results);
     masked_section(&mut o, results);
 
     let _ = writeln!(o, "<script>{JS}</script>\n</body>\n</html>");
@@ -285,6 +286,26 @@ fn failures_section(o: &mut String, results: &RunResults) {
     }
 }
 
+/// What the loader skipped in test-case files (text between messages,
+/// commented-out messages); nothing when no case has a warning.
+fn warnings_section(o: &mut String, results: &RunResults) {
+    let warned: Vec<_> = results
+        .cases
+        .iter()
+        .filter(|c| !c.warnings.is_empty())
+        .collect();
+    if warned.is_empty() {
+        return;
+    }
+    o.push_str("<h2>Test-case warnings</h2>\n<p class=\"muted\">Skipped by the loader (text between messages, commented-out messages).</p>\n<ul class=\"tight\">");
+    for c in warned {
+        for w in &c.warnings {
+            let _ = write!(o, "<li><code>{}</code>: {}</li>", esc(&c.id), esc(w));
+        }
+    }
+    o.push_str("</ul>\n");
+}
+
 fn masked_section(o: &mut String, results: &RunResults) {
     o.push_str("<h2>Masked positions</h2>\n");
     let by_rule = masked_by_rule(results);
@@ -387,21 +408,11 @@ fn esc_or_nbsp(s: &str) -> String {
     }
 }
 
-/// HTML-escape text for element content and quoted attributes.
+/// HTML-escape text for element content and quoted attributes (the
+/// workspace's one XML escaper, attribute mode: `& < > " '` and line breaks
+/// as references, characters XML cannot carry replaced).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && !matches!(c, '\n' | '\t') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    kmip_ttlv::xml::escape(s, kmip_ttlv::xml::EscapeMode::Attribute)
 }
 
 #[cfg(test)]

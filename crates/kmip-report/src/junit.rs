@@ -15,6 +15,7 @@
 use std::fmt::Write as _;
 
 use kmip_testcase::results::{CaseResult, RunResults, Status};
+use kmip_ttlv::xml::{escape, EscapeMode};
 
 use crate::{case_version, passed_cell, Verdict};
 
@@ -163,10 +164,11 @@ fn case_element(o: &mut String, c: &CaseResult, version: &str) {
         c.duration_ms as f64 / 1000.0
     );
     match c.status {
-        Status::Pass => {
+        Status::Pass if c.warnings.is_empty() => {
             o.push_str("/>\n");
             return;
         }
+        Status::Pass => o.push_str(">\n"),
         Status::Skip => {
             let _ = writeln!(o, ">\n      <skipped message=\"{}\"/>", attr(&c.reason));
         }
@@ -198,6 +200,13 @@ fn case_element(o: &mut String, c: &CaseResult, version: &str) {
             );
         }
     }
+    if !c.warnings.is_empty() {
+        let _ = writeln!(
+            o,
+            "      <system-err>{}</system-err>",
+            text(&format!("test-case warnings:\n{}", c.warnings.join("\n")))
+        );
+    }
     o.push_str("    </testcase>\n");
 }
 
@@ -209,37 +218,14 @@ fn finite(x: f64) -> f64 {
     }
 }
 
-/// Characters XML 1.0 can carry.
-fn xml_char_ok(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// Escape for element content.
+/// Escape for element content (the workspace's one XML escaper).
 fn text(s: &str) -> String {
-    escape(s, false)
+    escape(s, EscapeMode::Text)
 }
 
 /// Escape for an attribute value (line breaks kept as character references).
 fn attr(s: &str) -> String {
-    escape(s, true)
-}
-
-fn escape(s: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\r' if attribute => out.push_str("&#13;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            c if xml_char_ok(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
-    }
-    out
+    escape(s, EscapeMode::Attribute)
 }
 
 #[cfg(test)]

@@ -140,6 +140,21 @@ pub fn render_markdown(results: &RunResults) -> String {
         o.push('\n');
     }
 
+    let warned: Vec<_> = results
+        .cases
+        .iter()
+        .filter(|c| !c.warnings.is_empty())
+        .collect();
+    if !warned.is_empty() {
+        o.push_str("## Test-case warnings\n\nSkipped by the loader (text between messages, commented-out messages).\n\n| Case | Warning |\n|---|---|\n");
+        for c in warned {
+            for w in &c.warnings {
+                let _ = writeln!(o, "| `{}` | {} |", cell(&c.id), cell(w));
+            }
+        }
+        o.push('\n');
+    }
+
     o.push_str("## Masked positions (audit)\n\n");
     let by_rule = masked_by_rule(results);
     if by_rule.is_empty() {

@@ -53,5 +53,12 @@ pub fn render_table(results: &RunResults) -> String {
     out.push_str("Totals: ");
     out.push_str(&totals_line(results));
     out.push('\n');
+    // What the loader skipped in test-case files (text between messages,
+    // commented-out messages): shown so a skipped message is never silent.
+    for c in results.cases.iter().filter(|c| !c.warnings.is_empty()) {
+        for w in &c.warnings {
+            out.push_str(&format!("Warning: {}: {w}\n", c.id));
+        }
+    }
     out
 }

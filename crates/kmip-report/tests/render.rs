@@ -183,3 +183,36 @@ fn write_all_writes_every_file() {
     assert_eq!(summary, render_table(&r));
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+/// Loader warnings (text between messages, commented-out messages) reach
+/// every reporter; a run without them renders as before (the snapshots).
+#[test]
+fn test_case_warnings_are_shown_by_every_reporter() {
+    let mut r = fixture();
+    let w = "line 6: commented-out RequestMessage (start tag after '#') skipped: not replayed";
+    let case = r
+        .cases
+        .iter_mut()
+        .find(|c| c.status == Status::Pass)
+        .expect("a passing case");
+    case.warnings.push(w.to_string());
+    let id = case.id.clone();
+    let table = render_table(&r);
+    assert!(table.contains(&format!("Warning: {id}: {w}")), "{table}");
+    let md = render_markdown(&r);
+    assert!(md.contains("## Test-case warnings"), "{md}");
+    assert!(md.contains("commented-out RequestMessage"), "{md}");
+    let html = render_html(&r);
+    assert!(html.contains("Test-case warnings"));
+    assert!(html.contains("start tag after &#39;#&#39;"));
+    let junit = render_junit(&r);
+    assert!(junit.contains("<system-err>test-case warnings:"), "{junit}");
+    let json = render_json(&r).expect("json");
+    assert!(json.contains("\"warnings\""));
+    let back: RunResults = serde_json::from_str(&json).expect("round trip");
+    assert_eq!(back, r);
+    // Without warnings nothing is printed and the field is not serialised.
+    assert!(!render_json(&fixture())
+        .expect("json")
+        .contains("\"warnings\""));
+}

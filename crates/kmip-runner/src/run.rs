@@ -52,6 +52,13 @@ fn base_result(p: &PlannedCase) -> CaseResult {
         divergence: None,
         masked: Vec::new(),
         expected_failure: None,
+        // What the loader skipped (text between messages, commented-out
+        // messages) travels with the verdict.
+        warnings: p
+            .case
+            .as_ref()
+            .map(|c| c.warnings.iter().map(ToString::to_string).collect())
+            .unwrap_or_default(),
     }
 }
 

@@ -8,10 +8,18 @@
 //! ([`CaseId`]), and the request/response [`Step`]s with their source lines.
 //!
 //! Parsing of the KMIP XML notation itself is done by
-//! [`kmip_ttlv::xml::parse_document`]; this module only pairs the messages,
+//! [`kmip_ttlv::xml::parse_test_case`]; this module only pairs the messages,
 //! checks the transcript shape and normalises the v1.0 extraction artefacts
 //! (runs of spaces inside `AttributeName` text, e.g.
-//! `"Cryptographic   Usage Mask"`). The only I/O is reading the file
+//! `"Cryptographic   Usage Mask"`).
+//!
+//! **Text between messages.** A well-formed file may carry text between its
+//! messages (the `#` lines of the OASIS v2.0 test-case notes). It is skipped
+//! and each block becomes a [`LoadWarning`] on the [`TestCase`] (the runner
+//! copies them into the case result); a message whose start tag follows a
+//! `#` on its line is commented out: it is skipped whole, not replayed, and
+//! its warning says so. Inside a message the loader stays strict: any text
+//! there is an error. The only I/O is reading the file
 //! ([`load_file`]) and listing folders ([`discover`]); [`load_str`] is pure.
 
 use std::collections::BTreeSet;
@@ -200,6 +208,28 @@ pub struct TestCase {
     pub root: String,
     /// The exchanges, in order (never empty).
     pub steps: Vec<Step>,
+    /// What the loader skipped between the messages (text, commented-out
+    /// messages), in file order; empty for a clean file.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// Something the loader skipped in a test case that still loaded: text
+/// between messages, or a commented-out message (never replayed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadWarning {
+    /// 1-based line where the skipped part starts.
+    pub line: usize,
+    /// What was skipped, with its line(s):
+    /// `"line 7: text between messages skipped: \"# TIME 0\""`.
+    pub message: String,
+    /// True when a whole message (or other element) was commented out.
+    pub commented_out: bool,
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 impl TestCase {
@@ -336,13 +366,24 @@ pub fn load_file(path: &Path) -> Result<TestCase, LoadError> {
 /// used in errors. No I/O.
 pub fn load_str(text: &str, path: &Path) -> Result<TestCase, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let doc = kmip_ttlv::xml::parse_document(text).map_err(|e| LoadError::Xml {
+    let doc = kmip_ttlv::xml::parse_test_case(text).map_err(|e| LoadError::Xml {
         path: path.to_path_buf(),
         line: e.line,
         message: format!("column {}: {}", e.column, e.kind),
     })?;
+    let warnings: Vec<LoadWarning> = doc
+        .skipped
+        .iter()
+        .map(|s| LoadWarning {
+            line: s.line,
+            message: s.to_string(),
+            commented_out: s.element.is_some(),
+        })
+        .collect();
     let items = doc.items.into_iter().map(|l| (l.item, l.line)).collect();
-    assemble(doc.root, items, path)
+    let mut case = assemble(doc.root, items, path)?;
+    case.warnings = warnings;
+    Ok(case)
 }
 
 /// Build a [`TestCase`] from the top-level items of a parsed document
@@ -417,6 +458,7 @@ pub fn assemble(
         path: path.to_path_buf(),
         root,
         steps,
+        warnings: Vec::new(),
     })
 }
 
@@ -755,6 +797,70 @@ mod tests {
         )
         .expect("assembles");
         assert_eq!(tc.protocol_version(), None);
+    }
+
+    const REQ: &str = "<RequestMessage><RequestHeader><ProtocolVersion><ProtocolVersionMajor type=\"Integer\" value=\"2\"/><ProtocolVersionMinor type=\"Integer\" value=\"1\"/></ProtocolVersion><BatchCount type=\"Integer\" value=\"1\"/></RequestHeader></RequestMessage>";
+    const RESP: &str = "<ResponseMessage><ResponseHeader><BatchCount type=\"Integer\" value=\"1\"/></ResponseHeader></ResponseMessage>";
+
+    #[test]
+    fn text_between_messages_is_skipped_with_a_warning() {
+        let text = format!(
+            "<KMIP>\n# TIME 0\n# second line\n{REQ}\n{RESP}\n# TIME 1\n{REQ}\n{RESP}\ntrailing note\n</KMIP>\n"
+        );
+        let tc = load_str(&text, Path::new("KH-X-1-21.xml")).expect("loads");
+        assert_eq!(tc.steps.len(), 2);
+        assert_eq!((tc.steps[0].request_line, tc.steps[1].request_line), (4, 7));
+        let w: Vec<String> = tc.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            w,
+            vec![
+                "lines 2-3: text between messages skipped: \"# TIME 0\"".to_string(),
+                "line 6: text between messages skipped: \"# TIME 1\"".to_string(),
+                "line 9: text between messages skipped: \"trailing note\"".to_string(),
+            ]
+        );
+        assert!(tc.warnings.iter().all(|w| !w.commented_out));
+        assert_eq!(tc.warnings[0].line, 2);
+    }
+
+    #[test]
+    fn commented_out_message_is_not_replayed() {
+        // A commented-out pair, each line behind a '#', inner lines too.
+        let text = format!(
+            "<KMIP>\n{REQ}\n{RESP}\n# <RequestMessage>\n#   <RequestHeader>\n#   </RequestHeader>\n# </RequestMessage>\n  # {RESP}\n{REQ}\n{RESP}\n</KMIP>\n"
+        );
+        let tc = load_str(&text, Path::new("KH-X-1-21.xml")).expect("loads");
+        assert_eq!(tc.steps.len(), 2, "the commented-out pair is not a step");
+        assert_eq!(tc.steps[1].request_line, 9);
+        assert_eq!(tc.warnings.len(), 2, "{:?}", tc.warnings);
+        assert!(tc.warnings.iter().all(|w| w.commented_out));
+        assert_eq!(
+            tc.warnings[0].to_string(),
+            "lines 4-7: commented-out RequestMessage (start tag after '#') skipped: not replayed"
+        );
+        assert_eq!(tc.warnings[1].line, 8);
+        assert!(tc.warnings[1].to_string().contains("ResponseMessage"));
+        // A commented-out request alone leaves its response unpaired: an error.
+        let text = format!("<KMIP>\n# {REQ}\n{RESP}\n</KMIP>\n");
+        let e = load_str(&text, Path::new("KH-X-1-21.xml")).expect_err("unpaired");
+        assert!(matches!(e, LoadError::Structure { line: 3, .. }), "{e}");
+    }
+
+    #[test]
+    fn text_inside_a_message_is_an_error() {
+        let text =
+            "<KMIP>\n<RequestMessage>\n# a note\n<RequestHeader/>\n</RequestMessage>\n</KMIP>\n";
+        let e = load_str(text, Path::new("KH-X-1-21.xml")).expect_err("strict inside");
+        assert!(matches!(e, LoadError::Xml { line: 3, .. }), "{e}");
+        assert!(e.to_string().contains("unexpected text"), "{e}");
+        // A '#' before a field inside a message: still an error.
+        let text = "<KMIP>\n<RequestMessage>\n  # <RequestHeader/>\n</RequestMessage>\n</KMIP>\n";
+        let e = load_str(text, Path::new("KH-X-1-21.xml")).expect_err("strict inside");
+        assert_eq!(e.line(), Some(3), "{e}");
+        // A clean file has no warnings.
+        let text = format!("<KMIP>\n<!-- note -->\n{REQ}\n{RESP}\n</KMIP>\n");
+        let tc = load_str(&text, Path::new("KH-X-1-21.xml")).expect("loads");
+        assert!(tc.warnings.is_empty());
     }
 
     #[test]

@@ -646,6 +646,7 @@ mod tests {
             divergence: None,
             masked: vec![],
             expected_failure: None,
+            warnings: Vec::new(),
         }
     }
 

@@ -181,6 +181,11 @@ pub struct CaseResult {
     /// Known-failure expectation from the expectations file, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_failure: Option<String>,
+    /// What the loader skipped in the test-case file (text between
+    /// messages, commented-out messages), one line each
+    /// (`kmip_testcase::case::LoadWarning`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The whole run.

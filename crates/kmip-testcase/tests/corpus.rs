@@ -9,14 +9,11 @@ use std::path::{Path, PathBuf};
 
 use kmip_testcase::case::{discover, load_file, load_str, LoadError};
 
-fn corpus() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("KMIP_CORPUS") {
-        let p = PathBuf::from(p);
-        return p.is_dir().then_some(p);
-    }
-    let manifest = std::fs::canonicalize(env!("CARGO_MANIFEST_DIR")).ok()?;
-    let p = manifest.join("../../../shared/oasis");
-    p.is_dir().then_some(p)
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
+
+fn corpus(test: &str) -> Option<PathBuf> {
+    corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), test)
 }
 
 /// (files, request/response pairs) of the known OASIS folders.
@@ -29,10 +26,7 @@ const KNOWN: [(&str, usize, usize); 4] = [
 
 #[test]
 fn every_corpus_file_loads() {
-    let Some(root) = corpus() else {
-        eprintln!(
-            "SKIP every_corpus_file_loads: no corpus (set KMIP_CORPUS or provide ../shared/oasis)"
-        );
+    let Some(root) = corpus("every_corpus_file_loads") else {
         return;
     };
     let files = discover(std::slice::from_ref(&root)).expect("discover corpus");
@@ -102,15 +96,13 @@ fn every_corpus_file_loads() {
 
 #[test]
 fn v10_attribute_names_are_normalised() {
-    let Some(root) = corpus() else {
-        eprintln!("SKIP v10_attribute_names_are_normalised: no corpus");
+    let Some(dir) = corpus_support::corpus_subdir(
+        env!("CARGO_MANIFEST_DIR"),
+        "v10_attribute_names_are_normalised",
+        "v1.0/mandatory",
+    ) else {
         return;
     };
-    let dir = root.join("v1.0/mandatory");
-    if !dir.is_dir() {
-        eprintln!("SKIP v10_attribute_names_are_normalised: no v1.0 folder");
-        return;
-    }
     let mut names = 0;
     for f in discover(&[dir]).expect("discover") {
         let tc = load_file(&f).expect("loads");

@@ -9,6 +9,9 @@ use std::path::PathBuf;
 use kmip_testcase::case::discover;
 use kmip_testcase::profile::{load_profiles, Criterion, Profile, Role};
 
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
+
 fn repo() -> PathBuf {
     std::fs::canonicalize(env!("CARGO_MANIFEST_DIR"))
         .expect("manifest dir")
@@ -59,13 +62,8 @@ fn project_profiles_cover_every_project_case_once() {
     }
 }
 
-fn corpus() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("KMIP_CORPUS") {
-        let p = PathBuf::from(p);
-        return p.is_dir().then_some(p);
-    }
-    let p = repo().join("../shared/oasis");
-    p.is_dir().then_some(p)
+fn corpus(test: &str) -> Option<PathBuf> {
+    corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), test)
 }
 
 fn by_version(ps: &[Profile]) -> BTreeMap<&str, Vec<&Profile>> {
@@ -184,8 +182,7 @@ fn clause_structure() {
 
 #[test]
 fn profiles_match_corpus_listing() {
-    let Some(root) = corpus() else {
-        eprintln!("SKIP profiles_match_corpus_listing: no corpus (set KMIP_CORPUS or provide ../shared/oasis)");
+    let Some(root) = corpus("profiles_match_corpus_listing") else {
         return;
     };
     let files = discover(std::slice::from_ref(&root)).expect("discover");

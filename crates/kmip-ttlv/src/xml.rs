@@ -11,6 +11,9 @@
 //!   name, with the `AttributeName` / `AttributeReference` context rules).
 //! - Comments, processing instructions, the XML declaration and whitespace
 //!   (CRLF, tabs) between elements are ignored; other text is an error.
+//!   [`parse_test_case`] relaxes this between the messages of a test case
+//!   only (text there is skipped and reported, see [`Skipped`]); inside a
+//!   message it is as strict.
 //! - Test-case files have a `<KMIP>` or `<KmipTestCase>` root whose children
 //!   are messages; a document may also be a single message.
 //!
@@ -43,6 +46,44 @@ pub struct Document {
     pub root: String,
     /// The messages, in document order.
     pub items: Vec<LocatedItem>,
+    /// What [`parse_test_case`] skipped between the messages (always empty
+    /// from [`parse_document`], which refuses such text).
+    pub skipped: Vec<Skipped>,
+}
+
+/// Something [`parse_test_case`] skipped between the messages of a test
+/// case: a block of text (`# TIME 0` lines of the OASIS v2.0 test-case
+/// notes), or a whole element whose start tag follows a `#` on its line (a
+/// commented-out message, `# <RequestMessage>` … `# </RequestMessage>`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// 1-based line where the skipped text or element starts.
+    pub line: usize,
+    /// Number of lines it spans.
+    pub lines: usize,
+    /// The commented-out element's name (`"RequestMessage"`); `None` for
+    /// plain text.
+    pub element: Option<String>,
+    /// The first non-blank line of the skipped text, trimmed and cut to 60
+    /// characters.
+    pub excerpt: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = if self.lines > 1 {
+            format!("lines {}-{}", self.line, self.line + self.lines - 1)
+        } else {
+            format!("line {}", self.line)
+        };
+        match &self.element {
+            Some(name) => write!(
+                f,
+                "{at}: commented-out {name} (start tag after '#') skipped: not replayed"
+            ),
+            None => write!(f, "{at}: text between messages skipped: {:?}", self.excerpt),
+        }
+    }
 }
 
 /// A top-level item of a document with where it starts.
@@ -134,15 +175,47 @@ pub enum XmlErrorKind {
 /// Parse a test-case file (`<KMIP>` / `<KmipTestCase>` root with message
 /// children) or a document holding a single message.
 pub fn parse_document(text: &str) -> Result<Document, XmlError> {
+    parse_document_with(text, false)
+}
+
+/// [`parse_document`] for a test-case file whose root is `<KMIP>` /
+/// `<KmipTestCase>`: between its messages, non-blank text is skipped and
+/// listed in [`Document::skipped`], and an element whose start tag follows a
+/// `#` on the same line is skipped whole (text inside it included) and
+/// listed too: it is commented out. Everything else is as strict as
+/// [`parse_document`]: text inside a message, malformed XML or an unknown tag
+/// is an error. A document that is a single message gets no leniency.
+pub fn parse_test_case(text: &str) -> Result<Document, XmlError> {
+    parse_document_with(text, true)
+}
+
+fn parse_document_with(text: &str, lenient: bool) -> Result<Document, XmlError> {
     let mut p = Parser::new(text);
+    let text = p.text;
     let (offset, first) = p.first_element()?;
     let name = element_name(&first, &p, offset)?;
     if name == "KMIP" || name == "KmipTestCase" {
         let mut items = Vec::new();
+        let mut skipped = Vec::new();
         if let Event::Start(_) = first {
             loop {
                 let (off, ev) = p.next()?;
                 match ev {
+                    Event::Start(_) | Event::Empty(_) if lenient && p.after_hash(off) => {
+                        let s = p.skip_element(off, ev)?;
+                        // The `#` before the start tag was reported as text
+                        // ending on this line: it belongs to the element.
+                        if let Some(last) = skipped.last_mut().filter(|l: &&mut Skipped| {
+                            l.element.is_none() && l.line + l.lines - 1 == s.line
+                        }) {
+                            if last.lines == 1 {
+                                skipped.pop();
+                            } else {
+                                last.lines -= 1;
+                            }
+                        }
+                        skipped.push(s);
+                    }
                     Event::Start(_) | Event::Empty(_) => {
                         let item = p.element(off, ev)?;
                         items.push(LocatedItem {
@@ -152,12 +225,25 @@ pub fn parse_document(text: &str) -> Result<Document, XmlError> {
                     }
                     Event::End(_) => break,
                     Event::Eof => return Err(p.err(off, XmlErrorKind::UnexpectedEof(name))),
-                    other => p.misc(off, &other)?,
+                    other => match p.misc(off, &other) {
+                        Ok(()) => {}
+                        Err(e) if lenient && matches!(e.kind, XmlErrorKind::UnexpectedText(_)) => {
+                            let end = p.position();
+                            if let Some(s) = p.skipped_text(off, end, None) {
+                                skipped.push(s);
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    },
                 }
             }
         }
         p.trailing()?;
-        Ok(Document { root: name, items })
+        Ok(Document {
+            root: name,
+            items,
+            skipped,
+        })
     } else {
         let item = p.element(offset, first)?;
         p.trailing()?;
@@ -167,6 +253,7 @@ pub fn parse_document(text: &str) -> Result<Document, XmlError> {
                 item,
                 line: p.lines.locate(text, offset).0,
             }],
+            skipped: Vec::new(),
         })
     }
 }
@@ -238,6 +325,7 @@ fn render(item: &Item, attribute_name: Option<&str>, indent: Option<usize>, out:
             out.push_str("\" value=\"");
             escape_into(
                 &names::render_value(item.tag, v, attribute_name, Style::Xml),
+                EscapeMode::KmipValue,
                 out,
             );
             out.push_str("\"/>");
@@ -248,21 +336,59 @@ fn render(item: &Item, attribute_name: Option<&str>, indent: Option<usize>, out:
     }
 }
 
-/// Escape an attribute value; whitespace controls become character
-/// references so they survive attribute-value normalisation.
-fn escape_into(s: &str, out: &mut String) {
+/// How [`escape`] writes text into XML (or HTML).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EscapeMode {
+    /// A KMIP XML `value` attribute, as [`to_xml`] writes it: `& < > "`
+    /// escaped and every control character (U+0000–U+001F, U+007F) as a
+    /// character reference, so line breaks and tabs survive
+    /// attribute-value normalisation and the value reads back exactly.
+    KmipValue,
+    /// XML 1.0 element content: `& < >` escaped; a character XML 1.0
+    /// cannot carry becomes U+FFFD.
+    Text,
+    /// A quoted XML 1.0 or HTML attribute (also safe as element content):
+    /// as [`EscapeMode::Text`], plus `"` and `'`, and tab / line breaks as
+    /// character references.
+    Attribute,
+}
+
+/// `s` escaped for XML per `mode`: the one XML escaper of the workspace
+/// (KMIP XML writer, diff renderer, JUnit and HTML reports).
+pub fn escape(s: &str, mode: EscapeMode) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(s, mode, &mut out);
+    out
+}
+
+/// [`escape`], appending to `out`.
+pub fn escape_into(s: &str, mode: EscapeMode, out: &mut String) {
+    let attribute = mode != EscapeMode::Text;
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 || c == '\u{7F}' => {
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if mode == EscapeMode::Attribute => out.push_str("&#39;"),
+            c if mode == EscapeMode::KmipValue && ((c as u32) < 0x20 || c == '\u{7F}') => {
                 let _ = write!(out, "&#x{:X};", c as u32);
             }
-            c => out.push(c),
+            // Exactly what the KMIP value held (U+FFFE / U+FFFF included):
+            // no substitution, the writer is not lossy.
+            c if mode == EscapeMode::KmipValue => out.push(c),
+            '\t' | '\n' | '\r' if attribute => {
+                let _ = write!(out, "&#{};", c as u32);
+            }
+            c if xml_char_ok(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
         }
     }
+}
+
+/// Characters XML 1.0 can carry.
+fn xml_char_ok(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// Byte offsets of line starts, for 1-based line / column of an offset.
@@ -356,6 +482,76 @@ impl<'a> Parser<'a> {
     fn err(&self, offset: usize, kind: XmlErrorKind) -> XmlError {
         let (line, column) = self.lines.locate(self.text, offset);
         XmlError { line, column, kind }
+    }
+
+    /// Byte offset of the reader (just past the last event read).
+    fn position(&self) -> usize {
+        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+    }
+
+    /// Whether the element starting at `offset` follows a `#` on its line
+    /// (only blanks before the `#`): a commented-out element.
+    fn after_hash(&self, offset: usize) -> bool {
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.rsplit('\n').next().unwrap_or(before);
+        line.trim_start().starts_with('#')
+    }
+
+    /// A [`Skipped`] for the text `offset..end`, `None` when it is blank.
+    fn skipped_text(&self, offset: usize, end: usize, element: Option<String>) -> Option<Skipped> {
+        let raw = self.text.get(offset..end.min(self.text.len()))?;
+        let lines: Vec<&str> = raw.split('\n').collect();
+        let first = lines.iter().position(|l| !l.trim().is_empty())?;
+        let last = lines.iter().rposition(|l| !l.trim().is_empty())?;
+        let excerpt: String = lines[first].trim().chars().take(60).collect();
+        let start_line = self.lines.locate(self.text, offset).0;
+        Some(Skipped {
+            line: start_line + first,
+            lines: last - first + 1,
+            element,
+            excerpt,
+        })
+    }
+
+    /// Skip a commented-out element (`first` started at `offset`) up to its
+    /// end tag, text inside it included; nesting is tracked with a counter
+    /// (bounded by [`MAX_DEPTH`]), nothing is parsed as KMIP.
+    fn skip_element(&mut self, offset: usize, first: Event<'a>) -> Result<Skipped, XmlError> {
+        let name = element_name(&first, self, offset)?;
+        if let Event::Start(_) = first {
+            let mut depth = 1usize;
+            while depth > 0 {
+                let (off, ev) = self.next()?;
+                match ev {
+                    Event::Start(_) => {
+                        depth += 1;
+                        if depth > MAX_DEPTH {
+                            return Err(self.err(off, XmlErrorKind::TooDeep(MAX_DEPTH)));
+                        }
+                    }
+                    Event::End(_) => depth -= 1,
+                    Event::Eof => {
+                        return Err(self.err(off, XmlErrorKind::UnexpectedEof(name)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let end = self.position();
+        // The line starts at the `#`, so the excerpt shows it.
+        let line_start = self
+            .text
+            .get(..offset)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        Ok(self
+            .skipped_text(line_start, end, Some(name.clone()))
+            .unwrap_or(Skipped {
+                line: self.lines.locate(self.text, offset).0,
+                lines: 1,
+                element: Some(name),
+                excerpt: String::new(),
+            }))
     }
 
     /// The next event and the byte offset where it starts.
@@ -691,6 +887,44 @@ fn tag_of(children: &[Item], index: usize) -> Tag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_modes() {
+        let s = "a<b>&\"c'\n\t\r\u{1}\u{7F}\u{FFFE}";
+        assert_eq!(
+            escape(s, EscapeMode::KmipValue),
+            "a&lt;b&gt;&amp;&quot;c'&#xA;&#x9;&#xD;&#x1;&#x7F;\u{FFFE}"
+        );
+        assert_eq!(
+            escape(s, EscapeMode::Text),
+            "a&lt;b&gt;&amp;\"c'\n\t\r\u{FFFD}\u{7F}\u{FFFD}"
+        );
+        assert_eq!(
+            escape(s, EscapeMode::Attribute),
+            "a&lt;b&gt;&amp;&quot;c&#39;&#10;&#9;&#13;\u{FFFD}\u{7F}\u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn test_case_leniency_is_between_messages_only() {
+        let doc =
+            parse_test_case("<KMIP>\n# note\n<RequestMessage/>\n  # <ResponseMessage/>\n</KMIP>")
+                .expect("lenient");
+        assert_eq!(doc.items.len(), 1);
+        assert_eq!(doc.skipped.len(), 2);
+        assert_eq!(
+            doc.skipped[0].to_string(),
+            "line 2: text between messages skipped: \"# note\""
+        );
+        assert_eq!(doc.skipped[1].element.as_deref(), Some("ResponseMessage"));
+        assert_eq!(doc.skipped[1].excerpt, "# <ResponseMessage/>");
+        // parse_document stays strict.
+        let e = parse_document("<KMIP>\n# note\n<RequestMessage/>\n</KMIP>").expect_err("strict");
+        assert!(matches!(e.kind, XmlErrorKind::UnexpectedText(_)));
+        // A single-message document gets no leniency.
+        let e = parse_test_case("<RequestMessage>\n# x\n</RequestMessage>").expect_err("strict");
+        assert_eq!(e.line, 2);
+    }
 
     #[test]
     fn lines_and_columns() {

@@ -4,39 +4,25 @@
 //! beside the repository; the test is skipped, saying so, when it is absent.
 
 use kmip_ttlv::xml;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
 
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("KMIP_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oasis"),
-    };
-    dir.is_dir().then_some(dir)
-}
-
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read corpus folder")
-        .map(|e| e.expect("folder entry").path())
-        .collect();
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            xml_files(&e, out);
-        } else if e.extension().is_some_and(|x| x == "xml") {
-            out.push(e);
-        }
-    }
+    corpus_support::corpus_dir(
+        env!("CARGO_MANIFEST_DIR"),
+        "every_corpus_message_round_trips",
+    )
 }
 
 #[test]
 fn every_corpus_message_round_trips() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: OASIS corpus not found (set KMIP_CORPUS or provide ../shared/oasis)");
         return;
     };
     let mut files = Vec::new();
-    xml_files(&dir, &mut files);
+    corpus_support::xml_files(&dir, &mut files);
     assert!(!files.is_empty(), "no *.xml under {}", dir.display());
     let mut failures = Vec::new();
     let mut messages = 0;

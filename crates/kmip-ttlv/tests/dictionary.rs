@@ -5,13 +5,16 @@
 //! declared item types, where the dictionary gives a tag a single one).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use kmip_ttlv::dict::{self, Version};
 use kmip_ttlv::ItemType;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
 
 const TAG_UNIQUE_IDENTIFIER: u32 = 0x42_0094;
 const TAG_ATTRIBUTE_REFERENCE: u32 = 0x42_013B;
@@ -503,21 +506,6 @@ struct Coverage {
     masks: usize,
 }
 
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            xml_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "xml") {
-            out.push(p);
-        }
-    }
-}
-
 fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
@@ -639,15 +627,13 @@ impl Coverage {
 
 #[test]
 fn oasis_corpus_coverage() {
-    let root = std::env::var_os("KMIP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../../../shared/oasis"));
-    if !root.is_dir() {
-        eprintln!("skipping: corpus not found at {}", root.display());
+    let Some(root) =
+        corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "oasis_corpus_coverage")
+    else {
         return;
-    }
+    };
     let mut files = Vec::new();
-    xml_files(&root, &mut files);
+    corpus_support::xml_files(&root, &mut files);
     if files.is_empty() {
         eprintln!(
             "skipping: corpus not found at {} (no .xml files)",

@@ -19,6 +19,9 @@ use kmip_ttlv::ttlv::{self, Limits};
 use kmip_ttlv::{json, view, xml, Item, Tag, Value};
 use std::path::PathBuf;
 
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
+
 fn budget() -> u64 {
     std::env::var("KMIP_FUZZ_MS")
         .ok()
@@ -27,26 +30,7 @@ fn budget() -> u64 {
 }
 
 fn corpus_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("KMIP_CORPUS").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oasis")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_dir())
-}
-
-fn xml_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            xml_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "xml") {
-            out.push(p);
-        }
-    }
+    corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "fuzz_corpus seeds")
 }
 
 fn builtin() -> Item {
@@ -94,7 +78,7 @@ fn seeds(max: usize) -> Vec<(Vec<u8>, String, String)> {
     match corpus_dir() {
         Some(dir) => {
             let mut files = Vec::new();
-            xml_files(&dir, &mut files);
+            corpus_support::xml_files(&dir, &mut files);
             let step = (files.len() / max.max(1)).max(1);
             for f in files.iter().step_by(step) {
                 let Ok(text) = std::fs::read_to_string(f) else {
@@ -110,10 +94,7 @@ fn seeds(max: usize) -> Vec<(Vec<u8>, String, String)> {
                 }
             }
         }
-        None => eprintln!(
-            "note: OASIS corpus not found ($KMIP_CORPUS or ../shared/oasis): \
-             fuzzing from the built-in seed only"
-        ),
+        None => eprintln!("note: fuzzing from the built-in seed only"),
     }
     items
         .into_iter()

@@ -12,7 +12,10 @@ use arbitrary::{Result, Unstructured};
 use kmip_ttlv::ttlv::{self, DecodeErrorKind, Limits};
 use kmip_ttlv::view;
 use kmip_ttlv::{xml, Item, ItemType, Tag, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+#[path = "../../../test-support/corpus.rs"]
+mod corpus_support;
 
 /// Deepest structure nesting generated.
 const MAX_GEN_DEPTH: usize = 7;
@@ -565,26 +568,10 @@ fn header_and_value_ranges() {
 }
 
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("KMIP_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oasis"),
-    };
-    dir.is_dir().then_some(dir)
-}
-
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read corpus folder")
-        .map(|e| e.expect("folder entry").path())
-        .collect();
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            xml_files(&e, out);
-        } else if e.extension().is_some_and(|x| x == "xml") {
-            out.push(e);
-        }
-    }
+    corpus_support::corpus_dir(
+        env!("CARGO_MANIFEST_DIR"),
+        "decoders_agree_on_the_corpus_and_its_corruptions",
+    )
 }
 
 /// Every corpus message (placeholders replaced by their stand-in values),
@@ -593,11 +580,10 @@ fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn decoders_agree_on_the_corpus_and_its_corruptions() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: OASIS corpus not found (set KMIP_CORPUS or provide ../shared/oasis)");
         return;
     };
     let mut files = Vec::new();
-    xml_files(&dir, &mut files);
+    corpus_support::xml_files(&dir, &mut files);
     assert!(!files.is_empty(), "no *.xml under {}", dir.display());
     let limits = Limits::default();
     let (mut messages, mut variants) = (0usize, 0usize);

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: messages written in KMIP XML.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kmip_compare::placeholder::{classify, Kind};
 use kmip_compare::{CompareOptions, Comparison, Session};
@@ -135,17 +135,15 @@ pub fn diff_paths(c: &Comparison) -> Vec<String> {
     c.differences.iter().map(|d| d.path.clone()).collect()
 }
 
+#[path = "../../../../test-support/corpus.rs"]
+mod corpus_support;
+
 /// The OASIS corpus: `$KMIP_CORPUS`, else `../shared/oasis` beside the
-/// repository; `None` when absent (tests then skip with a message).
+/// repository; `None` when absent (tests then skip with a message), a
+/// panic when absent and `KMIP_REQUIRE_CORPUS` is set (the workspace's one
+/// helper, `test-support/corpus.rs`).
 pub fn corpus_dir() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("KMIP_CORPUS") {
-        let p = PathBuf::from(p);
-        return p.is_dir().then_some(p);
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // crates/kmip-compare → repository root → ../shared/oasis
-    let p = manifest.join("../../../shared/oasis");
-    p.is_dir().then_some(p)
+    corpus_support::corpus_dir(env!("CARGO_MANIFEST_DIR"), "kmip-compare corpus test")
 }
 
 /// A value of the declared type for an unbound placeholder, as a server

@@ -384,6 +384,7 @@ impl Scenario {
                         divergence,
                         masked: p.masked.clone(),
                         expected_failure: None,
+                        warnings: c.warnings.iter().map(ToString::to_string).collect(),
                     }
                 }
                 None => CaseResult {
@@ -397,6 +398,7 @@ impl Scenario {
                     divergence: None,
                     masked: Vec::new(),
                     expected_failure: None,
+                    warnings: c.warnings.iter().map(ToString::to_string).collect(),
                 },
             };
             out.push(r);
