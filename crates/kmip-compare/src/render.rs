@@ -188,12 +188,25 @@ pub(crate) fn value_text(item: &Item, attribute_name: Option<&str>) -> String {
         Value::Structure(_) => kmip_ttlv::xml::to_xml_compact(item),
         v => names::render_value(item.tag, v, attribute_name, Style::Xml),
     };
-    bounded(s)
+    bounded(non_empty(s, item.item_type()))
+}
+
+/// An empty value as `(empty ByteString)` etc.: never confused with a
+/// missing field (`(absent)`).
+fn non_empty(s: String, t: kmip_ttlv::ItemType) -> String {
+    if s.is_empty() {
+        format!("(empty {t})")
+    } else {
+        s
+    }
 }
 
 /// The same for a bare value at a tag.
 pub(crate) fn bare_value_text(item: &Item, v: &Value, attribute_name: Option<&str>) -> String {
-    bounded(names::render_value(item.tag, v, attribute_name, Style::Xml))
+    bounded(non_empty(
+        names::render_value(item.tag, v, attribute_name, Style::Xml),
+        v.item_type(),
+    ))
 }
 
 /// True if the tree nests deeper than `limit` (iterative: no recursion on

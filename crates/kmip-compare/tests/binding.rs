@@ -235,7 +235,7 @@ fn now_in_requests_is_now_plus_offset() {
 }
 
 #[test]
-fn now_in_responses_accepts_the_exchange_window_only() {
+fn now_in_responses_accepts_the_run_window_only() {
     let date = |v: &str| {
         format!("<Attributes><InitialDate type=\"DateTime\" value=\"{v}\"/></Attributes>")
     };
@@ -266,7 +266,7 @@ fn now_in_responses_accepts_the_exchange_window_only() {
     assert!(
         c.differences[0]
             .note
-            .contains("outside the exchange window"),
+            .contains("outside the run window"),
         "{:?}",
         c.differences
     );
