@@ -24,7 +24,7 @@ use kmip_ttlv::dict::{self, Version};
 use kmip_ttlv::{Item, ItemType, Placeholder, Tag, Value};
 
 use crate::placeholder::{self, Kind};
-use crate::render::{self, Renderings, To};
+use crate::render::{self, Finding, To};
 use crate::rules::{self, AttrKey, AttrPos, BatchFacts, Effect, Rule, Side, Site};
 use crate::session::{
     attribute_struct_key, enum_of, Bindings, ObjectInfo, Provenance, ATTRIBUTE_CONTAINERS,
@@ -51,9 +51,8 @@ pub(crate) struct Inputs<'a> {
 /// What a walk produced.
 #[derive(Default)]
 pub(crate) struct Out {
-    pub differences: Vec<Difference>,
-    pub masked: Vec<Masked>,
-    pub warnings: Vec<Difference>,
+    /// The findings, in walk order (see [`Finding`]).
+    pub findings: Vec<Finding>,
     /// (tag, expected bytes, actual bytes) of masked crypto outputs.
     pub carry: Vec<(Tag, Vec<u8>, Vec<u8>)>,
 }
@@ -99,7 +98,9 @@ pub(crate) struct Engine<'a> {
     inp: Inputs<'a>,
     bindings: Bindings,
     out: Out,
-    render: Option<Renderings>,
+    /// Record how positions are shown (off during trial walks, whose
+    /// findings are only counted).
+    show: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -108,13 +109,13 @@ impl<'a> Engine<'a> {
             inp,
             bindings,
             out: Out::default(),
-            render: Some(Renderings::default()),
+            show: true,
         }
     }
 
-    /// The bindings, outputs and renderings.
-    pub fn finish(self) -> (Bindings, Out, Option<Renderings>) {
-        (self.bindings, self.out, self.render)
+    /// The bindings and what the walk found.
+    pub fn finish(self) -> (Bindings, Out) {
+        (self.bindings, self.out)
     }
 
     /// Compare two whole messages.
@@ -164,32 +165,39 @@ impl<'a> Engine<'a> {
     }
 
     fn difference(&mut self, loc: &Loc, expected: String, actual: String, note: String) {
-        self.out.differences.push(Difference {
+        self.out.findings.push(Finding::Difference(Difference {
             path: loc.path(),
             expected,
             actual,
             note,
-        });
+        }));
     }
 
     fn warning(&mut self, loc: &Loc, expected: String, actual: String, note: String) {
         if self.inp.opts.strict {
-            self.out.warnings.push(Difference {
+            self.out.findings.push(Finding::Warning(Difference {
                 path: loc.path(),
                 expected,
                 actual,
                 note,
-            });
+            }));
         }
     }
 
     fn mask(&mut self, loc: &Loc, rule: &'static Rule, expected: String, actual: String) {
-        self.out.masked.push(Masked {
+        self.out.findings.push(Finding::Masked(Masked {
             path: loc.path(),
             rule: rule.id,
             expected,
             actual,
-        });
+        }));
+    }
+
+    /// Record how a position is shown (skipped in trial walks).
+    fn shown(&mut self, f: impl FnOnce() -> Finding) {
+        if self.show {
+            self.out.findings.push(f());
+        }
     }
 
     /// Text of an expected item for reports: bound placeholders as
@@ -212,10 +220,31 @@ impl<'a> Engine<'a> {
     }
 
     fn emit_subtree(&mut self, to: To, item: &Item, loc: &Loc, note: Option<&str>) {
-        let an = loc.attr_name.clone();
-        if let Some(r) = self.render.as_mut() {
-            r.subtree(to, item, an.as_deref(), loc.indent, note);
-        }
+        self.shown(|| Finding::Subtree {
+            to,
+            item: item.clone(),
+            attribute_name: loc.attr_name.clone(),
+            indent: loc.indent,
+            note: note.map(str::to_string),
+        });
+    }
+
+    fn emit_leaf(
+        &mut self,
+        to: To,
+        item: &Item,
+        value: Option<Value>,
+        loc: &Loc,
+        note: Option<String>,
+    ) {
+        self.shown(|| Finding::Leaf {
+            to,
+            item: item.clone(),
+            value,
+            attribute_name: loc.attr_name.clone(),
+            indent: loc.indent,
+            note,
+        });
     }
 
     /// The expected leaf with a bound placeholder shown as its value.
@@ -227,43 +256,27 @@ impl<'a> Engine<'a> {
             ),
             _ => (None, None),
         };
-        let an = loc.attr_name.clone();
-        if let Some(r) = self.render.as_mut() {
-            match (&e.value, value) {
-                (Value::Structure(_), _) => {
-                    r.subtree(To::Expected, e, an.as_deref(), loc.indent, None)
-                }
-                (_, Some(v)) => r.leaf(
-                    To::Expected,
-                    e,
-                    Some(&v),
-                    an.as_deref(),
-                    loc.indent,
-                    note.as_deref(),
-                ),
-                (_, None) => r.leaf(To::Expected, e, None, an.as_deref(), loc.indent, None),
-            }
+        match (&e.value, value) {
+            (Value::Structure(_), _) => self.emit_subtree(To::Expected, e, loc, None),
+            (_, Some(v)) => self.emit_leaf(To::Expected, e, Some(v), loc, note),
+            (_, None) => self.emit_leaf(To::Expected, e, None, loc, None),
         }
     }
 
     /// Run `f` without effects; return the number of differences it found.
     fn trial(&mut self, f: impl FnOnce(&mut Self)) -> usize {
         let bindings = self.bindings.clone();
-        let render = self.render.take();
-        let (d, m, w, c) = (
-            self.out.differences.len(),
-            self.out.masked.len(),
-            self.out.warnings.len(),
-            self.out.carry.len(),
-        );
+        let show = std::mem::replace(&mut self.show, false);
+        let (n, c) = (self.out.findings.len(), self.out.carry.len());
         f(self);
-        let found = self.out.differences.len() - d;
-        self.out.differences.truncate(d);
-        self.out.masked.truncate(m);
-        self.out.warnings.truncate(w);
+        let found = self.out.findings[n..]
+            .iter()
+            .filter(|f| matches!(f, Finding::Difference(_)))
+            .count();
+        self.out.findings.truncate(n);
         self.out.carry.truncate(c);
         self.bindings = bindings;
-        self.render = render;
+        self.show = show;
         found
     }
 
@@ -333,7 +346,9 @@ impl<'a> Engine<'a> {
                     ))
                 }
             };
-            return self.run_window(t, n).map_err(|w| format!("${}: {w}", p.name));
+            return self
+                .run_window(t, n)
+                .map_err(|w| format!("${}: {w}", p.name));
         }
         if a.item_type() != p.item_type {
             return Err(format!(
@@ -347,7 +362,10 @@ impl<'a> Engine<'a> {
             // `$DIGEST_VALUE`: a digest of the right length (and value,
             // where the key material is known).
             return match loc {
-                Some(l) => self.digest_check(a, l).map(|_| ()).map_err(|w| format!("${}: {w}", p.name)),
+                Some(l) => self
+                    .digest_check(a, l)
+                    .map(|_| ())
+                    .map_err(|w| format!("${}: {w}", p.name)),
                 None => Ok(()),
             };
         }
@@ -366,7 +384,12 @@ impl<'a> Engine<'a> {
     /// (`$NOW±n`, row `placeholder-now`).
     fn run_window(&self, t: i64, n: i64) -> Result<(), String> {
         let tol = self.inp.opts.now_tolerance_s.max(0);
-        let lo = self.inp.run_started_at.min(self.inp.sent_at).saturating_sub(tol).saturating_add(n);
+        let lo = self
+            .inp
+            .run_started_at
+            .min(self.inp.sent_at)
+            .saturating_sub(tol)
+            .saturating_add(n);
         let hi = self.inp.received_at.saturating_add(tol).saturating_add(n);
         if (lo..=hi).contains(&t) {
             Ok(())
@@ -416,10 +439,7 @@ impl<'a> Engine<'a> {
             match self.placeholder(p, a, Some(loc)) {
                 Ok(()) => {
                     let note = format!("${}", p.name);
-                    let an = loc.attr_name.clone();
-                    if let Some(r) = self.render.as_mut() {
-                        r.leaf(To::Both, a, None, an.as_deref(), loc.indent, Some(&note));
-                    }
+                    self.emit_leaf(To::Both, a, None, loc, Some(note));
                 }
                 // A `$NOW±n` outside its window is final: no value row may
                 // allow another date (row `placeholder-now`).
@@ -619,7 +639,10 @@ impl<'a> Engine<'a> {
             return Err("an Enumeration is required".into());
         };
         let object = self.object(loc);
-        let (t, alg) = (object.and_then(|o| o.object_type), object.and_then(|o| o.algorithm));
+        let (t, alg) = (
+            object.and_then(|o| o.object_type),
+            object.and_then(|o| o.algorithm),
+        );
         let Some(allowed) = rules::allowed_key_formats(t, alg) else {
             return Err(format!(
                 "the object's type / algorithm ({} / {}) is not known, so the format is compared exactly",
@@ -837,35 +860,53 @@ impl<'a> Engine<'a> {
         self.structure_children(e, a, loc);
     }
 
+    /// A structure judged field by field begins: `<Tag>` on each side.
     fn open(&mut self, e: &Item, a: &Item, loc: &Loc) {
         let (ee, ae) = (e.children().is_empty(), a.children().is_empty());
-        if let Some(r) = self.render.as_mut() {
-            if ee == ae {
-                r.open(To::Both, a, loc.indent, ae, None);
-            } else {
-                r.open(To::Expected, e, loc.indent, ee, None);
-                r.open(To::Actual, a, loc.indent, ae, None);
-            }
+        let indent = loc.indent;
+        if ee == ae {
+            self.shown(|| Finding::Open {
+                to: To::Both,
+                tag: a.tag,
+                indent,
+                empty: ae,
+            });
+        } else {
+            self.shown(|| Finding::Open {
+                to: To::Expected,
+                tag: e.tag,
+                indent,
+                empty: ee,
+            });
+            self.shown(|| Finding::Open {
+                to: To::Actual,
+                tag: a.tag,
+                indent,
+                empty: ae,
+            });
         }
     }
 
+    /// … and ends: `</Tag>` on each side that was not empty.
     fn close(&mut self, e: &Item, a: &Item, loc: &Loc) {
         let (ee, ae) = (e.children().is_empty(), a.children().is_empty());
-        if let Some(r) = self.render.as_mut() {
-            match (ee, ae) {
-                (false, false) => r.close(To::Both, a, loc.indent),
-                (false, true) => r.close(To::Expected, e, loc.indent),
-                (true, false) => r.close(To::Actual, a, loc.indent),
-                (true, true) => {}
-            }
-        }
+        let (to, tag) = match (ee, ae) {
+            (false, false) => (To::Both, a.tag),
+            (false, true) => (To::Expected, e.tag),
+            (true, false) => (To::Actual, a.tag),
+            (true, true) => return,
+        };
+        let indent = loc.indent;
+        self.shown(|| Finding::Close { to, tag, indent });
     }
 
     fn structure_children(&mut self, e: &Item, a: &Item, loc: &Loc) {
         let ec = e.children();
         let ac = a.children();
         self.open(e, a, loc);
-        let bag_rule = self.find(loc, Some(e), |x| x == Effect::Bag).map(|(r, _)| r);
+        let bag_rule = self
+            .find(loc, Some(e), |x| x == Effect::Bag)
+            .map(|(r, _)| r);
         let bag = bag_rule.is_some();
         let pairs = if bag {
             self.bag_pairs(e, a, loc)
@@ -999,7 +1040,7 @@ impl<'a> Engine<'a> {
             l.payload_at = Some(l.tags.len());
         }
         l.attr = attr_for_child(parent_item.tag, parent.attr.as_ref(), child);
-        if !l.attr.as_ref().is_some_and(|p| p.field.is_some()) {
+        if l.attr.as_ref().is_none_or(|p| p.field.is_none()) {
             l.value_actual = None;
         }
         l.attr_name = if child.tag == tags::ATTRIBUTE_VALUE {
@@ -1054,17 +1095,19 @@ impl<'a> Engine<'a> {
             )
         });
         let refused = match found {
-            Some((rule, Effect::LocatedCount)) => self.located_count(a, loc).err().map(|w| (rule, w)),
+            Some((rule, Effect::LocatedCount)) => {
+                self.located_count(a, loc).err().map(|w| (rule, w))
+            }
             Some((rule, Effect::AddedAttributeList)) => {
                 let conflicts = self.template_conflicts(a, loc);
                 if !conflicts.is_empty() {
                     for (path, expected, actual, note) in conflicts {
-                        self.out.differences.push(Difference {
+                        self.out.findings.push(Finding::Difference(Difference {
                             path,
                             expected,
                             actual,
                             note: format!("{}: {note}", rule.id),
-                        });
+                        }));
                     }
                     self.emit_subtree(To::Actual, a, loc, None);
                     return;
@@ -1116,7 +1159,9 @@ impl<'a> Engine<'a> {
         let count = i64::from(v);
         let n64 = i64::try_from(n).unwrap_or(i64::MAX);
         if bounded && count < n64 {
-            Err(format!("Located Items {v} is less than the {n} identifier(s) returned"))
+            Err(format!(
+                "Located Items {v} is less than the {n} identifier(s) returned"
+            ))
         } else if !bounded && count != n64 {
             Err(format!(
                 "Located Items {v}, but {n} identifier(s) returned and the request had no Maximum Items / Offset Items"
@@ -1139,12 +1184,14 @@ impl<'a> Engine<'a> {
         };
         // The request containers whose attributes apply to this list.
         let containers: &[Tag] = match a.tag {
-            tags::PRIVATE_KEY_TEMPLATE_ATTRIBUTE => {
-                &[tags::COMMON_TEMPLATE_ATTRIBUTE, tags::PRIVATE_KEY_TEMPLATE_ATTRIBUTE]
-            }
-            tags::PUBLIC_KEY_TEMPLATE_ATTRIBUTE => {
-                &[tags::COMMON_TEMPLATE_ATTRIBUTE, tags::PUBLIC_KEY_TEMPLATE_ATTRIBUTE]
-            }
+            tags::PRIVATE_KEY_TEMPLATE_ATTRIBUTE => &[
+                tags::COMMON_TEMPLATE_ATTRIBUTE,
+                tags::PRIVATE_KEY_TEMPLATE_ATTRIBUTE,
+            ],
+            tags::PUBLIC_KEY_TEMPLATE_ATTRIBUTE => &[
+                tags::COMMON_TEMPLATE_ATTRIBUTE,
+                tags::PUBLIC_KEY_TEMPLATE_ATTRIBUTE,
+            ],
             _ => &[tags::TEMPLATE_ATTRIBUTE],
         };
         let requested: Vec<(AttrKey, &Item)> = containers
@@ -1158,7 +1205,9 @@ impl<'a> Engine<'a> {
             if x.tag != tags::ATTRIBUTE {
                 continue;
             }
-            let (Some(key), Some(value)) = (attribute_struct_key(x), x.child(tags::ATTRIBUTE_VALUE)) else {
+            let (Some(key), Some(value)) =
+                (attribute_struct_key(x), x.child(tags::ATTRIBUTE_VALUE))
+            else {
                 continue;
             };
             let set: Vec<&Item> = requested
@@ -1171,13 +1220,20 @@ impl<'a> Engine<'a> {
             }
             let name = Some(key.name.as_str());
             out.push((
-                format!("{}/{}", loc.path(), segment(x.tag, k, &tags_of(a.children()), &[])),
+                format!(
+                    "{}/{}",
+                    loc.path(),
+                    segment(x.tag, k, &tags_of(a.children()), &[])
+                ),
                 set.iter()
                     .map(|v| render::value_text(v, name))
                     .collect::<Vec<_>>()
                     .join(" | "),
                 render::value_text(value, name),
-                format!("the server's Template-Attribute gives {} another value than the request set", key.name),
+                format!(
+                    "the server's Template-Attribute gives {} another value than the request set",
+                    key.name
+                ),
             ));
         }
         out
@@ -1363,13 +1419,13 @@ fn enum_text(tag: Tag, code: Option<u32>) -> String {
 /// Output length in bytes of a Hashing Algorithm (KMIP 2.1 §11.21).
 fn digest_len(h: u32) -> Option<usize> {
     Some(match h {
-        0x01..=0x03 => 16,         // MD2, MD4, MD5
-        0x04 | 0x09 => 20,         // SHA-1, RIPEMD-160
-        0x05 | 0x0C | 0x0E => 28,  // SHA-224, SHA-512/224, SHA3-224
-        0x06 | 0x0D | 0x0F => 32,  // SHA-256, SHA-512/256, SHA3-256
-        0x07 | 0x10 => 48,         // SHA-384, SHA3-384
-        0x08 | 0x0B | 0x11 => 64,  // SHA-512, Whirlpool, SHA3-512
-        0x0A => 24,                // Tiger
+        0x01..=0x03 => 16,        // MD2, MD4, MD5
+        0x04 | 0x09 => 20,        // SHA-1, RIPEMD-160
+        0x05 | 0x0C | 0x0E => 28, // SHA-224, SHA-512/224, SHA3-224
+        0x06 | 0x0D | 0x0F => 32, // SHA-256, SHA-512/256, SHA3-256
+        0x07 | 0x10 => 48,        // SHA-384, SHA3-384
+        0x08 | 0x0B | 0x11 => 64, // SHA-512, Whirlpool, SHA3-512
+        0x0A => 24,               // Tiger
         _ => return None,
     })
 }

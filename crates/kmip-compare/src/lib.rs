@@ -20,7 +20,8 @@
 //!   `query-inconsistent`): what a target's Query answers claim against
 //!   what the rest of the run saw it do;
 //! - [`tags`]: tag and enumeration constants the rules refer to;
-//! - `session` / `engine` / `render`: binding, the tree walk, the diff.
+//! - `session` / `engine` / `render`: binding; the tree walk, which judges
+//!   into findings; the diff rendered from the findings.
 
 pub mod placeholder;
 pub mod query;
@@ -110,6 +111,19 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// The comparison a walk's findings make: the judgements first, then
+    /// the diff rendered from the positions as shown.
+    pub(crate) fn from_findings(findings: Vec<render::Finding>) -> Comparison {
+        let diff = render::unified(&render::render(&findings));
+        let (differences, masked, warnings) = render::judgements(findings);
+        Comparison {
+            differences,
+            masked,
+            warnings,
+            diff,
+        }
+    }
+
     /// True if there is no unmasked difference.
     pub fn is_match(&self) -> bool {
         self.differences.is_empty()

@@ -196,7 +196,13 @@ impl QueryLedger {
 
     /// Record the answer to a probe ([`probe_request`]) of `operation` in
     /// `version`, made for the Query answer at `at`.
-    pub fn record_probe(&mut self, at: &Seen, version: Option<Version>, operation: u32, response: &Item) {
+    pub fn record_probe(
+        &mut self,
+        at: &Seen,
+        version: Option<Version>,
+        operation: u32,
+        response: &Item,
+    ) {
         let request = probe_request(version.unwrap_or(Version::new(1, 0)), operation);
         let mut one = QueryLedger::default();
         one.observe(at.message, version, &request, response);
@@ -242,16 +248,11 @@ impl QueryLedger {
             let mut details = Vec::new();
             if c.asked_operations {
                 for &listed in &c.operations {
-                    if let Some(o) = self
-                        .outcomes
-                        .iter()
-                        .filter(same)
-                                                .find(|o| {
-                            o.operation == listed
-                                && o.not_supported
-                                && !self.succeeded(c.version, listed)
-                        })
-                    {
+                    if let Some(o) = self.outcomes.iter().filter(same).find(|o| {
+                        o.operation == listed
+                            && o.not_supported
+                            && !self.succeeded(c.version, listed)
+                    }) {
                         details.push(format!(
                             "lists Operation {} but it was answered Operation Not Supported ({})",
                             op_name(listed),

@@ -39,7 +39,7 @@ use crate::placeholder::{self, Kind};
 use crate::query::QueryLedger;
 use crate::rules::{AttrKey, BatchFacts, Side};
 use crate::tags::{self, alg, object_type, op, padding};
-use crate::{render, CompareOptions, Comparison, MAX_DEPTH};
+use crate::{CompareOptions, Comparison, MAX_DEPTH};
 
 mod client;
 
@@ -455,19 +455,13 @@ impl Session {
         };
         let mut engine = Engine::new(inputs, self.bindings.clone());
         engine.compare_messages(expected, actual);
-        let (bindings, out, renderings) = engine.finish();
+        let (bindings, out) = engine.finish();
         self.bindings = bindings;
         for (tag, e, a) in out.carry {
             self.carry.insert((tag, e), a);
         }
         self.learn_from(actual);
-        let diff = renderings.map(|r| render::unified(&r)).unwrap_or_default();
-        Comparison {
-            differences: out.differences,
-            masked: out.masked,
-            warnings: out.warnings,
-            diff,
-        }
+        Comparison::from_findings(out.findings)
     }
 
     /// Remember the leaves of an actual response (implicit bindings) and its
@@ -537,7 +531,10 @@ impl Session {
             let set = req_payload.map(client_set_attributes).unwrap_or_default();
             if code == op::GET && succeeded {
                 // Key material returned by a Get: known from now on.
-                if let (Some(uid), Some(m)) = (new_uids.first().map(|(_, u)| u), resp_payload.and_then(key_material)) {
+                if let (Some(uid), Some(m)) = (
+                    new_uids.first().map(|(_, u)| u),
+                    resp_payload.and_then(key_material),
+                ) {
                     if let Some(info) = self.objects.get_mut(uid) {
                         if !info.material.contains(&m) {
                             info.material.push(m);
@@ -738,7 +735,11 @@ fn match_request_item<'a>(
 }
 
 /// The actual response batch item for a request batch item (by ID, else position).
-pub(crate) fn match_response_item<'a>(act: &[&'a Item], request: &Item, i: usize) -> Option<&'a Item> {
+pub(crate) fn match_response_item<'a>(
+    act: &[&'a Item],
+    request: &Item,
+    i: usize,
+) -> Option<&'a Item> {
     if let Some(id) = request.child(tags::UNIQUE_BATCH_ITEM_ID) {
         if let Some(a) = act.iter().find(|a| {
             a.child(tags::UNIQUE_BATCH_ITEM_ID)
@@ -862,7 +863,11 @@ fn key_material(payload: &Item) -> Option<(u32, Vec<u8>)> {
         return None;
     }
     let format = enum_of(block.child(tags::KEY_FORMAT_TYPE))?;
-    match &block.child(tags::KEY_VALUE)?.child(tags::KEY_MATERIAL)?.value {
+    match &block
+        .child(tags::KEY_VALUE)?
+        .child(tags::KEY_MATERIAL)?
+        .value
+    {
         Value::ByteString(b) => Some((format, b.clone())),
         _ => None,
     }

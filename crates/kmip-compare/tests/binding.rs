@@ -264,9 +264,7 @@ fn now_in_responses_accepts_the_run_window_only() {
         ["BatchItem[0]/ResponsePayload/Attributes/InitialDate"]
     );
     assert!(
-        c.differences[0]
-            .note
-            .contains("outside the run window"),
+        c.differences[0].note.contains("outside the run window"),
         "{:?}",
         c.differences
     );

@@ -295,10 +295,15 @@ fn unknown_placeholder_in_response_is_an_error() {
 fn req_client_name_must_be_a_non_empty_name_of_its_type() {
     // Wrong: an empty name binds nothing.
     let mut s = Session::new(CompareOptions::default());
-    let c = s.check_request(&create("KH key", "AES", None), &create("", "AES", None), NOW);
+    let c = s.check_request(
+        &create("KH key", "AES", None),
+        &create("", "AES", None),
+        NOW,
+    );
     assert!(!c.is_match());
     assert!(
-        c.differences[0].note.contains("req-client-name") && c.differences[0].note.contains("empty"),
+        c.differences[0].note.contains("req-client-name")
+            && c.differences[0].note.contains("empty"),
         "{:?}",
         c.differences
     );
@@ -312,10 +317,18 @@ fn req_client_name_must_be_a_non_empty_name_of_its_type() {
     let mut s = Session::new(CompareOptions::default());
     let c = s.check_request(&uri("urn:kh:key"), &uri("not a uri"), NOW);
     assert!(!c.is_match());
-    assert!(c.differences[0].note.contains("not a URI"), "{:?}", c.differences);
+    assert!(
+        c.differences[0].note.contains("not a URI"),
+        "{:?}",
+        c.differences
+    );
     // Legitimate variation: another non-empty name (prefixed), or another URI.
     let mut s = Session::new(CompareOptions::default());
-    let c = s.check_request(&create("KH key", "AES", None), &create("vendor/KH key 2", "AES", None), NOW);
+    let c = s.check_request(
+        &create("KH key", "AES", None),
+        &create("vendor/KH key 2", "AES", None),
+        NOW,
+    );
     assert!(c.is_match(), "{:?}", c.differences);
     let mut s = Session::new(CompareOptions::default());
     let c = s.check_request(&uri("urn:kh:key"), &uri("https://example.com/k"), NOW);

@@ -1000,19 +1000,23 @@ fn field_order_fails_outside_attribute_lists() {
         &ok_item("Create", &swapped),
     );
     assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload"]);
-    assert!(c.differences[0].note.contains("field-order"), "{:?}", c.differences);
+    assert!(
+        c.differences[0].note.contains("field-order"),
+        "{:?}",
+        c.differences
+    );
     assert_eq!(c.differences[0].expected, "ObjectType, UniqueIdentifier");
     assert_eq!(c.differences[0].actual, "UniqueIdentifier, ObjectType");
     // Legitimate: the attributes of a returned Template-Attribute permuted.
-    let ta = |a: &str, b: &str| {
-        format!(
-            "{}<TemplateAttribute>{a}{b}</TemplateAttribute>",
-            uid("k")
-        )
-    };
+    let ta =
+        |a: &str, b: &str| format!("{}<TemplateAttribute>{a}{b}</TemplateAttribute>", uid("k"));
     let (a1, a2) = (v1_attr("x-a", None, "1"), v1_attr("x-b", None, "2"));
     for strict in [false, true] {
-        let mut x = if strict { Exchange::strict(V14) } else { Exchange::new(V14) };
+        let mut x = if strict {
+            Exchange::strict(V14)
+        } else {
+            Exchange::new(V14)
+        };
         let c = x.step(
             &req_item("Register", ""),
             &ok_item("Register", &ta(&a1, &a2)),
@@ -1060,14 +1064,20 @@ fn query_contents_must_agree_with_the_run() {
     let findings = run(&["Query"]).findings();
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert!(
-        findings[0].to_string().starts_with("query-inconsistent: message 2: does not list Operation Create"),
+        findings[0]
+            .to_string()
+            .starts_with("query-inconsistent: message 2: does not list Operation Create"),
         "{}",
         findings[0]
     );
     // Wrong: lists Get, which the run saw answered Operation Not Supported.
     let findings = run(&["Query", "Create", "Get"]).findings();
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert!(findings[0].detail.contains("lists Operation Get"), "{}", findings[0]);
+    assert!(
+        findings[0].detail.contains("lists Operation Get"),
+        "{}",
+        findings[0]
+    );
     // Legitimate: more operations than the test case, in another order.
     let ledger = run(&["Locate", "Create", "Query", "Destroy"]);
     assert!(ledger.findings().is_empty(), "{:?}", ledger.findings());
@@ -1107,7 +1117,9 @@ fn datetime_attribute_does_not_rescue_a_now_outside_its_window() {
         ["BatchItem[0]/ResponsePayload/Attributes/InitialDate"]
     );
     assert!(
-        c.differences[0].note.contains("outside the run window [2023-11-14T21:08:20")
+        c.differences[0]
+            .note
+            .contains("outside the run window [2023-11-14T21:08:20")
             && c.differences[0].note.contains("skew 300 s"),
         "{:?}",
         c.differences
@@ -1131,7 +1143,9 @@ fn server_key_format_must_fit_the_object_type_and_algorithm() {
         ["BatchItem[0]/ResponsePayload/Attributes/KeyFormatType"]
     );
     assert!(
-        c.differences[0].note.contains("server-key-format: PKCS_1 is not a format for a AES SymmetricKey"),
+        c.differences[0]
+            .note
+            .contains("server-key-format: PKCS_1 is not a format for a AES SymmetricKey"),
         "{:?}",
         c.differences
     );
@@ -1179,8 +1193,20 @@ fn template_attribute_optional_added_content_is_compared() {
         diff_paths(&c),
         ["BatchItem[0]/ResponsePayload/TemplateAttribute/Attribute"]
     );
-    assert!(c.differences[0].note.contains("template-attribute-optional"), "{:?}", c.differences);
-    assert_eq!((c.differences[0].expected.as_str(), c.differences[0].actual.as_str()), ("128", "256"));
+    assert!(
+        c.differences[0]
+            .note
+            .contains("template-attribute-optional"),
+        "{:?}",
+        c.differences
+    );
+    assert_eq!(
+        (
+            c.differences[0].expected.as_str(),
+            c.differences[0].actual.as_str()
+        ),
+        ("128", "256")
+    );
     // Legitimate: attributes the server set implicitly, and an echo.
     let c = run(&format!(
         "{}{}",
@@ -1206,15 +1232,33 @@ fn located_items_must_count_the_identifiers() {
     };
     // Wrong: any count passed before.
     let c = run("<Attributes/>", 5);
-    assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload/LocatedItems"]);
-    assert!(c.differences[0].note.contains("located-items: Located Items 5, but 1 identifier(s)"), "{:?}", c.differences);
-    let c = run("<MaximumItems type=\"Integer\" value=\"1\"/><Attributes/>", 0);
-    assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload/LocatedItems"]);
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/LocatedItems"]
+    );
+    assert!(
+        c.differences[0]
+            .note
+            .contains("located-items: Located Items 5, but 1 identifier(s)"),
+        "{:?}",
+        c.differences
+    );
+    let c = run(
+        "<MaximumItems type=\"Integer\" value=\"1\"/><Attributes/>",
+        0,
+    );
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/LocatedItems"]
+    );
     // Legitimate: the exact count; more than returned when Maximum Items cut the list.
     let c = run("<Attributes/>", 1);
     assert!(c.is_match(), "{:?}", c.differences);
     assert_eq!(masked_rules(&c), ["located-items"]);
-    let c = run("<MaximumItems type=\"Integer\" value=\"1\"/><Attributes/>", 3);
+    let c = run(
+        "<MaximumItems type=\"Integer\" value=\"1\"/><Attributes/>",
+        3,
+    );
     assert!(c.is_match(), "{:?}", c.differences);
 }
 
@@ -1227,7 +1271,10 @@ fn vendor_attributes_exclude_client_defined_x_names() {
         x.register("k-1", "");
         x.step(
             &req_item("GetAttributes", &format!("{}{refs}", uid("k-1"))),
-            &ok_item("GetAttributes", &format!("{}{}", uid("k-1"), v1_attr("x-ID", None, "c"))),
+            &ok_item(
+                "GetAttributes",
+                &format!("{}{}", uid("k-1"), v1_attr("x-ID", None, "c")),
+            ),
             &ok_item(
                 "GetAttributes",
                 &format!("{}{}{added}", uid("k-1"), v1_attr("x-ID", None, "c")),
@@ -1265,28 +1312,64 @@ fn server_key_digest_is_checked_against_the_hash_and_the_material() {
     // Wrong: an empty $DIGEST_VALUE of a generated key.
     let mut x = Exchange::new((3, 0));
     x.create("k-1");
-    let c = get_attributes(&mut x, "", &digest("$DIGEST_VALUE", "Raw"), &digest("", "Raw"));
-    assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload/Attributes/Digest/DigestValue"]);
-    assert!(c.differences[0].note.contains("0 bytes, but SHA_256 gives 32"), "{:?}", c.differences);
+    let c = get_attributes(
+        &mut x,
+        "",
+        &digest("$DIGEST_VALUE", "Raw"),
+        &digest("", "Raw"),
+    );
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/Attributes/Digest/DigestValue"]
+    );
+    assert!(
+        c.differences[0]
+            .note
+            .contains("0 bytes, but SHA_256 gives 32"),
+        "{:?}",
+        c.differences
+    );
     assert_eq!(c.differences[0].actual, "(empty ByteString)");
     // Legitimate: any 32 bytes for a key whose material the case never saw.
     let mut x = Exchange::new((3, 0));
     x.create("k-1");
-    let c = get_attributes(&mut x, "", &digest("$DIGEST_VALUE", "Raw"), &digest(&KEY_SHA256.replace("22", "33"), "Raw"));
+    let c = get_attributes(
+        &mut x,
+        "",
+        &digest("$DIGEST_VALUE", "Raw"),
+        &digest(&KEY_SHA256.replace("22", "33"), "Raw"),
+    );
     assert!(c.is_match(), "{:?}", c.differences);
     // Registered material: the harness computes the digest.
     let registered = |value: &str, format: &str| {
         let mut x = Exchange::new((3, 0));
         x.register("k-1", "");
-        get_attributes(&mut x, "", &digest("$DIGEST_VALUE", "Raw"), &digest(value, format))
+        get_attributes(
+            &mut x,
+            "",
+            &digest("$DIGEST_VALUE", "Raw"),
+            &digest(value, format),
+        )
     };
     let c = registered(KEY_SHA256, "Raw");
     assert!(c.is_match(), "{:?}", c.differences);
     let c = registered(&KEY_SHA256.replace("22", "33"), "Raw");
-    assert!(c.differences[0].note.contains("not the SHA_256 digest of the object's Raw key material"), "{:?}", c.differences);
+    assert!(
+        c.differences[0]
+            .note
+            .contains("not the SHA_256 digest of the object's Raw key material"),
+        "{:?}",
+        c.differences
+    );
     let c = registered(KEY_SHA256, "TransparentSymmetricKey");
     assert!(!c.is_match());
-    assert!(c.differences.iter().any(|d| d.note.contains("but the Digest claims TransparentSymmetricKey")), "{:?}", c.differences);
+    assert!(
+        c.differences.iter().any(|d| d
+            .note
+            .contains("but the Digest claims TransparentSymmetricKey")),
+        "{:?}",
+        c.differences
+    );
     // A generated key read back by a Get in the case: its literal digest
     // (row server-key-digest) is computed from what the Get returned.
     let generated = |value: &str| {
@@ -1300,7 +1383,10 @@ fn server_key_digest_is_checked_against_the_hash_and_the_material() {
     assert!(c.is_match(), "{:?}", c.differences);
     assert_eq!(masked_rules(&c), ["server-key-digest"]);
     let c = generated(&KEY_SHA256.replace("22", "33"));
-    assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload/Attributes/Digest/DigestValue"]);
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/Attributes/Digest/DigestValue"]
+    );
 }
 
 /// Item 18: an empty value is not "(absent)".
@@ -1309,7 +1395,10 @@ fn empty_values_are_not_shown_as_absent() {
     let mut x = Exchange::new(V21);
     let c = x.step(
         &req_item("Get", &uid("x")),
-        &failed("ItemNotFound", None).replace("</BatchItem>", "<ResponsePayload><Data type=\"ByteString\" value=\"\"/></ResponsePayload></BatchItem>"),
+        &failed("ItemNotFound", None).replace(
+            "</BatchItem>",
+            "<ResponsePayload><Data type=\"ByteString\" value=\"\"/></ResponsePayload></BatchItem>",
+        ),
         &failed("ItemNotFound", None).replace("</BatchItem>", "<ResponsePayload/></BatchItem>"),
     );
     assert_eq!(c.differences.len(), 1, "{:?}", c.differences);

@@ -25,7 +25,7 @@ use super::{message_version, Session, Unbound};
 use crate::engine::{Engine, Inputs};
 use crate::rules::Side;
 use crate::session::BindError;
-use crate::{render, tags, Comparison};
+use crate::{tags, Comparison};
 
 impl Session {
     /// Client mode: compare the request a client sent (`actual`) with the
@@ -64,15 +64,9 @@ impl Session {
         };
         let mut engine = Engine::new(inputs, self.bindings.clone());
         engine.compare_messages(expected, actual);
-        let (bindings, out, renderings) = engine.finish();
+        let (bindings, out) = engine.finish();
         self.bindings = bindings;
-        let diff = renderings.map(|r| render::unified(&r)).unwrap_or_default();
-        Comparison {
-            differences: out.differences,
-            masked: out.masked,
-            warnings: out.warnings,
-            diff,
-        }
+        Comparison::from_findings(out.findings)
     }
 
     /// Client mode: the response to send for `request` (the client's actual
