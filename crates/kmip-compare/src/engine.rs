@@ -383,43 +383,32 @@ impl<'a> Engine<'a> {
     /// `t` within `[run_started_at - skew + n, received_at + skew + n]`
     /// (`$NOW±n`, row `placeholder-now`).
     fn run_window(&self, t: i64, n: i64) -> Result<(), String> {
+        let start = self.inp.run_started_at.min(self.inp.sent_at);
         let tol = self.inp.opts.now_tolerance_s.max(0);
-        let lo = self
-            .inp
-            .run_started_at
-            .min(self.inp.sent_at)
-            .saturating_sub(tol)
-            .saturating_add(n);
-        let hi = self.inp.received_at.saturating_add(tol).saturating_add(n);
-        if (lo..=hi).contains(&t) {
-            Ok(())
-        } else {
-            let f = |x| kmip_ttlv::names::format_datetime(x, false);
-            Err(format!(
-                "{} is outside the run window [{}, {}] (run start - skew + n … now + skew + n, skew {tol} s)",
-                f(t),
-                f(lo),
-                f(hi)
-            ))
-        }
+        self.within(t, start, n, "run window")
+            .map_err(|w| format!("{w} (run start - skew + n … now + skew + n, skew {tol} s)"))
     }
 
     /// `t` within `[sent_at - tol + n, received_at + tol + n]`.
     fn window(&self, t: i64, n: i64) -> Result<(), String> {
+        self.within(t, self.inp.sent_at, n, "exchange window")
+    }
+
+    /// `t` within `[from - skew + n, received_at + skew + n]`, else why not.
+    fn within(&self, t: i64, from: i64, n: i64, what: &str) -> Result<(), String> {
         let tol = self.inp.opts.now_tolerance_s.max(0);
-        let lo = self.inp.sent_at.saturating_sub(tol).saturating_add(n);
+        let lo = from.saturating_sub(tol).saturating_add(n);
         let hi = self.inp.received_at.saturating_add(tol).saturating_add(n);
         if (lo..=hi).contains(&t) {
-            Ok(())
-        } else {
-            let f = |x| kmip_ttlv::names::format_datetime(x, false);
-            Err(format!(
-                "{} is outside the exchange window [{}, {}]",
-                f(t),
-                f(lo),
-                f(hi)
-            ))
+            return Ok(());
         }
+        let f = |x| kmip_ttlv::names::format_datetime(x, false);
+        Err(format!(
+            "{} is outside the {what} [{}, {}]",
+            f(t),
+            f(lo),
+            f(hi)
+        ))
     }
 
     // ---- the walk ---------------------------------------------------------------

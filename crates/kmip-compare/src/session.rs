@@ -442,26 +442,44 @@ impl Session {
             facts.push(self.facts(e, a, r));
             sent.push(r);
         }
+        let window = (sent_at, received_at, first_sent_at);
+        let out = self.judge(Side::Response, window, &facts, &sent, expected, actual);
+        for (tag, e, a) in out.carry {
+            self.carry.insert((tag, e), a);
+        }
+        self.learn_from(actual);
+        Comparison::from_findings(out.findings)
+    }
+
+    /// Walk `expected` against `actual` on one side of the exchange
+    /// (`window`: sent at, received at, run start when the options give
+    /// none); keeps the bindings the walk made.
+    pub(crate) fn judge(
+        &mut self,
+        side: Side,
+        window: (i64, i64, i64),
+        facts: &[BatchFacts],
+        sent: &[Option<&Item>],
+        expected: &Item,
+        actual: &Item,
+    ) -> engine::Out {
+        let (sent_at, received_at, started) = window;
         let inputs = Inputs {
             opts: &self.opts,
             version: self.version,
-            side: Side::Response,
+            side,
             sent_at,
             received_at,
-            run_started_at: self.opts.run_started_at.unwrap_or(first_sent_at),
-            facts: &facts,
-            sent_items: &sent,
+            run_started_at: self.opts.run_started_at.unwrap_or(started),
+            facts,
+            sent_items: sent,
             objects: &self.objects,
         };
         let mut engine = Engine::new(inputs, self.bindings.clone());
         engine.compare_messages(expected, actual);
         let (bindings, out) = engine.finish();
         self.bindings = bindings;
-        for (tag, e, a) in out.carry {
-            self.carry.insert((tag, e), a);
-        }
-        self.learn_from(actual);
-        Comparison::from_findings(out.findings)
+        out
     }
 
     /// Remember the leaves of an actual response (implicit bindings) and its

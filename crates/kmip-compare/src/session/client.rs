@@ -22,7 +22,6 @@
 use kmip_ttlv::{Item, Placeholder, Value};
 
 use super::{message_version, Session, Unbound};
-use crate::engine::{Engine, Inputs};
 use crate::rules::Side;
 use crate::session::BindError;
 use crate::{tags, Comparison};
@@ -51,21 +50,8 @@ impl Session {
             facts.push(self.facts(e, a, a));
             sent.push(a);
         }
-        let inputs = Inputs {
-            opts: &self.opts,
-            version: self.version,
-            side: Side::Request,
-            sent_at: received_at,
-            received_at,
-            run_started_at: self.opts.run_started_at.unwrap_or(received_at),
-            facts: &facts,
-            sent_items: &sent,
-            objects: &self.objects,
-        };
-        let mut engine = Engine::new(inputs, self.bindings.clone());
-        engine.compare_messages(expected, actual);
-        let (bindings, out) = engine.finish();
-        self.bindings = bindings;
+        let window = (received_at, received_at, received_at);
+        let out = self.judge(Side::Request, window, &facts, &sent, expected, actual);
         Comparison::from_findings(out.findings)
     }
 
