@@ -639,6 +639,19 @@ impl<'a> Engine<'a> {
                 enum_text(tags::CRYPTOGRAPHIC_ALGORITHM, alg)
             ));
         };
+        let defined = |v: Version| {
+            kmip_ttlv::dict::enum_for_tag(tags::KEY_FORMAT_TYPE.0).is_none_or(|d| {
+                d.values
+                    .iter()
+                    .any(|x| x.value == code && x.since <= v && x.removed_in.is_none_or(|r| v < r))
+            })
+        };
+        if let Some(v) = self.inp.version.filter(|v| !defined(*v)) {
+            return Err(format!(
+                "{} is not a Key Format Type of KMIP {v}",
+                enum_text(tags::KEY_FORMAT_TYPE, Some(code))
+            ));
+        }
         if allowed.contains(&code) {
             Ok(())
         } else {
@@ -1204,10 +1217,26 @@ impl<'a> Engine<'a> {
                 .filter(|(rk, _)| rk.name == key.name)
                 .map(|(_, v)| *v)
                 .collect();
+            let name = Some(key.name.as_str());
+            if set.is_empty() && key.client_defined() {
+                out.push((
+                    format!(
+                        "{}/{}",
+                        loc.path(),
+                        segment(x.tag, k, &tags_of(a.children()), &[])
+                    ),
+                    "(absent)".to_string(),
+                    render::value_text(value, name),
+                    format!(
+                        "{} is a client-defined (x-) attribute the request did not set",
+                        key.name
+                    ),
+                ));
+                continue;
+            }
             if set.is_empty() || set.iter().any(|v| deep_equal_values(v, value, 0)) {
                 continue;
             }
-            let name = Some(key.name.as_str());
             out.push((
                 format!(
                     "{}/{}",

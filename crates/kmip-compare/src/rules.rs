@@ -707,7 +707,7 @@ static RULES: &[Rule] = &[
     Rule {
         id: "template-attribute-optional",
         applies_to: "KMIP 1.x TemplateAttribute / PrivateKeyTemplateAttribute / PublicKeyTemplateAttribute in a response payload",
-        action: "may be absent or added; when added, every attribute it lists that the sent request set must carry the request's value (the others are attributes the server set implicitly, reported); when both have one, compared like any attribute list",
+        action: "may be absent or added; when added, every attribute it lists that the sent request set must carry the request's value and a client-defined `x-` attribute the request did not set is a difference (the others are attributes the server set implicitly, reported); when both have one, compared like any attribute list",
         why: "the Template-Attribute in Create / Register / Create Key Pair / Re-key / Derive responses is optional; it lists attributes \"implicitly set by the key management server\", so it must not contradict the request",
         citation: "KMIP SKLC Profile v1.0 §4.7 (\"TemplateAttribute – May or may not be included in responses where the Template Attribute response is noted as optional\"); KMIP 1.4 §4.1 (Create response: Template-Attribute \"with values that were not specified in the request, but have been implicitly set by the key management server\")",
         side: Side::Response,

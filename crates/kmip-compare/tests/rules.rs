@@ -1207,6 +1207,15 @@ fn template_attribute_optional_added_content_is_compared() {
         ),
         ("128", "256")
     );
+    // Wrong: a client-defined attribute the request never set.
+    let c = run(&v1_attr("x-ID", None, "c"));
+    assert!(
+        c.differences[0]
+            .note
+            .contains("client-defined (x-) attribute"),
+        "{:?}",
+        c.differences
+    );
     // Legitimate: attributes the server set implicitly, and an echo.
     let c = run(&format!(
         "{}{}",
