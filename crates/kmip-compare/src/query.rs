@@ -32,6 +32,9 @@ use crate::tags::{self, op, reason, status};
 /// Query Function codes (KMIP 2.1 §11.42).
 const QUERY_OPERATIONS: u32 = 0x01;
 const QUERY_OBJECTS: u32 = 0x02;
+/// Server-to-client operations (KMIP 1.4 §5): never probed as requests.
+const NOTIFY: u32 = 0x1B;
+const PUT: u32 = 0x1C;
 
 /// Where something was seen: case id (empty inside one session) and
 /// message index.
@@ -218,13 +221,14 @@ impl QueryLedger {
     /// Operations a Query answer lists that no exchange of the run
     /// exercised (same protocol version), with the answer that lists them:
     /// what `--probe-query` probes. Query and Discover Versions are never
-    /// probed.
+    /// probed, nor Notify and Put (server-to-client operations a server may
+    /// list as ones it sends).
     pub fn unexercised(&self) -> Vec<(Seen, Option<Version>, u32)> {
         let mut out = Vec::new();
         let mut done: BTreeSet<(Option<(u8, u8)>, u32)> = BTreeSet::new();
         for c in self.claims.iter().filter(|c| c.asked_operations) {
             for &o in &c.operations {
-                if o == op::QUERY || o == op::DISCOVER_VERSIONS {
+                if [op::QUERY, op::DISCOVER_VERSIONS, NOTIFY, PUT].contains(&o) {
                     continue;
                 }
                 let exercised = self
