@@ -6,16 +6,20 @@
 //! placeholders (bind / compare / time window), echo rows, item type,
 //! then structures (whole-value rows, informational rows, bag or ordered
 //! child matching, missing / added children) or leaves (exact value, else a
-//! value row). Every masked position is recorded with the row id, and the
-//! two canonical renderings for the diff are written as the walk goes.
+//! value row). The walk only judges: it records [`Finding`]s in walk order
+//! (differences, masked positions with the row id, strict-mode warnings,
+//! and how each position is shown on each side); `render.rs` makes the
+//! diff and the lists of [`crate::Comparison`] from them afterwards.
 //!
 //! Child matching: in a plain structure the k-th child with a tag matches
 //! the k-th actual child with that tag (so fields a server adds or omits
-//! show as such, and order between different tags is judged separately by
-//! the `field-order` row). In a bag (rows with [`Effect::Bag`]) children are
+//! show as such), and the order of the matched fields is then judged: a
+//! structure's fields in another order are a difference (row
+//! `field-order`). In a bag (rows with [`Effect::Bag`]) children are
 //! matched by attribute name or tag: first the expected children without
 //! unbound placeholders to an actual child that compares clean, then the
-//! others, then what is left in order.
+//! others, then what is left in order; their order is not judged (strict
+//! mode warns about it).
 
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -16,8 +16,15 @@
 //! keeps the two in sync.
 //!
 //! Client mode (the harness plays the server and matches the client's
-//! REQUESTS) will add rows with [`Side::Request`]; the engine already
-//! filters rows by side.
+//! REQUESTS) uses the rows with [`Side::Request`] (`req-*`).
+//!
+//! Some effects check the actual value against facts of the exchange
+//! rather than allowing any value: a Key Format Type must be one the spec
+//! allows for the object ([`allowed_key_formats`]), a digest must have the
+//! hashing algorithm's length and, where the key material is known, its
+//! value; an added Located Items must count the identifiers; an added
+//! Template-Attribute must agree with the request. Claims that only the
+//! whole run can judge (Query answers) are checked by [`crate::query`].
 
 use kmip_ttlv::dict::Version;
 use kmip_ttlv::{Item, Tag, Value};
