@@ -239,6 +239,7 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
         kmip_compare::CompareOptions {
             now_tolerance_s: args.now_tolerance,
             strict: false,
+            ..Default::default()
         },
         &prefix,
     );

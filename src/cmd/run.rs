@@ -215,6 +215,18 @@ pub struct RunArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Clock skew allowed between the harness and the target, seconds: a
+    /// `$NOW±n` in a response accepts [run start - skew + n, now + skew +
+    /// n]; literal response time stamps the exchange ± skew.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub clock_skew: u32,
+
+    /// After the run, send a minimal request for each operation a Query
+    /// answer listed that no case exercised; Operation Not Supported fails
+    /// the case of that Query answer (reason `query-inconsistent`).
+    #[arg(long)]
+    pub probe_query: bool,
+
     /// Dump every exchanged message (hex + canonical XML) to stderr, or to
     /// --verbose-file.
     #[arg(long, short = 'v')]
@@ -387,6 +399,11 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
             credentials: config.credentials.clone(),
             dump_messages: args.verbose || args.verbose_file.is_some(),
             cleanup: !args.no_cleanup,
+            now_tolerance_s: i64::from(args.clock_skew),
+            run_checks: Some(Arc::new(kmip_runner::query_check::RunChecks::new(
+                kmip_runner::replay::unix_now(),
+                args.probe_query,
+            ))),
             wire_format: WireFormat {
                 encoding: args.encoding.wire(),
                 transport: match args.transport {

@@ -6,27 +6,32 @@
 //! placeholders (bind / compare / time window), echo rows, item type,
 //! then structures (whole-value rows, informational rows, bag or ordered
 //! child matching, missing / added children) or leaves (exact value, else a
-//! value row). Every masked position is recorded with the row id, and the
-//! two canonical renderings for the diff are written as the walk goes.
+//! value row). The walk only judges: it records [`Finding`]s in walk order
+//! (differences, masked positions with the row id, strict-mode warnings,
+//! and how each position is shown on each side); `render.rs` makes the
+//! diff and the lists of [`crate::Comparison`] from them afterwards.
 //!
 //! Child matching: in a plain structure the k-th child with a tag matches
 //! the k-th actual child with that tag (so fields a server adds or omits
-//! show as such, and order between different tags is judged separately by
-//! the `field-order` row). In a bag (rows with [`Effect::Bag`]) children are
+//! show as such), and the order of the matched fields is then judged: a
+//! structure's fields in another order are a difference (row
+//! `field-order`). In a bag (rows with [`Effect::Bag`]) children are
 //! matched by attribute name or tag: first the expected children without
 //! unbound placeholders to an actual child that compares clean, then the
-//! others, then what is left in order.
+//! others, then what is left in order; their order is not judged (strict
+//! mode warns about it).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use kmip_ttlv::dict::{self, Version};
 use kmip_ttlv::{Item, ItemType, Placeholder, Tag, Value};
 
 use crate::placeholder::{self, Kind};
-use crate::render::{self, Renderings, To};
+use crate::render::{self, Finding, To};
 use crate::rules::{self, AttrKey, AttrPos, BatchFacts, Effect, Rule, Side, Site};
 use crate::session::{
-    attribute_struct_key, Bindings, ObjectInfo, Provenance, ATTRIBUTE_CONTAINERS,
+    attribute_struct_key, enum_of, Bindings, ObjectInfo, Provenance, ATTRIBUTE_CONTAINERS,
 };
 use crate::tags;
 use crate::{CompareOptions, Difference, Masked, MAX_DEPTH};
@@ -38,6 +43,8 @@ pub(crate) struct Inputs<'a> {
     pub side: Side,
     pub sent_at: i64,
     pub received_at: i64,
+    /// Start of the run (low end of `$NOW` windows).
+    pub run_started_at: i64,
     /// Facts per expected batch item.
     pub facts: &'a [BatchFacts],
     /// The sent request batch item per expected batch item.
@@ -48,9 +55,8 @@ pub(crate) struct Inputs<'a> {
 /// What a walk produced.
 #[derive(Default)]
 pub(crate) struct Out {
-    pub differences: Vec<Difference>,
-    pub masked: Vec<Masked>,
-    pub warnings: Vec<Difference>,
+    /// The findings, in walk order (see [`Finding`]).
+    pub findings: Vec<Finding>,
     /// (tag, expected bytes, actual bytes) of masked crypto outputs.
     pub carry: Vec<(Tag, Vec<u8>, Vec<u8>)>,
 }
@@ -66,6 +72,9 @@ struct Loc {
     attr_name: Option<String>,
     wrapped: bool,
     indent: usize,
+    /// The actual attribute value structure this position is a field of
+    /// (the Digest of a Digest Value, the Name of a Name Value).
+    value_actual: Option<Rc<Item>>,
 }
 
 impl Loc {
@@ -93,7 +102,9 @@ pub(crate) struct Engine<'a> {
     inp: Inputs<'a>,
     bindings: Bindings,
     out: Out,
-    render: Option<Renderings>,
+    /// Record how positions are shown (off during trial walks, whose
+    /// findings are only counted).
+    show: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -102,13 +113,13 @@ impl<'a> Engine<'a> {
             inp,
             bindings,
             out: Out::default(),
-            render: Some(Renderings::default()),
+            show: true,
         }
     }
 
-    /// The bindings, outputs and renderings.
-    pub fn finish(self) -> (Bindings, Out, Option<Renderings>) {
-        (self.bindings, self.out, self.render)
+    /// The bindings and what the walk found.
+    pub fn finish(self) -> (Bindings, Out) {
+        (self.bindings, self.out)
     }
 
     /// Compare two whole messages.
@@ -158,32 +169,39 @@ impl<'a> Engine<'a> {
     }
 
     fn difference(&mut self, loc: &Loc, expected: String, actual: String, note: String) {
-        self.out.differences.push(Difference {
+        self.out.findings.push(Finding::Difference(Difference {
             path: loc.path(),
             expected,
             actual,
             note,
-        });
+        }));
     }
 
     fn warning(&mut self, loc: &Loc, expected: String, actual: String, note: String) {
         if self.inp.opts.strict {
-            self.out.warnings.push(Difference {
+            self.out.findings.push(Finding::Warning(Difference {
                 path: loc.path(),
                 expected,
                 actual,
                 note,
-            });
+            }));
         }
     }
 
     fn mask(&mut self, loc: &Loc, rule: &'static Rule, expected: String, actual: String) {
-        self.out.masked.push(Masked {
+        self.out.findings.push(Finding::Masked(Masked {
             path: loc.path(),
             rule: rule.id,
             expected,
             actual,
-        });
+        }));
+    }
+
+    /// Record how a position is shown (skipped in trial walks).
+    fn shown(&mut self, f: impl FnOnce() -> Finding) {
+        if self.show {
+            self.out.findings.push(f());
+        }
     }
 
     /// Text of an expected item for reports: bound placeholders as
@@ -206,10 +224,31 @@ impl<'a> Engine<'a> {
     }
 
     fn emit_subtree(&mut self, to: To, item: &Item, loc: &Loc, note: Option<&str>) {
-        let an = loc.attr_name.clone();
-        if let Some(r) = self.render.as_mut() {
-            r.subtree(to, item, an.as_deref(), loc.indent, note);
-        }
+        self.shown(|| Finding::Subtree {
+            to,
+            item: item.clone(),
+            attribute_name: loc.attr_name.clone(),
+            indent: loc.indent,
+            note: note.map(str::to_string),
+        });
+    }
+
+    fn emit_leaf(
+        &mut self,
+        to: To,
+        item: &Item,
+        value: Option<Value>,
+        loc: &Loc,
+        note: Option<String>,
+    ) {
+        self.shown(|| Finding::Leaf {
+            to,
+            item: item.clone(),
+            value,
+            attribute_name: loc.attr_name.clone(),
+            indent: loc.indent,
+            note,
+        });
     }
 
     /// The expected leaf with a bound placeholder shown as its value.
@@ -221,43 +260,27 @@ impl<'a> Engine<'a> {
             ),
             _ => (None, None),
         };
-        let an = loc.attr_name.clone();
-        if let Some(r) = self.render.as_mut() {
-            match (&e.value, value) {
-                (Value::Structure(_), _) => {
-                    r.subtree(To::Expected, e, an.as_deref(), loc.indent, None)
-                }
-                (_, Some(v)) => r.leaf(
-                    To::Expected,
-                    e,
-                    Some(&v),
-                    an.as_deref(),
-                    loc.indent,
-                    note.as_deref(),
-                ),
-                (_, None) => r.leaf(To::Expected, e, None, an.as_deref(), loc.indent, None),
-            }
+        match (&e.value, value) {
+            (Value::Structure(_), _) => self.emit_subtree(To::Expected, e, loc, None),
+            (_, Some(v)) => self.emit_leaf(To::Expected, e, Some(v), loc, note),
+            (_, None) => self.emit_leaf(To::Expected, e, None, loc, None),
         }
     }
 
     /// Run `f` without effects; return the number of differences it found.
     fn trial(&mut self, f: impl FnOnce(&mut Self)) -> usize {
         let bindings = self.bindings.clone();
-        let render = self.render.take();
-        let (d, m, w, c) = (
-            self.out.differences.len(),
-            self.out.masked.len(),
-            self.out.warnings.len(),
-            self.out.carry.len(),
-        );
+        let show = std::mem::replace(&mut self.show, false);
+        let (n, c) = (self.out.findings.len(), self.out.carry.len());
         f(self);
-        let found = self.out.differences.len() - d;
-        self.out.differences.truncate(d);
-        self.out.masked.truncate(m);
-        self.out.warnings.truncate(w);
+        let found = self.out.findings[n..]
+            .iter()
+            .filter(|f| matches!(f, Finding::Difference(_)))
+            .count();
+        self.out.findings.truncate(n);
         self.out.carry.truncate(c);
         self.bindings = bindings;
-        self.render = render;
+        self.show = show;
         found
     }
 
@@ -303,8 +326,9 @@ impl<'a> Engine<'a> {
 
     // ---- placeholders ---------------------------------------------------------
 
-    /// Check / bind a placeholder against an actual item.
-    fn placeholder(&mut self, p: &Placeholder, a: &Item) -> Result<(), String> {
+    /// Check / bind a placeholder against an actual item (`loc`: where, for
+    /// the checks that read the surrounding value).
+    fn placeholder(&mut self, p: &Placeholder, a: &Item, loc: Option<&Loc>) -> Result<(), String> {
         let Some(kind) = placeholder::classify(&p.name) else {
             return Err(format!(
                 "unknown placeholder ${} (not in the documented list)",
@@ -326,7 +350,9 @@ impl<'a> Engine<'a> {
                     ))
                 }
             };
-            return self.window(t, n).map_err(|w| format!("${}: {w}", p.name));
+            return self
+                .run_window(t, n)
+                .map_err(|w| format!("${}: {w}", p.name));
         }
         if a.item_type() != p.item_type {
             return Err(format!(
@@ -337,7 +363,15 @@ impl<'a> Engine<'a> {
             ));
         }
         if kind == Kind::AnyValue {
-            return Ok(());
+            // `$DIGEST_VALUE`: a digest of the right length (and value,
+            // where the key material is known).
+            return match loc {
+                Some(l) => self
+                    .digest_check(a, l)
+                    .map(|_| ())
+                    .map_err(|w| format!("${}: {w}", p.name)),
+                None => Ok(()),
+            };
         }
         match self.bindings.get(&p.name) {
             Some(b) if same_value(b, &a.value) => Ok(()),
@@ -350,22 +384,35 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// `t` within `[run_started_at - skew + n, received_at + skew + n]`
+    /// (`$NOW±n`, row `placeholder-now`).
+    fn run_window(&self, t: i64, n: i64) -> Result<(), String> {
+        let start = self.inp.run_started_at.min(self.inp.sent_at);
+        let tol = self.inp.opts.now_tolerance_s.max(0);
+        self.within(t, start, n, "run window")
+            .map_err(|w| format!("{w} (run start - skew + n … now + skew + n, skew {tol} s)"))
+    }
+
     /// `t` within `[sent_at - tol + n, received_at + tol + n]`.
     fn window(&self, t: i64, n: i64) -> Result<(), String> {
+        self.within(t, self.inp.sent_at, n, "exchange window")
+    }
+
+    /// `t` within `[from - skew + n, received_at + skew + n]`, else why not.
+    fn within(&self, t: i64, from: i64, n: i64, what: &str) -> Result<(), String> {
         let tol = self.inp.opts.now_tolerance_s.max(0);
-        let lo = self.inp.sent_at.saturating_sub(tol).saturating_add(n);
+        let lo = from.saturating_sub(tol).saturating_add(n);
         let hi = self.inp.received_at.saturating_add(tol).saturating_add(n);
         if (lo..=hi).contains(&t) {
-            Ok(())
-        } else {
-            let f = |x| kmip_ttlv::names::format_datetime(x, false);
-            Err(format!(
-                "{} is outside the exchange window [{}, {}]",
-                f(t),
-                f(lo),
-                f(hi)
-            ))
+            return Ok(());
         }
+        let f = |x| kmip_ttlv::names::format_datetime(x, false);
+        Err(format!(
+            "{} is outside the {what} [{}, {}]",
+            f(t),
+            f(lo),
+            f(hi)
+        ))
     }
 
     // ---- the walk ---------------------------------------------------------------
@@ -382,13 +429,18 @@ impl<'a> Engine<'a> {
         }
         self.strict_version_check(a, loc);
         if let Value::Placeholder(p) = &e.value {
-            match self.placeholder(p, a) {
+            match self.placeholder(p, a, Some(loc)) {
                 Ok(()) => {
                     let note = format!("${}", p.name);
-                    let an = loc.attr_name.clone();
-                    if let Some(r) = self.render.as_mut() {
-                        r.leaf(To::Both, a, None, an.as_deref(), loc.indent, Some(&note));
-                    }
+                    self.emit_leaf(To::Both, a, None, loc, Some(note));
+                }
+                // A `$NOW±n` outside its window is final: no value row may
+                // allow another date (row `placeholder-now`).
+                Err(note) if matches!(placeholder::classify(&p.name), Some(Kind::Now(_))) => {
+                    let (et, at) = (self.expected_text(e, loc), Self::actual_text(a, loc));
+                    self.difference(loc, et, at, note);
+                    self.emit_expected_leaf(e, loc);
+                    self.emit_subtree(To::Actual, a, loc, None);
                 }
                 Err(note) => self.leaf_mismatch(e, a, loc, note),
             }
@@ -417,8 +469,10 @@ impl<'a> Engine<'a> {
             return;
         }
         if self.inp.side == Side::Request {
-            if let Some((rule, _)) = self.find(loc, Some(e), |x| x == Effect::BindLiteral) {
-                self.bind_literal(rule, e, a, loc);
+            if let Some((rule, effect)) = self.find(loc, Some(e), |x| {
+                matches!(x, Effect::BindLiteral | Effect::BindName)
+            }) {
+                self.bind_literal(rule, effect, e, a, loc);
                 return;
             }
         }
@@ -464,8 +518,17 @@ impl<'a> Engine<'a> {
     /// Client mode: a client-chosen literal (row effect
     /// [`Effect::BindLiteral`]): the first occurrence binds the client's
     /// value, later ones must equal it.
-    fn bind_literal(&mut self, rule: &'static Rule, e: &Item, a: &Item, loc: &Loc) {
+    fn bind_literal(&mut self, rule: &'static Rule, effect: Effect, e: &Item, a: &Item, loc: &Loc) {
         let key = literal_key(&e.value);
+        if effect == Effect::BindName {
+            if let Err(why) = self.name_check(a, loc) {
+                let (et, at) = (self.expected_text(e, loc), Self::actual_text(a, loc));
+                self.difference(loc, et, at, format!("{}: {why}", rule.id));
+                self.emit_expected_leaf(e, loc);
+                self.emit_subtree(To::Actual, a, loc, None);
+                return;
+            }
+        }
         match self.bindings.literal(e.tag, &key) {
             Some(b) if !same_value(b, &a.value) => {
                 let b = b.clone();
@@ -497,7 +560,14 @@ impl<'a> Engine<'a> {
     /// Consult the value rows (any value, same length, time window).
     fn value_rule(&mut self, e: &Item, a: &Item, loc: &Loc) -> RuleOutcome {
         let Some((rule, effect)) = self.find(loc, Some(e), |x| {
-            matches!(x, Effect::AnyValue | Effect::SameLength | Effect::NowWindow)
+            matches!(
+                x,
+                Effect::AnyValue
+                    | Effect::SameLength
+                    | Effect::NowWindow
+                    | Effect::KeyFormatForObject
+                    | Effect::DigestOfObject
+            )
         }) else {
             return RuleOutcome::None;
         };
@@ -537,8 +607,154 @@ impl<'a> Engine<'a> {
                 }
                 _ => RuleOutcome::Failed(format!("{}: a DateTime is required", rule.id)),
             },
+            Effect::KeyFormatForObject => match self.key_format_check(a, loc) {
+                Ok(()) => RuleOutcome::Masked(rule),
+                Err(w) => RuleOutcome::Failed(format!("{}: {w}", rule.id)),
+            },
+            Effect::DigestOfObject => match self.digest_check(a, loc) {
+                Ok(_) => RuleOutcome::Masked(rule),
+                Err(w) => RuleOutcome::Failed(format!("{}: {w}", rule.id)),
+            },
             _ => RuleOutcome::None,
         }
+    }
+
+    /// The object the batch item is about, as the session knows it.
+    fn object(&self, loc: &Loc) -> Option<&ObjectInfo> {
+        let facts = self.inp.facts.get(loc.batch?)?;
+        self.inp.objects.get(facts.object_uid.as_deref()?)
+    }
+
+    /// Row `server-key-format`: a Key Format Type the spec allows for the
+    /// object's type and algorithm.
+    fn key_format_check(&self, a: &Item, loc: &Loc) -> Result<(), String> {
+        let Value::Enumeration(code) = a.value else {
+            return Err("an Enumeration is required".into());
+        };
+        let object = self.object(loc);
+        let (t, alg) = (
+            object.and_then(|o| o.object_type),
+            object.and_then(|o| o.algorithm),
+        );
+        let Some(allowed) = rules::allowed_key_formats(t, alg) else {
+            return Err(format!(
+                "the object's type / algorithm ({} / {}) is not known, so the format is compared exactly",
+                enum_text(tags::OBJECT_TYPE, t),
+                enum_text(tags::CRYPTOGRAPHIC_ALGORITHM, alg)
+            ));
+        };
+        let defined = |v: Version| {
+            kmip_ttlv::dict::enum_for_tag(tags::KEY_FORMAT_TYPE.0).is_none_or(|d| {
+                d.values
+                    .iter()
+                    .any(|x| x.value == code && x.since <= v && x.removed_in.is_none_or(|r| v < r))
+            })
+        };
+        if let Some(v) = self.inp.version.filter(|v| !defined(*v)) {
+            return Err(format!(
+                "{} is not a Key Format Type of KMIP {v}",
+                enum_text(tags::KEY_FORMAT_TYPE, Some(code))
+            ));
+        }
+        if allowed.contains(&code) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} is not a format for a {} {} (allowed: {})",
+                enum_text(tags::KEY_FORMAT_TYPE, Some(code)),
+                enum_text(tags::CRYPTOGRAPHIC_ALGORITHM, alg),
+                enum_text(tags::OBJECT_TYPE, t),
+                allowed
+                    .iter()
+                    .map(|c| enum_text(tags::KEY_FORMAT_TYPE, Some(*c)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }
+    }
+
+    /// A Digest Value (rows `server-key-digest`, `$DIGEST_VALUE`): as long
+    /// as the output of the Digest's Hashing Algorithm; where the session
+    /// knows the object's key material, the computed digest for the Key
+    /// Format Type the Digest claims. `Ok(note)` says what was verified.
+    fn digest_check(&self, a: &Item, loc: &Loc) -> Result<String, String> {
+        let Value::ByteString(value) = &a.value else {
+            return Err(format!("a ByteString is required, found {}", a.item_type()));
+        };
+        let digest = loc.value_actual.as_deref();
+        let hashing = digest.and_then(|d| enum_of(d.child(tags::HASHING_ALGORITHM)));
+        let claimed = digest.and_then(|d| enum_of(d.child(tags::KEY_FORMAT_TYPE)));
+        match hashing.and_then(digest_len) {
+            Some(n) if value.len() != n => {
+                return Err(format!(
+                    "{} bytes, but {} gives {n}",
+                    value.len(),
+                    enum_text(tags::HASHING_ALGORITHM, hashing)
+                ))
+            }
+            None if value.is_empty() => return Err("empty digest".into()),
+            _ => {}
+        }
+        let Some(object) = self.object(loc) else {
+            return Ok("length checked".into());
+        };
+        let Some(h) = hashing else {
+            return Ok("length checked".into());
+        };
+        let computed: Vec<(u32, Vec<u8>)> = object
+            .material
+            .iter()
+            .filter_map(|(f, m)| digest_of(h, m).map(|d| (*f, d)))
+            .collect();
+        if let Some(f) = claimed {
+            if let Some((_, d)) = computed.iter().find(|(g, _)| *g == f) {
+                return if d == value {
+                    Ok("digest verified".into())
+                } else {
+                    Err(format!(
+                        "not the {} digest of the object's {} key material",
+                        enum_text(tags::HASHING_ALGORITHM, hashing),
+                        enum_text(tags::KEY_FORMAT_TYPE, Some(f))
+                    ))
+                };
+            }
+        }
+        if let Some((g, _)) = computed.iter().find(|(_, d)| d == value) {
+            return match claimed {
+                Some(f) if f != *g => Err(format!(
+                    "the value is the digest of the {} key material, but the Digest claims {}",
+                    enum_text(tags::KEY_FORMAT_TYPE, Some(*g)),
+                    enum_text(tags::KEY_FORMAT_TYPE, Some(f))
+                )),
+                _ => Ok("digest verified".into()),
+            };
+        }
+        if claimed.is_none() && !computed.is_empty() {
+            return Err(format!(
+                "matches no {} digest of the object's key material",
+                enum_text(tags::HASHING_ALGORITHM, hashing)
+            ));
+        }
+        Ok("length checked (no key material in the claimed format)".into())
+    }
+
+    /// Row `req-client-name`: a non-empty name valid for the Name Type of
+    /// the same Name.
+    fn name_check(&self, a: &Item, loc: &Loc) -> Result<(), String> {
+        let Some(text) = a.value.as_text() else {
+            return Err(format!("a TextString is required, found {}", a.item_type()));
+        };
+        if text.trim().is_empty() {
+            return Err("the client's name is empty".into());
+        }
+        let name_type = loc
+            .value_actual
+            .as_deref()
+            .and_then(|n| enum_of(n.child(tags::NAME_TYPE)));
+        if name_type == Some(tags::name_type::URI) && !is_uri(text) {
+            return Err(format!("{text:?} is not a URI (Name Type URI)"));
+        }
+        Ok(())
     }
 
     /// Bind placeholders inside `e` from `a` where both have the same shape.
@@ -562,7 +778,7 @@ impl<'a> Engine<'a> {
             return false;
         }
         if let Value::Placeholder(p) = &e.value {
-            return e.tag == a.tag && self.placeholder(p, a).is_ok();
+            return e.tag == a.tag && self.placeholder(p, a, None).is_ok();
         }
         if e.tag != a.tag || e.item_type() != a.item_type() {
             return false;
@@ -650,35 +866,54 @@ impl<'a> Engine<'a> {
         self.structure_children(e, a, loc);
     }
 
+    /// A structure judged field by field begins: `<Tag>` on each side.
     fn open(&mut self, e: &Item, a: &Item, loc: &Loc) {
         let (ee, ae) = (e.children().is_empty(), a.children().is_empty());
-        if let Some(r) = self.render.as_mut() {
-            if ee == ae {
-                r.open(To::Both, a, loc.indent, ae, None);
-            } else {
-                r.open(To::Expected, e, loc.indent, ee, None);
-                r.open(To::Actual, a, loc.indent, ae, None);
-            }
+        let indent = loc.indent;
+        if ee == ae {
+            self.shown(|| Finding::Open {
+                to: To::Both,
+                tag: a.tag,
+                indent,
+                empty: ae,
+            });
+        } else {
+            self.shown(|| Finding::Open {
+                to: To::Expected,
+                tag: e.tag,
+                indent,
+                empty: ee,
+            });
+            self.shown(|| Finding::Open {
+                to: To::Actual,
+                tag: a.tag,
+                indent,
+                empty: ae,
+            });
         }
     }
 
+    /// … and ends: `</Tag>` on each side that was not empty.
     fn close(&mut self, e: &Item, a: &Item, loc: &Loc) {
         let (ee, ae) = (e.children().is_empty(), a.children().is_empty());
-        if let Some(r) = self.render.as_mut() {
-            match (ee, ae) {
-                (false, false) => r.close(To::Both, a, loc.indent),
-                (false, true) => r.close(To::Expected, e, loc.indent),
-                (true, false) => r.close(To::Actual, a, loc.indent),
-                (true, true) => {}
-            }
-        }
+        let (to, tag) = match (ee, ae) {
+            (false, false) => (To::Both, a.tag),
+            (false, true) => (To::Expected, e.tag),
+            (true, false) => (To::Actual, a.tag),
+            (true, true) => return,
+        };
+        let indent = loc.indent;
+        self.shown(|| Finding::Close { to, tag, indent });
     }
 
     fn structure_children(&mut self, e: &Item, a: &Item, loc: &Loc) {
         let ec = e.children();
         let ac = a.children();
         self.open(e, a, loc);
-        let bag = self.find(loc, Some(e), |x| x == Effect::Bag).is_some();
+        let bag_rule = self
+            .find(loc, Some(e), |x| x == Effect::Bag)
+            .map(|(r, _)| r);
+        let bag = bag_rule.is_some();
         let pairs = if bag {
             self.bag_pairs(e, a, loc)
         } else {
@@ -686,6 +921,11 @@ impl<'a> Engine<'a> {
         };
         let e_an = kmip_ttlv::names::sibling_attribute_name(ec).map(str::to_string);
         let a_an = kmip_ttlv::names::sibling_attribute_name(ac).map(str::to_string);
+        let mut loc = loc.clone();
+        if loc.attr.as_ref().is_some_and(|p| p.value) {
+            loc.value_actual = Some(Rc::new(a.clone()));
+        }
+        let loc = &loc;
         for &(i, j) in &pairs {
             match (i, j) {
                 (Some(i), Some(j)) => {
@@ -724,20 +964,23 @@ impl<'a> Engine<'a> {
                 (None, None) => {}
             }
         }
-        if !bag {
-            self.order_check(e, a, &pairs, loc);
+        if !bag || self.inp.opts.strict {
+            self.order_check(e, a, &pairs, loc, bag_rule);
         }
         self.close(e, a, loc);
     }
 
-    /// Differently tagged fields in another order: not part of the verdict
-    /// (row `field-order`), reported.
+    /// Fields in another order. In an order-free structure (rows with
+    /// [`Effect::Bag`], among them `field-order` for returned attribute
+    /// lists) a strict-mode warning; anywhere else a difference: the TTLV
+    /// encoding fixes the order of a structure's fields.
     fn order_check(
         &mut self,
         e: &Item,
         a: &Item,
         pairs: &[(Option<usize>, Option<usize>)],
         loc: &Loc,
+        bag: Option<&'static Rule>,
     ) {
         let js: Vec<usize> = pairs.iter().filter_map(|p| p.0.and(p.1)).collect();
         if js.windows(2).all(|w| w[0] < w[1]) {
@@ -757,21 +1000,18 @@ impl<'a> Engine<'a> {
             .filter_map(|(_, j)| a.children().get(*j).map(|x| tags::name(x.tag)))
             .collect::<Vec<_>>()
             .join(", ");
-        match self.find(loc, Some(e), |x| x == Effect::AnyOrder) {
-            Some((rule, _)) => {
-                self.mask(loc, rule, exp_order.clone(), act_order.clone());
-                self.warning(
-                    loc,
-                    exp_order,
-                    act_order,
-                    format!("{}: fields in another order", rule.id),
-                );
-            }
+        match bag {
+            Some(rule) => self.warning(
+                loc,
+                exp_order,
+                act_order,
+                format!("{}: fields in another order", rule.id),
+            ),
             None => self.difference(
                 loc,
                 exp_order,
                 act_order,
-                "fields in another order".to_string(),
+                "field-order: fields in another order (a structure's fields are encoded in the order of its specification; only returned attribute lists may be permuted)".to_string(),
             ),
         }
     }
@@ -806,6 +1046,9 @@ impl<'a> Engine<'a> {
             l.payload_at = Some(l.tags.len());
         }
         l.attr = attr_for_child(parent_item.tag, parent.attr.as_ref(), child);
+        if l.attr.as_ref().is_none_or(|p| p.field.is_none()) {
+            l.value_actual = None;
+        }
         l.attr_name = if child.tag == tags::ATTRIBUTE_VALUE {
             attribute_name.map(str::to_string)
         } else {
@@ -851,7 +1094,41 @@ impl<'a> Engine<'a> {
 
     fn extra(&mut self, a: &Item, loc: &Loc) {
         self.strict_version_check(a, loc);
-        match self.find(loc, Some(a), |x| x == Effect::MayBeAdded) {
+        let found = self.find(loc, Some(a), |x| {
+            matches!(
+                x,
+                Effect::MayBeAdded | Effect::LocatedCount | Effect::AddedAttributeList
+            )
+        });
+        let refused = match found {
+            Some((rule, Effect::LocatedCount)) => {
+                self.located_count(a, loc).err().map(|w| (rule, w))
+            }
+            Some((rule, Effect::AddedAttributeList)) => {
+                let conflicts = self.template_conflicts(a, loc);
+                if !conflicts.is_empty() {
+                    for (path, expected, actual, note) in conflicts {
+                        self.out.findings.push(Finding::Difference(Difference {
+                            path,
+                            expected,
+                            actual,
+                            note: format!("{}: {note}", rule.id),
+                        }));
+                    }
+                    self.emit_subtree(To::Actual, a, loc, None);
+                    return;
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some((rule, why)) = refused {
+            let at = Self::actual_text(a, loc);
+            self.difference(loc, "(absent)".into(), at, format!("{}: {why}", rule.id));
+            self.emit_subtree(To::Actual, a, loc, None);
+            return;
+        }
+        match found {
             Some((rule, _)) => {
                 let at = Self::actual_text(a, loc);
                 self.mask(loc, rule, "(absent)".into(), at.clone());
@@ -870,6 +1147,118 @@ impl<'a> Engine<'a> {
                 self.emit_subtree(To::Actual, a, loc, None);
             }
         }
+    }
+
+    /// Row `located-items`: Located Items counts the identifiers returned.
+    fn located_count(&self, a: &Item, loc: &Loc) -> Result<(), String> {
+        let Value::Integer(v) = a.value else {
+            return Err(format!("an Integer is required, found {}", a.item_type()));
+        };
+        let Some(facts) = loc.batch.and_then(|b| self.inp.facts.get(b)) else {
+            return Ok(());
+        };
+        let n = facts.actual_identifiers;
+        let bounded = facts
+            .request_tags
+            .iter()
+            .any(|t| *t == tags::MAXIMUM_ITEMS || *t == tags::OFFSET_ITEMS);
+        let count = i64::from(v);
+        let n64 = i64::try_from(n).unwrap_or(i64::MAX);
+        if bounded && count < n64 {
+            Err(format!(
+                "Located Items {v} is less than the {n} identifier(s) returned"
+            ))
+        } else if !bounded && count != n64 {
+            Err(format!(
+                "Located Items {v}, but {n} identifier(s) returned and the request had no Maximum Items / Offset Items"
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Row `template-attribute-optional`: the attributes of a Template-
+    /// Attribute the server added that contradict what the sent request
+    /// set for the same attribute (path, request value, actual value, note).
+    fn template_conflicts(&self, a: &Item, loc: &Loc) -> Vec<(String, String, String, String)> {
+        let Some(sent) = loc
+            .batch
+            .and_then(|b| self.inp.sent_items.get(b).copied().flatten())
+            .and_then(|r| r.child(tags::REQUEST_PAYLOAD))
+        else {
+            return Vec::new();
+        };
+        // The request containers whose attributes apply to this list.
+        let containers: &[Tag] = match a.tag {
+            tags::PRIVATE_KEY_TEMPLATE_ATTRIBUTE => &[
+                tags::COMMON_TEMPLATE_ATTRIBUTE,
+                tags::PRIVATE_KEY_TEMPLATE_ATTRIBUTE,
+            ],
+            tags::PUBLIC_KEY_TEMPLATE_ATTRIBUTE => &[
+                tags::COMMON_TEMPLATE_ATTRIBUTE,
+                tags::PUBLIC_KEY_TEMPLATE_ATTRIBUTE,
+            ],
+            _ => &[tags::TEMPLATE_ATTRIBUTE],
+        };
+        let requested: Vec<(AttrKey, &Item)> = containers
+            .iter()
+            .filter_map(|t| sent.child(*t))
+            .flat_map(|c| c.children_with(tags::ATTRIBUTE))
+            .filter_map(|x| Some((attribute_struct_key(x)?, x.child(tags::ATTRIBUTE_VALUE)?)))
+            .collect();
+        let mut out = Vec::new();
+        for (k, x) in a.children().iter().enumerate() {
+            if x.tag != tags::ATTRIBUTE {
+                continue;
+            }
+            let (Some(key), Some(value)) =
+                (attribute_struct_key(x), x.child(tags::ATTRIBUTE_VALUE))
+            else {
+                continue;
+            };
+            let set: Vec<&Item> = requested
+                .iter()
+                .filter(|(rk, _)| rk.name == key.name)
+                .map(|(_, v)| *v)
+                .collect();
+            let name = Some(key.name.as_str());
+            if set.is_empty() && key.client_defined() {
+                out.push((
+                    format!(
+                        "{}/{}",
+                        loc.path(),
+                        segment(x.tag, k, &tags_of(a.children()), &[])
+                    ),
+                    "(absent)".to_string(),
+                    render::value_text(value, name),
+                    format!(
+                        "{} is a client-defined (x-) attribute the request did not set",
+                        key.name
+                    ),
+                ));
+                continue;
+            }
+            if set.is_empty() || set.iter().any(|v| deep_equal_values(v, value, 0)) {
+                continue;
+            }
+            out.push((
+                format!(
+                    "{}/{}",
+                    loc.path(),
+                    segment(x.tag, k, &tags_of(a.children()), &[])
+                ),
+                set.iter()
+                    .map(|v| render::value_text(v, name))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                render::value_text(value, name),
+                format!(
+                    "the server's Template-Attribute gives {} another value than the request set",
+                    key.name
+                ),
+            ));
+        }
+        out
     }
 
     /// Bag matching (rows with [`Effect::Bag`]).
@@ -1036,6 +1425,69 @@ fn attr_for_child(parent_tag: Tag, parent: Option<&AttrPos>, child: &Item) -> Op
         });
     }
     None
+}
+
+/// An enumeration value by name (`"AES"`), or `(unknown)`.
+fn enum_text(tag: Tag, code: Option<u32>) -> String {
+    match code {
+        None => "(unknown)".to_string(),
+        Some(c) => kmip_ttlv::dict::enum_for_tag(tag.0)
+            .and_then(|e| e.name_of(c))
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("0x{c:08X}")),
+    }
+}
+
+/// Output length in bytes of a Hashing Algorithm (KMIP 2.1 §11.21).
+fn digest_len(h: u32) -> Option<usize> {
+    Some(match h {
+        0x01..=0x03 => 16,        // MD2, MD4, MD5
+        0x04 | 0x09 => 20,        // SHA-1, RIPEMD-160
+        0x05 | 0x0C | 0x0E => 28, // SHA-224, SHA-512/224, SHA3-224
+        0x06 | 0x0D | 0x0F => 32, // SHA-256, SHA-512/256, SHA3-256
+        0x07 | 0x10 => 48,        // SHA-384, SHA3-384
+        0x08 | 0x0B | 0x11 => 64, // SHA-512, Whirlpool, SHA3-512
+        0x0A => 24,               // Tiger
+        _ => return None,
+    })
+}
+
+/// The digest of `data` with a Hashing Algorithm the harness computes
+/// itself (RustCrypto: SHA-1, SHA-224/256/384/512).
+fn digest_of(h: u32, data: &[u8]) -> Option<Vec<u8>> {
+    use sha2::Digest as _;
+    Some(match h {
+        tags::hash::SHA_1 => sha1::Sha1::digest(data).to_vec(),
+        tags::hash::SHA_224 => sha2::Sha224::digest(data).to_vec(),
+        tags::hash::SHA_256 => sha2::Sha256::digest(data).to_vec(),
+        tags::hash::SHA_384 => sha2::Sha384::digest(data).to_vec(),
+        tags::hash::SHA_512 => sha2::Sha512::digest(data).to_vec(),
+        _ => return None,
+    })
+}
+
+/// `scheme:rest` with an RFC 3986 scheme.
+fn is_uri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+}
+
+/// Two values (leaves or structures) equal with wire semantics, tags aside.
+fn deep_equal_values(a: &Item, b: &Item, depth: usize) -> bool {
+    if depth > MAX_DEPTH || a.item_type() != b.item_type() {
+        return false;
+    }
+    match (&a.value, &b.value) {
+        (Value::Structure(x), Value::Structure(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| deep_equal(p, q, depth + 1))
+        }
+        (x, y) => same_value(x, y),
+    }
 }
 
 fn bag_key(item: &Item) -> (Tag, String) {

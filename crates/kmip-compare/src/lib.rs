@@ -16,10 +16,15 @@
 //! - [`mod@rules`]: the closed masking table (data), also rendered as
 //!   `docs/masking.md`;
 //! - [`placeholder`]: the documented `$NAME` list;
+//! - [`query`]: the run-level Query consistency check (reason class
+//!   `query-inconsistent`): what a target's Query answers claim against
+//!   what the rest of the run saw it do;
 //! - [`tags`]: tag and enumeration constants the rules refer to;
-//! - `session` / `engine` / `render`: binding, the tree walk, the diff.
+//! - `session` / `engine` / `render`: binding; the tree walk, which judges
+//!   into findings; the diff rendered from the findings.
 
 pub mod placeholder;
+pub mod query;
 pub mod rules;
 pub mod tags;
 
@@ -37,9 +42,13 @@ pub const MAX_DEPTH: usize = 64;
 /// Comparison settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompareOptions {
-    /// Slack in seconds around the exchange for `$NOW` and response time
-    /// stamps (clock skew, slow targets). Default 300.
+    /// Clock skew allowed, in seconds: slack around the exchange for
+    /// literal response time stamps, and around the run for `$NOW±n`
+    /// (`[run start - skew + n, received + skew + n]`). Default 300.
     pub now_tolerance_s: i64,
+    /// Unix time the run started (the low end of every `$NOW` window).
+    /// `None`: when the session's first request was sent.
+    pub run_started_at: Option<i64>,
     /// Strict wire-diff mode: order differences, fields added or omitted
     /// under a rule, and fields not defined in the protocol version are
     /// also reported as [`Comparison::warnings`].
@@ -50,6 +59,7 @@ impl Default for CompareOptions {
     fn default() -> Self {
         CompareOptions {
             now_tolerance_s: 300,
+            run_started_at: None,
             strict: false,
         }
     }
@@ -60,9 +70,11 @@ impl Default for CompareOptions {
 pub struct Difference {
     /// Tag path from the message root (`BatchItem[0]/ResponsePayload/UniqueIdentifier`).
     pub path: String,
-    /// Expected value as rendered in KMIP XML (`(absent)` when missing).
+    /// Expected value as rendered in KMIP XML (`(absent)` when the field
+    /// is missing; an empty value reads `(empty TextString)`, `(empty
+    /// ByteString)`, …, never `(absent)`).
     pub expected: String,
-    /// Actual value (`(absent)` when missing).
+    /// Actual value (same conventions).
     pub actual: String,
     /// What differs (`"value differs"`, `"missing"`, `"type TextString expected, Integer found"`, …).
     pub note: String,
@@ -99,6 +111,19 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// The comparison a walk's findings make: the judgements first, then
+    /// the diff rendered from the positions as shown.
+    pub(crate) fn from_findings(findings: Vec<render::Finding>) -> Comparison {
+        let diff = render::unified(&render::render(&findings));
+        let (differences, masked, warnings) = render::judgements(findings);
+        Comparison {
+            differences,
+            masked,
+            warnings,
+            diff,
+        }
+    }
+
     /// True if there is no unmasked difference.
     pub fn is_match(&self) -> bool {
         self.differences.is_empty()

@@ -16,8 +16,15 @@
 //! keeps the two in sync.
 //!
 //! Client mode (the harness plays the server and matches the client's
-//! REQUESTS) will add rows with [`Side::Request`]; the engine already
-//! filters rows by side.
+//! REQUESTS) uses the rows with [`Side::Request`] (`req-*`).
+//!
+//! Some effects check the actual value against facts of the exchange
+//! rather than allowing any value: a Key Format Type must be one the spec
+//! allows for the object ([`allowed_key_formats`]), a digest must have the
+//! hashing algorithm's length and, where the key material is known, its
+//! value; an added Located Items must count the identifiers; an added
+//! Template-Attribute must agree with the request. Claims that only the
+//! whole run can judge (Query answers) are checked by [`crate::query`].
 
 use kmip_ttlv::dict::Version;
 use kmip_ttlv::{Item, Tag, Value};
@@ -158,6 +165,10 @@ pub enum Cond {
     /// The attribute is a vendor / server custom attribute (KMIP 2.x
     /// `Attribute` with `VendorIdentification`, KMIP 1.x `y-` name).
     VendorAttribute,
+    /// The attribute is not a client-defined custom attribute (a KMIP 1.x
+    /// `x-` name): those are the client's and are echoed exactly, never
+    /// added by a server.
+    NotClientDefinedName,
 }
 
 /// What a row allows.
@@ -186,9 +197,6 @@ pub enum Effect {
     /// structure must occur at least once with the same item type; values,
     /// repetitions and order are informational.
     Informational,
-    /// Order of differently tagged siblings is not judged (strict mode
-    /// reports it as a warning).
-    AnyOrder,
     /// Placeholder semantics (binding, window, distinctness), built into
     /// the engine; the row documents it.
     Bind,
@@ -198,6 +206,27 @@ pub enum Effect {
     /// literal (same tag) must equal that value, and the harness's
     /// responses carry it in place of the literal.
     BindLiteral,
+    /// [`Effect::BindLiteral`] for a Name: the client's value must also be
+    /// a non-empty value valid for the Name Type of the same Name
+    /// (Uninterpreted Text String: any non-empty text; URI: `scheme:…`).
+    BindName,
+    /// A Key Format Type the spec allows for the object's type and
+    /// algorithm (KMIP 2.1 §4.26 / §11.25); the object's type and algorithm
+    /// come from the session's record of the object.
+    KeyFormatForObject,
+    /// A Digest Value whose length is the output length of the Hashing
+    /// Algorithm of the same Digest; where the session knows the object's
+    /// key material, the value and the Digest's Key Format Type are
+    /// verified by computing the digest.
+    DigestOfObject,
+    /// May be added when it is consistent with the payload: Located Items
+    /// at least the number of identifiers returned, and equal to it when
+    /// the request had neither Maximum Items nor Offset Items.
+    LocatedCount,
+    /// May be absent, or added; when added, each attribute it lists that
+    /// the sent request set must carry the request's value, and what it
+    /// lists is reported.
+    AddedAttributeList,
 }
 
 impl Effect {
@@ -212,9 +241,13 @@ impl Effect {
             Effect::MayBeAdded => "may be added",
             Effect::Bag => "order-free (multiset)",
             Effect::Informational => "informational contents",
-            Effect::AnyOrder => "order not judged",
             Effect::Bind => "placeholder binding",
             Effect::BindLiteral => "client-chosen: bound on first use, then exact",
+            Effect::BindName => "client-chosen name: non-empty, valid for its Name Type",
+            Effect::KeyFormatForObject => "a format the spec allows for the object",
+            Effect::DigestOfObject => "digest of the object's material",
+            Effect::LocatedCount => "may be added if it counts the identifiers",
+            Effect::AddedAttributeList => "may be absent; added content compared",
         }
     }
 }
@@ -300,8 +333,8 @@ static RULES: &[Rule] = &[
     Rule {
         id: "placeholder-now",
         applies_to: "`$NOW`, `$NOW+n`, `$NOW-n` in an expected response",
-        action: "any Date-Time within [sent - tolerance + n, received + tolerance + n] (tolerance default 300 s); in a request, replaced by now + n",
-        why: "time values are written relative to the moment the case runs",
+        action: "any Date-Time within [run start - skew + n, received + skew + n] (skew: `run --clock-skew`, default 300 s); outside it the position is a difference naming the window, and no other row may allow it; in a request, replaced by now + n",
+        why: "time values are written relative to the moment the case runs; a date set earlier in the run (an Initial Date read back later) lies between the run start and now",
         citation: "KMIP Profiles v2.1 §4 (\"Time values can be specified … of the form $NOW or $NOW-n or $NOW+n\")",
         side: Side::Response,
         versions: Versions::ALL,
@@ -431,14 +464,14 @@ static RULES: &[Rule] = &[
     Rule {
         id: "req-client-name",
         applies_to: "Name attribute value (NameValue) in a request (client mode)",
-        action: "client-chosen: the first occurrence of a literal binds the client's name; later occurrences of the same literal must equal it; responses carry it",
+        action: "client-chosen: the first occurrence of a literal binds the client's name, which must be a non-empty value valid for the Name Type of the same Name (Uninterpreted Text String: any non-empty text; URI: `scheme:…`); later occurrences of the same literal must equal it; responses carry it",
         why: "object names are chosen by the client (and may carry vendor/application prefixes)",
-        citation: "KMIP Profiles v2.1 §4.1.2 items 2 and 18 (test identifiers in names may be omitted or prefixed)",
+        citation: "KMIP Profiles v2.1 §4.1.2 item 2 and §4.1.1 item 18 (test identifiers in names may be omitted or prefixed); KMIP 2.1 §4.36 / KMIP 1.4 §3.2 (Name: Name Value, Name Type)",
         side: Side::Request,
         versions: Versions::ALL,
         scopes: &[Where::AttributeValue { names: &["Name"], field: Some("NameValue") }],
         conds: &[],
-        effects: &[Effect::BindLiteral],
+        effects: &[Effect::BindName],
     },
     Rule {
         id: "req-client-dates",
@@ -587,7 +620,7 @@ static RULES: &[Rule] = &[
     Rule {
         id: "datetime-attribute",
         applies_to: "Date-Time attributes of §4.1.1 item 9 (Activation, Archive, Compromise, Compromise Occurrence, Deactivation, Destroy, Initial, Last Change, Process Start, Protect Stop, Validity, Original Creation; v3.0 Build, Rotate, Submission) not set by the client",
-        action: "any Date-Time",
+        action: "any Date-Time, for a literal of the test case; a `$NOW±n` placeholder is held to its window (row `placeholder-now`) and never falls back to this row",
         why: "the server sets these dates when the case runs (v1.0 cases carry 2013 literals)",
         citation: "KMIP Profiles v2.1 §4.1.1 item 9 (\"where the value is not specified in the request as a fixed DateTime value\"); names per KMIP Profiles v3.0 §4.1.1 item 9",
         side: Side::Response,
@@ -645,10 +678,10 @@ static RULES: &[Rule] = &[
         effects: &[Effect::AnyValue, Effect::MayBeAdded],
     },    Rule {
         id: "vendor-attributes",
-        applies_to: "Get Attributes response: vendor / server custom attributes (KMIP 2.x `Attribute` with VendorIdentification, KMIP 1.x `y-` names) not set by the client",
+        applies_to: "Get Attributes response: vendor / server custom attributes (KMIP 2.x `Attribute` with VendorIdentification, KMIP 1.x `y-` names) not set by the client; KMIP 1.x `x-` names are client-defined and never covered",
         action: "may be added",
         why: "servers attach their own vendor attributes",
-        citation: "KMIP Profiles v2.1 §4.1 response variations (\"Vendor Attributes\"); KMIP SKLC Profile v1.0 §4.7 (`y-` custom attributes)",
+        citation: "KMIP Profiles v2.1 §4.1 response variations (\"Vendor Attributes\"); KMIP SKLC Profile v1.0 §4.7 (`y-` custom attributes); KMIP 1.4 §3.39 (\"x-\" prefix: created by the client; \"y-\": created by the server)",
         side: Side::Response,
         versions: Versions::ALL,
         scopes: &[Where::Attribute { ops: &[op::GET_ATTRIBUTES], names: &[] }],
@@ -657,13 +690,13 @@ static RULES: &[Rule] = &[
     },    Rule {
         id: "attributes-all-extra",
         applies_to: "Get Attributes response when the request named no attributes: attributes the test case does not list",
-        action: "may be added (each reported); the listed ones must be present and equal",
+        action: "may be added (each reported), except KMIP 1.x `x-` client-defined attributes; the listed ones must be present and equal",
         why: "asked for all attributes, a server returns every attribute it keeps",
-        citation: "KMIP Profiles v2.1 §4.1.1 item 21 (\"Additional attributes beyond those noted in the response\")",
+        citation: "KMIP Profiles v2.1 §4.1.1 item 21 (\"Additional attributes beyond those noted in the response\"); KMIP 1.4 §3.39 (`x-` attributes are the client's)",
         side: Side::Response,
         versions: Versions::ALL,
         scopes: &[Where::Attribute { ops: &[op::GET_ATTRIBUTES], names: &[] }],
-        conds: &[Cond::AllAttributesRequested],
+        conds: &[Cond::AllAttributesRequested, Cond::NotClientDefinedName],
         effects: &[Effect::MayBeAdded],
     },
     Rule {
@@ -681,14 +714,14 @@ static RULES: &[Rule] = &[
     Rule {
         id: "template-attribute-optional",
         applies_to: "KMIP 1.x TemplateAttribute / PrivateKeyTemplateAttribute / PublicKeyTemplateAttribute in a response payload",
-        action: "may be absent or added",
-        why: "the Template-Attribute in Create / Register / Create Key Pair / Re-key / Derive responses is optional",
-        citation: "KMIP SKLC Profile v1.0 §4.7 (\"TemplateAttribute – May or may not be included in responses where the Template Attribute response is noted as optional\")",
+        action: "may be absent or added; when added, every attribute it lists that the sent request set must carry the request's value and a client-defined `x-` attribute the request did not set is a difference (the others are attributes the server set implicitly, reported); when both have one, compared like any attribute list",
+        why: "the Template-Attribute in Create / Register / Create Key Pair / Re-key / Derive responses is optional; it lists attributes \"implicitly set by the key management server\", so it must not contradict the request",
+        citation: "KMIP SKLC Profile v1.0 §4.7 (\"TemplateAttribute – May or may not be included in responses where the Template Attribute response is noted as optional\"); KMIP 1.4 §4.1 (Create response: Template-Attribute \"with values that were not specified in the request, but have been implicitly set by the key management server\")",
         side: Side::Response,
         versions: V1X,
         scopes: &[Where::Payload { ops: &[], path: &["TemplateAttribute"] }, Where::Payload { ops: &[], path: &["PrivateKeyTemplateAttribute"] }, Where::Payload { ops: &[], path: &["PublicKeyTemplateAttribute"] }],
         conds: &[],
-        effects: &[Effect::MayBeAbsent, Effect::MayBeAdded],
+        effects: &[Effect::MayBeAbsent, Effect::AddedAttributeList],
     },
     // ---- server-generated material (provenance) -----------------------------
     Rule {
@@ -718,26 +751,26 @@ static RULES: &[Rule] = &[
     Rule {
         id: "server-key-digest",
         applies_to: "Digest attribute / DigestValue of an object the server generated",
-        action: "same type and length (Hashing Algorithm stays exact)",
+        action: "a Byte String as long as the output of the Hashing Algorithm of the same Digest (which stays exact); where the session knows the key material (a Get of this object in the case), the digest is computed and must match, with the Key Format Type it claims",
         why: "the digest of generated key material differs per server",
-        citation: "KMIP Profiles v2.1 §4.1.1 items 11 and 13 (Digest Value of dynamically generated objects)",
+        citation: "KMIP Profiles v2.1 §4.1.1 items 11 and 13 (Digest Value of dynamically generated objects); KMIP 2.1 §4.15 / KMIP 1.4 §3.17 (Digest: the digest of the Key Material in the given Key Format Type)",
         side: Side::Response,
         versions: Versions::ALL,
         scopes: &[Where::AttributeValue { names: &["Digest"], field: Some("DigestValue") }],
         conds: &[Cond::ObjectServerGenerated],
-        effects: &[Effect::SameLength],
+        effects: &[Effect::DigestOfObject],
     },
     Rule {
         id: "server-key-format",
         applies_to: "Key Format Type attribute, and the Digest's Key Format Type, of an object the server generated",
-        action: "any Key Format Type",
+        action: "a Key Format Type the spec allows for the object's type and algorithm: symmetric key Raw / Transparent Symmetric Key; secret data and split key Raw / Opaque; RSA private PKCS#1 / PKCS#8 / Transparent RSA Private, RSA public PKCS#1 / X.509 / Transparent RSA Public; EC private ECPrivateKey / PKCS#8 / Transparent EC (1.x ECDSA, ECDH, ECMQV) Private, EC public X.509 / Transparent EC (1.x ECDSA, ECDH, ECMQV) Public; DSA and DH private PKCS#8 / Transparent, public X.509 / Transparent; certificate X.509; opaque object Opaque; an object of unknown type or algorithm is compared exactly",
         why: "the server selects the format it stores a generated key in (a Get's Key Format Type stays exact)",
-        citation: "KMIP Profiles v2.1 §4.1.1 item 12 (Key Format Type selected by the server)",
+        citation: "KMIP Profiles v2.1 §4.1.1 item 12 (Key Format Type selected by the server); KMIP 2.1 §4.26 Table 81 (default Key Format Type by object and algorithm) and §11.25 (what each format encodes)",
         side: Side::Response,
         versions: Versions::ALL,
         scopes: &[Where::AttributeValue { names: &["KeyFormatType"], field: None }, Where::AttributeValue { names: &["Digest"], field: Some("KeyFormatType") }],
         conds: &[Cond::ObjectServerGenerated],
-        effects: &[Effect::AnyValue],
+        effects: &[Effect::KeyFormatForObject],
     },
     Rule {
         id: "server-key-output",
@@ -816,8 +849,8 @@ static RULES: &[Rule] = &[
     Rule {
         id: "query-contents",
         applies_to: "Query response payload (Operation, Object Type, Vendor Identification, Server Information, Application Namespace, Extension Information, … lists)",
-        action: "each kind of item the test case lists must be present with the same type; values, counts and order are informational (reported)",
-        why: "the answer describes the server's own capabilities",
+        action: "each kind of item the test case lists must be present with the same type; values, counts and order are informational (reported) but must be true of the run: an operation or object type answered Operation Not Supported anywhere in the run (same protocol version) must not be listed, and an operation run successfully must be listed (reason class `query-inconsistent`); with `run --probe-query`, each listed operation the run did not exercise is probed with a minimal request and Operation Not Supported fails the case",
+        why: "the answer describes the server's own capabilities, which the rest of the run exercises",
         citation: "KMIP Profiles v2.1 §4.1.1 items 14–17 and §4.1 response variations (\"Vendor Identification value\", \"Server Information – the contents … MAY vary although the structure itself SHALL be present\")",
         side: Side::Response,
         versions: Versions::ALL,
@@ -865,29 +898,84 @@ static RULES: &[Rule] = &[
     Rule {
         id: "located-items",
         applies_to: "Locate response LocatedItems not in the test case",
-        action: "may be added",
-        why: "servers may always report the number of located items",
-        citation: "KMIP Profiles v2.1 §4.1 response variations (\"Located Items – The field MAY be present in responses to Locate even if an Offset Items field is not present\")",
+        action: "may be added when it counts the identifiers: at least the number of Unique Identifiers returned, and equal to it when the request had neither Maximum Items nor Offset Items",
+        why: "servers may always report the number of located items, but the count must be that of the objects located",
+        citation: "KMIP Profiles v2.1 §4.1 response variations (\"Located Items – The field MAY be present in responses to Locate even if an Offset Items field is not present\"); KMIP 2.1 §6.1.27 (Located Items: \"the number of object identifiers that satisfy the identification criteria\")",
         side: Side::Response,
         versions: Versions::ALL,
         scopes: &[Where::Payload { ops: &[op::LOCATE], path: &["LocatedItems"] }],
         conds: &[],
-        effects: &[Effect::MayBeAdded],
+        effects: &[Effect::LocatedCount],
     },
     // ---- harness policy -----------------------------------------------------
     Rule {
         id: "field-order",
-        applies_to: "any structure: the relative order of differently tagged fields",
-        action: "not part of the verdict; reported per structure, and as a warning in strict mode",
-        why: "the verdict judges content; real clients do depend on field order (PyKMIP#100), which strict mode exposes",
-        citation: "harness policy (no §4.1 item); see docs/masking.md",
+        applies_to: "returned attribute lists not covered above: KMIP 2.x `Attributes` / `CommonAttributes` / `PrivateKeyAttributes` / `PublicKeyAttributes`, KMIP 1.x `TemplateAttribute` / `PrivateKeyTemplateAttribute` / `PublicKeyTemplateAttribute` in a response",
+        action: "order-free: matched by attribute name (strict mode warns about the permutation); everywhere else the order of fields is part of the verdict: fields in another order are a difference",
+        why: "the TTLV encoding fixes the order of the fields of a structure; the permitted variations allow permutations only inside returned attribute lists (Get Attributes, Attributes, Get Attribute List, Query lists, Locate results); real clients depend on field order (PyKMIP#100)",
+        citation: "KMIP Profiles v2.1 §4.1.2 item 5 (\"Any permutation of the order of the required entries is allowed\"); KMIP 2.1 §2.1 (Attributes: a list of attributes); KMIP 2.1 §10.1.4 / KMIP 1.4 §9.1.1.4 (\"All structures defined in this specification SHALL have all of their fields encoded in the order in which they appear in their respective structure descriptions\"); KMIP 1.4 §7 (\"All fields SHALL appear in the order specified\")",
         side: Side::Response,
         versions: Versions::ALL,
-        scopes: &[Where::Anywhere],
+        scopes: &[
+            Where::Suffix(&["ResponsePayload", "Attributes"]),
+            Where::Suffix(&["ResponsePayload", "CommonAttributes"]),
+            Where::Suffix(&["ResponsePayload", "PrivateKeyAttributes"]),
+            Where::Suffix(&["ResponsePayload", "PublicKeyAttributes"]),
+            Where::Suffix(&["ResponsePayload", "TemplateAttribute"]),
+            Where::Suffix(&["ResponsePayload", "PrivateKeyTemplateAttribute"]),
+            Where::Suffix(&["ResponsePayload", "PublicKeyTemplateAttribute"]),
+        ],
         conds: &[],
-        effects: &[Effect::AnyOrder],
+        effects: &[Effect::Bag],
     },
 ];
+
+/// The Key Format Types the spec allows for a key of this Object Type and
+/// Cryptographic Algorithm (row `server-key-format`; KMIP 2.1 §4.26 Table
+/// 81 and §11.25; KMIP 1.x Transparent ECDSA / ECDH / ECMQV formats for EC
+/// keys). `None`: the object type or algorithm is not one the table knows
+/// (the position is then compared exactly).
+pub fn allowed_key_formats(object: Option<u32>, algorithm: Option<u32>) -> Option<&'static [u32]> {
+    use crate::tags::alg::{DH, DSA, EC, ECDH, ECDSA, ECMQV, RSA};
+    use crate::tags::key_format::*;
+    use crate::tags::object_type::*;
+    const EC_ALGS: [u32; 4] = [EC, ECDSA, ECDH, ECMQV];
+    Some(match object? {
+        SYMMETRIC_KEY => &[RAW, TRANSPARENT_SYMMETRIC],
+        SECRET_DATA | SPLIT_KEY => &[RAW, OPAQUE],
+        CERTIFICATE => &[X509],
+        OPAQUE_OBJECT => &[OPAQUE],
+        PGP_KEY => &[RAW],
+        PRIVATE_KEY => match algorithm? {
+            RSA => &[PKCS1, PKCS8, TRANSPARENT_RSA_PRIVATE],
+            DSA => &[PKCS8, TRANSPARENT_DSA_PRIVATE],
+            DH => &[PKCS8, TRANSPARENT_DH_PRIVATE],
+            a if EC_ALGS.contains(&a) => &[
+                EC_PRIVATE_KEY,
+                PKCS8,
+                TRANSPARENT_EC_PRIVATE,
+                TRANSPARENT_ECDSA_PRIVATE,
+                TRANSPARENT_ECDH_PRIVATE,
+                TRANSPARENT_ECMQV_PRIVATE,
+            ],
+            _ => return None,
+        },
+        PUBLIC_KEY => match algorithm? {
+            RSA => &[PKCS1, X509, TRANSPARENT_RSA_PUBLIC],
+            DSA => &[X509, TRANSPARENT_DSA_PUBLIC],
+            DH => &[X509, TRANSPARENT_DH_PUBLIC],
+            a if EC_ALGS.contains(&a) => &[
+                X509,
+                TRANSPARENT_EC_PUBLIC,
+                TRANSPARENT_ECDSA_PUBLIC,
+                TRANSPARENT_ECDH_PUBLIC,
+                TRANSPARENT_ECMQV_PUBLIC,
+            ],
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
 
 /// The whole table, in the order it is consulted (the first fitting row
 /// wins). Ids repeat where one rule needs several scopes.
@@ -923,6 +1011,15 @@ pub struct AttrKey {
     pub name: String,
     /// Vendor / custom attribute.
     pub vendor: bool,
+}
+
+impl AttrKey {
+    /// A KMIP 1.x client-defined custom attribute (`x-` name; KMIP 1.4
+    /// §3.1: "x-" names are reserved for client-defined attributes, "y-"
+    /// for server-defined ones).
+    pub fn client_defined(&self) -> bool {
+        !self.vendor && self.name.starts_with("x-")
+    }
 }
 
 /// Where a position sits relative to an attribute.
@@ -961,6 +1058,11 @@ pub(crate) struct BatchFacts {
     pub attribute_references: bool,
     /// Discover Versions listed versions.
     pub versions_in_request: bool,
+    /// Actual unique identifier of the object the batch item is about,
+    /// when the session knows the object.
+    pub object_uid: Option<String>,
+    /// Unique Identifiers in the actual response payload (Locate).
+    pub actual_identifiers: usize,
 }
 
 /// Everything known about one position when the engine consults the table.
@@ -1058,6 +1160,7 @@ impl Cond {
             Cond::NoVersionsInRequest => b.is_some_and(|b| !b.versions_in_request),
             Cond::ValueIsZero => s.item.is_some_and(|i| i.value == Value::Integer(0)),
             Cond::VendorAttribute => s.attr.is_some_and(|a| a.key.vendor),
+            Cond::NotClientDefinedName => s.attr.is_some_and(|a| !a.key.client_defined()),
         }
     }
 }

@@ -36,9 +36,10 @@ use kmip_ttlv::{Item, ItemType, Placeholder, Tag, Value};
 
 use crate::engine::{self, Engine, Inputs};
 use crate::placeholder::{self, Kind};
+use crate::query::QueryLedger;
 use crate::rules::{AttrKey, BatchFacts, Side};
-use crate::tags::{self, alg, op, padding};
-use crate::{render, CompareOptions, Comparison, MAX_DEPTH};
+use crate::tags::{self, alg, object_type, op, padding};
+use crate::{CompareOptions, Comparison, MAX_DEPTH};
 
 mod client;
 
@@ -103,6 +104,13 @@ pub struct ObjectInfo {
     /// Attributes the client set for it (creation template, Add / Modify /
     /// Set Attribute, Revoke's Compromise Occurrence Date).
     pub client_set: Vec<AttrKey>,
+    /// Object Type (from the creating request; Private / Public Key for
+    /// the two objects of a key pair).
+    pub object_type: Option<u32>,
+    /// Key material known to the session: (Key Format Type, Key Material
+    /// bytes) registered by the client or returned by a Get in this case
+    /// (unwrapped byte-string material only).
+    pub material: Vec<(u32, Vec<u8>)>,
 }
 
 impl ObjectInfo {
@@ -112,8 +120,22 @@ impl ObjectInfo {
             algorithm: None,
             parameters: Vec::new(),
             client_set: Vec::new(),
+            object_type: None,
+            material: Vec::new(),
         }
     }
+}
+
+/// What the binding walk does with a placeholder that has no value yet.
+pub(crate) enum Unbound<'m> {
+    /// Server mode (requests): a captured placeholder is bound from the
+    /// same-tagged field of the last actual response (row
+    /// `placeholder-implicit`); anything else is an error. Literal crypto
+    /// outputs are replaced by this server's (row `carry-output`).
+    Implicit,
+    /// Client mode (responses): a fresh value is minted and bound; literals
+    /// the client replaced are replaced by the client's value.
+    Mint(&'m mut dyn FnMut(&Placeholder) -> Value),
 }
 
 /// Placeholder bindings with the distinct-identifier rule.
@@ -171,6 +193,14 @@ pub struct Session {
     carry: HashMap<(Tag, Vec<u8>), Vec<u8>>,
     /// Crypto outputs this server returned (tag, bytes).
     outputs: HashSet<(Tag, Vec<u8>)>,
+    /// When the first request of this session was sent: the start of the
+    /// `$NOW` window when [`CompareOptions::run_started_at`] is unset.
+    first_sent_at: Option<i64>,
+    /// Exchanges checked so far (index of the next response).
+    exchanges: usize,
+    /// What the responses said about the server's capabilities (run-level
+    /// Query consistency, see [`crate::query`]).
+    ledger: QueryLedger,
 }
 
 impl Session {
@@ -184,7 +214,17 @@ impl Session {
             last_by_tag: HashMap::new(),
             carry: HashMap::new(),
             outputs: HashSet::new(),
+            first_sent_at: None,
+            exchanges: 0,
+            ledger: QueryLedger::default(),
         }
+    }
+
+    /// What this session's exchanges said about the server's capabilities
+    /// (operations that succeeded or were not supported, Query answers),
+    /// for the run-level check of [`crate::query`].
+    pub fn query_ledger(&self) -> &QueryLedger {
+        &self.ledger
     }
 
     /// The options.
@@ -243,15 +283,20 @@ impl Session {
         }
         let mut out = template.clone();
         let mut segs = Vec::new();
-        self.bind_item(&mut out, &mut segs, now)?;
+        self.bind_walk(&mut out, &mut segs, now, &mut Unbound::Implicit)?;
         Ok(out)
     }
 
-    fn bind_item(
+    /// The one binding walk (server-mode requests and client-mode
+    /// responses): placeholders resolved by [`Session::resolve`], other
+    /// leaves rewritten per `unbound` (carried-over outputs in requests,
+    /// client-chosen literals in responses).
+    pub(crate) fn bind_walk(
         &mut self,
         item: &mut Item,
         segs: &mut Vec<String>,
         now: i64,
+        unbound: &mut Unbound<'_>,
     ) -> Result<(), BindError> {
         if segs.len() > MAX_DEPTH {
             return Err(BindError::TooDeep {
@@ -267,7 +312,7 @@ impl Session {
                     let k = seen.entry(c.tag).or_insert(0);
                     segs.push(engine::segment(c.tag, *k, &child_tags, &[]));
                     *k += 1;
-                    let r = self.bind_item(c, segs, now);
+                    let r = self.bind_walk(c, segs, now, unbound);
                     segs.pop();
                     r?;
                 }
@@ -275,25 +320,43 @@ impl Session {
             }
             Value::Placeholder(p) => {
                 let p = p.clone();
-                item.value = self.bind_placeholder(&p, tag, segs, now)?;
+                item.value = self.resolve(&p, tag, segs, now, unbound)?;
                 Ok(())
             }
-            Value::ByteString(bytes) => {
-                if let Some(actual) = self.carry.get(&(tag, bytes.clone())) {
-                    *bytes = actual.clone();
+            v => {
+                match unbound {
+                    // Row `carry-output`: the recording server's literal
+                    // output → this server's.
+                    Unbound::Implicit => {
+                        if let Value::ByteString(bytes) = v {
+                            if let Some(actual) = self.carry.get(&(tag, bytes.clone())) {
+                                *bytes = actual.clone();
+                            }
+                        }
+                    }
+                    // Client mode: a literal the client replaced by its own value.
+                    Unbound::Mint(_) => {
+                        if let Some(client) = self.bindings.literal(tag, &engine::literal_key(v)) {
+                            *v = client.clone();
+                        }
+                    }
                 }
                 Ok(())
             }
-            _ => Ok(()),
         }
     }
 
-    fn bind_placeholder(
+    /// The value of a placeholder: `$NOW±n` → now ± n; a bound name → its
+    /// value (converted to the declared type); an unbound one per
+    /// `unbound` (implicit binding from the last actual response in server
+    /// mode, minted in client mode); an unknown name → error.
+    fn resolve(
         &mut self,
         p: &Placeholder,
         tag: Tag,
         segs: &[String],
         now: i64,
+        unbound: &mut Unbound<'_>,
     ) -> Result<Value, BindError> {
         let path = || segs.join("/");
         let Some(kind) = placeholder::classify(&p.name) else {
@@ -317,24 +380,27 @@ impl Session {
                 }),
             };
         }
-        let bound = match self.bindings.get(&p.name) {
-            Some(v) => v.clone(),
-            None if kind == Kind::Captured => {
+        let unbound_error = || BindError::Unbound {
+            name: p.name.clone(),
+            path: path(),
+        };
+        let bound = match (self.bindings.get(&p.name), unbound) {
+            (Some(v), _) => v.clone(),
+            (None, Unbound::Implicit) if kind == Kind::Captured => {
                 let Some(v) = self.last_by_tag.get(&tag).cloned() else {
-                    return Err(BindError::Unbound {
-                        name: p.name.clone(),
-                        path: path(),
-                    });
+                    return Err(unbound_error());
                 };
                 // Captured names never conflict; bind() cannot fail here.
                 let _ = self.bindings.bind(&p.name, kind, v.clone());
                 v
             }
-            None => {
-                return Err(BindError::Unbound {
-                    name: p.name.clone(),
-                    path: path(),
-                })
+            (None, Unbound::Implicit) => return Err(unbound_error()),
+            (None, Unbound::Mint(mint)) => {
+                let v = mint(p);
+                self.bindings
+                    .bind(&p.name, kind, v.clone())
+                    .map_err(|_| unbound_error())?;
+                v
             }
         };
         engine::coerce(&bound, p.item_type).ok_or_else(|| BindError::Type {
@@ -360,6 +426,10 @@ impl Session {
         if let Some(v) = message_version(sent_request).or_else(|| message_version(expected)) {
             self.version = Some(v);
         }
+        let first_sent_at = *self.first_sent_at.get_or_insert(sent_at);
+        self.ledger
+            .observe(self.exchanges, self.version, sent_request, actual);
+        self.exchanges += 1;
         self.record_objects(sent_request, actual);
         let exp_items: Vec<&Item> = expected.children_with(tags::BATCH_ITEM).collect();
         let act_items: Vec<&Item> = actual.children_with(tags::BATCH_ITEM).collect();
@@ -372,31 +442,44 @@ impl Session {
             facts.push(self.facts(e, a, r));
             sent.push(r);
         }
-        let inputs = Inputs {
-            opts: &self.opts,
-            version: self.version,
-            side: Side::Response,
-            sent_at,
-            received_at,
-            facts: &facts,
-            sent_items: &sent,
-            objects: &self.objects,
-        };
-        let mut engine = Engine::new(inputs, self.bindings.clone());
-        engine.compare_messages(expected, actual);
-        let (bindings, out, renderings) = engine.finish();
-        self.bindings = bindings;
+        let window = (sent_at, received_at, first_sent_at);
+        let out = self.judge(Side::Response, window, &facts, &sent, expected, actual);
         for (tag, e, a) in out.carry {
             self.carry.insert((tag, e), a);
         }
         self.learn_from(actual);
-        let diff = renderings.map(|r| render::unified(&r)).unwrap_or_default();
-        Comparison {
-            differences: out.differences,
-            masked: out.masked,
-            warnings: out.warnings,
-            diff,
-        }
+        Comparison::from_findings(out.findings)
+    }
+
+    /// Walk `expected` against `actual` on one side of the exchange
+    /// (`window`: sent at, received at, run start when the options give
+    /// none); keeps the bindings the walk made.
+    pub(crate) fn judge(
+        &mut self,
+        side: Side,
+        window: (i64, i64, i64),
+        facts: &[BatchFacts],
+        sent: &[Option<&Item>],
+        expected: &Item,
+        actual: &Item,
+    ) -> engine::Out {
+        let (sent_at, received_at, started) = window;
+        let inputs = Inputs {
+            opts: &self.opts,
+            version: self.version,
+            side,
+            sent_at,
+            received_at,
+            run_started_at: self.opts.run_started_at.unwrap_or(started),
+            facts,
+            sent_items: sent,
+            objects: &self.objects,
+        };
+        let mut engine = Engine::new(inputs, self.bindings.clone());
+        engine.compare_messages(expected, actual);
+        let (bindings, out) = engine.finish();
+        self.bindings = bindings;
+        out
     }
 
     /// Remember the leaves of an actual response (implicit bindings) and its
@@ -431,7 +514,7 @@ impl Session {
             };
             let req_payload = r.child(tags::REQUEST_PAYLOAD);
             let resp_payload = a.child(tags::RESPONSE_PAYLOAD);
-            let new_uids: Vec<String> = resp_payload
+            let new_uids: Vec<(Tag, String)> = resp_payload
                 .map(|p| {
                     [
                         tags::UNIQUE_IDENTIFIER,
@@ -442,7 +525,7 @@ impl Session {
                     .filter_map(|t| {
                         p.child(*t)
                             .and_then(|i| i.value.as_text())
-                            .map(str::to_string)
+                            .map(|u| (*t, u.to_string()))
                     })
                     .collect()
                 })
@@ -464,14 +547,44 @@ impl Session {
                 _ => None,
             };
             let set = req_payload.map(client_set_attributes).unwrap_or_default();
+            if code == op::GET && succeeded {
+                // Key material returned by a Get: known from now on.
+                if let (Some(uid), Some(m)) = (
+                    new_uids.first().map(|(_, u)| u),
+                    resp_payload.and_then(key_material),
+                ) {
+                    if let Some(info) = self.objects.get_mut(uid) {
+                        if !info.material.contains(&m) {
+                            info.material.push(m);
+                        }
+                    }
+                }
+                continue;
+            }
             if let (Some(prov), true) = (provenance, succeeded) {
                 let (algorithm, parameters) =
                     req_payload.map(crypto_of).unwrap_or((None, Vec::new()));
-                for uid in &new_uids {
+                let base = req_payload
+                    .and_then(|p| p.child(tags::UNIQUE_IDENTIFIER))
+                    .and_then(|u| u.value.as_text())
+                    .and_then(|u| self.objects.get(u))
+                    .cloned();
+                let requested_type = req_payload.and_then(|p| enum_of(p.child(tags::OBJECT_TYPE)));
+                let material = req_payload.and_then(key_material);
+                for (tag, uid) in &new_uids {
                     let mut info = ObjectInfo::new(prov);
-                    info.algorithm = algorithm;
+                    info.algorithm = algorithm.or(base.as_ref().and_then(|b| b.algorithm));
                     info.parameters = parameters.clone();
                     info.client_set = set.clone();
+                    info.object_type = match (*tag, code) {
+                        (tags::PRIVATE_KEY_UNIQUE_IDENTIFIER, _) => Some(object_type::PRIVATE_KEY),
+                        (tags::PUBLIC_KEY_UNIQUE_IDENTIFIER, _) => Some(object_type::PUBLIC_KEY),
+                        (_, op::CERTIFY | op::RECERTIFY) => Some(object_type::CERTIFICATE),
+                        _ => requested_type.or(base.as_ref().and_then(|b| b.object_type)),
+                    };
+                    if prov == Provenance::Registered {
+                        info.material.extend(material.clone());
+                    }
                     self.objects.insert(uid.clone(), info);
                 }
                 continue;
@@ -485,7 +598,7 @@ impl Session {
                 .and_then(|p| p.child(tags::UNIQUE_IDENTIFIER))
                 .and_then(|u| u.value.as_text())
                 .map(str::to_string)
-                .or_else(|| new_uids.first().cloned());
+                .or_else(|| new_uids.first().map(|(_, u)| u.clone()));
             if let Some(info) = uid.and_then(|u| self.objects.get_mut(&u)) {
                 for k in set {
                     if !info.client_set.contains(&k) {
@@ -513,6 +626,9 @@ impl Session {
                     .and_then(|u| u.value.as_text())
             });
         let object = uid.and_then(|u| self.objects.get(u));
+        let actual_identifiers = act_payload
+            .map(|p| p.children_with(tags::UNIQUE_IDENTIFIER).count())
+            .unwrap_or(0);
         let request_tags = req_payload.map(all_tags).unwrap_or_default();
         let expected_tags = exp_payload.map(all_tags).unwrap_or_default();
         let (req_alg, req_params) = req_payload.map(crypto_of).unwrap_or((None, Vec::new()));
@@ -571,6 +687,8 @@ impl Session {
             client_set: object.map(|o| o.client_set.clone()).unwrap_or_default(),
             attribute_references,
             versions_in_request,
+            object_uid: object.and(uid).map(str::to_string),
+            actual_identifiers,
         }
     }
 }
@@ -589,7 +707,7 @@ fn collect_leaves<'a>(item: &'a Item, depth: usize, out: &mut Vec<(Tag, &'a Valu
 }
 
 /// `RequestHeader|ResponseHeader / ProtocolVersion` of a message.
-fn message_version(message: &Item) -> Option<Version> {
+pub(crate) fn message_version(message: &Item) -> Option<Version> {
     let header = message
         .child(tags::REQUEST_HEADER)
         .or_else(|| message.child(tags::RESPONSE_HEADER))?;
@@ -605,7 +723,7 @@ fn message_version(message: &Item) -> Option<Version> {
     Some(Version::new(major, minor))
 }
 
-fn enum_of(item: Option<&Item>) -> Option<u32> {
+pub(crate) fn enum_of(item: Option<&Item>) -> Option<u32> {
     match item?.value {
         Value::Enumeration(c) => Some(c),
         _ => None,
@@ -635,7 +753,11 @@ fn match_request_item<'a>(
 }
 
 /// The actual response batch item for a request batch item (by ID, else position).
-fn match_response_item<'a>(act: &[&'a Item], request: &Item, i: usize) -> Option<&'a Item> {
+pub(crate) fn match_response_item<'a>(
+    act: &[&'a Item],
+    request: &Item,
+    i: usize,
+) -> Option<&'a Item> {
     if let Some(id) = request.child(tags::UNIQUE_BATCH_ITEM_ID) {
         if let Some(a) = act.iter().find(|a| {
             a.child(tags::UNIQUE_BATCH_ITEM_ID)
@@ -687,7 +809,8 @@ pub(crate) fn attribute_struct_key(item: &Item) -> Option<AttrKey> {
         });
     }
     let name = tags::attribute_key_name(raw);
-    let vendor = name.starts_with("x-") || name.starts_with("y-");
+    // KMIP 1.4 §3.39: `y-` names are the server's, `x-` names the client's.
+    let vendor = name.starts_with("y-");
     Some(AttrKey { name, vendor })
 }
 
@@ -743,6 +866,28 @@ fn client_set_attributes(payload: &Item) -> Vec<AttrKey> {
 fn push_unique(v: &mut Vec<AttrKey>, k: AttrKey) {
     if !v.contains(&k) {
         v.push(k);
+    }
+}
+
+/// The unwrapped byte-string key material of the managed object in a
+/// payload (`SymmetricKey/KeyBlock`, `PrivateKey/KeyBlock`, …): (Key
+/// Format Type, Key Material bytes).
+fn key_material(payload: &Item) -> Option<(u32, Vec<u8>)> {
+    let block = payload
+        .children()
+        .iter()
+        .find_map(|c| c.child(tags::KEY_BLOCK))?;
+    if block.child(tags::KEY_WRAPPING_DATA).is_some() {
+        return None;
+    }
+    let format = enum_of(block.child(tags::KEY_FORMAT_TYPE))?;
+    match &block
+        .child(tags::KEY_VALUE)?
+        .child(tags::KEY_MATERIAL)?
+        .value
+    {
+        Value::ByteString(b) => Some((format, b.clone())),
+        _ => None,
     }
 }
 

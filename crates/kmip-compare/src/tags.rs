@@ -57,8 +57,11 @@ tags! {
     LEASE_TIME = 0x420049, "LeaseTime";
     LINK = 0x42004A, "Link";
     LINKED_OBJECT_IDENTIFIER = 0x42004C, "LinkedObjectIdentifier";
+    MAXIMUM_ITEMS = 0x42004F, "MaximumItems";
     MAC_SIGNATURE_KEY_INFORMATION = 0x42004E, "MACSignatureKeyInformation";
     NAME = 0x420053, "Name";
+    NAME_TYPE = 0x420054, "NameType";
+    NAME_VALUE = 0x420055, "NameValue";
     OBJECT_GROUP = 0x420056, "ObjectGroup";
     OBJECT_TYPE = 0x420057, "ObjectType";
     OPERATION = 0x42005C, "Operation";
@@ -97,6 +100,7 @@ tags! {
     SIGNATURE_DATA = 0x4200C3, "SignatureData";
     DATA_LENGTH = 0x4200C4, "DataLength";
     MAC_DATA = 0x4200C6, "MACData";
+    OFFSET_ITEMS = 0x4200D4, "OffsetItems";
     LOCATED_ITEMS = 0x4200D5, "LocatedItems";
     CORRELATION_VALUE = 0x4200D6, "CorrelationValue";
     RANDOM_NUMBER_GENERATOR = 0x4200DE, "RandomNumberGenerator";
@@ -266,8 +270,110 @@ pub mod alg {
     pub const DSA: u32 = 0x05;
     /// ECDSA
     pub const ECDSA: u32 = 0x06;
+    /// DH
+    pub const DH: u32 = 0x0D;
+    /// ECDH
+    pub const ECDH: u32 = 0x0E;
+    /// ECMQV
+    pub const ECMQV: u32 = 0x0F;
     /// EC
     pub const EC: u32 = 0x1A;
+}
+
+/// Object Type codes (KMIP 2.1 §11.35).
+pub mod object_type {
+    /// Certificate
+    pub const CERTIFICATE: u32 = 0x01;
+    /// Symmetric Key
+    pub const SYMMETRIC_KEY: u32 = 0x02;
+    /// Public Key
+    pub const PUBLIC_KEY: u32 = 0x03;
+    /// Private Key
+    pub const PRIVATE_KEY: u32 = 0x04;
+    /// Split Key
+    pub const SPLIT_KEY: u32 = 0x05;
+    /// Secret Data
+    pub const SECRET_DATA: u32 = 0x07;
+    /// Opaque Object
+    pub const OPAQUE_OBJECT: u32 = 0x08;
+    /// PGP Key
+    pub const PGP_KEY: u32 = 0x09;
+}
+
+/// Key Format Type codes (KMIP 2.1 §11.25, Table 460).
+pub mod key_format {
+    /// Raw
+    pub const RAW: u32 = 0x01;
+    /// Opaque
+    pub const OPAQUE: u32 = 0x02;
+    /// PKCS#1
+    pub const PKCS1: u32 = 0x03;
+    /// PKCS#8
+    pub const PKCS8: u32 = 0x04;
+    /// X.509
+    pub const X509: u32 = 0x05;
+    /// ECPrivateKey
+    pub const EC_PRIVATE_KEY: u32 = 0x06;
+    /// Transparent Symmetric Key
+    pub const TRANSPARENT_SYMMETRIC: u32 = 0x07;
+    /// Transparent DSA Private Key
+    pub const TRANSPARENT_DSA_PRIVATE: u32 = 0x08;
+    /// Transparent DSA Public Key
+    pub const TRANSPARENT_DSA_PUBLIC: u32 = 0x09;
+    /// Transparent RSA Private Key
+    pub const TRANSPARENT_RSA_PRIVATE: u32 = 0x0A;
+    /// Transparent RSA Public Key
+    pub const TRANSPARENT_RSA_PUBLIC: u32 = 0x0B;
+    /// Transparent DH Private Key
+    pub const TRANSPARENT_DH_PRIVATE: u32 = 0x0C;
+    /// Transparent DH Public Key
+    pub const TRANSPARENT_DH_PUBLIC: u32 = 0x0D;
+    /// Transparent ECDSA Private Key (KMIP 1.x)
+    pub const TRANSPARENT_ECDSA_PRIVATE: u32 = 0x0E;
+    /// Transparent ECDSA Public Key (KMIP 1.x)
+    pub const TRANSPARENT_ECDSA_PUBLIC: u32 = 0x0F;
+    /// Transparent ECDH Private Key (KMIP 1.x)
+    pub const TRANSPARENT_ECDH_PRIVATE: u32 = 0x10;
+    /// Transparent ECDH Public Key (KMIP 1.x)
+    pub const TRANSPARENT_ECDH_PUBLIC: u32 = 0x11;
+    /// Transparent ECMQV Private Key (KMIP 1.x)
+    pub const TRANSPARENT_ECMQV_PRIVATE: u32 = 0x12;
+    /// Transparent ECMQV Public Key (KMIP 1.x)
+    pub const TRANSPARENT_ECMQV_PUBLIC: u32 = 0x13;
+    /// Transparent EC Private Key
+    pub const TRANSPARENT_EC_PRIVATE: u32 = 0x14;
+    /// Transparent EC Public Key
+    pub const TRANSPARENT_EC_PUBLIC: u32 = 0x15;
+}
+
+/// Hashing Algorithm codes (KMIP 2.1 §11.21).
+pub mod hash {
+    /// MD5
+    pub const MD5: u32 = 0x03;
+    /// SHA-1
+    pub const SHA_1: u32 = 0x04;
+    /// SHA-224
+    pub const SHA_224: u32 = 0x05;
+    /// SHA-256
+    pub const SHA_256: u32 = 0x06;
+    /// SHA-384
+    pub const SHA_384: u32 = 0x07;
+    /// SHA-512
+    pub const SHA_512: u32 = 0x08;
+}
+
+/// Name Type codes (KMIP 2.1 §11.34).
+pub mod name_type {
+    /// Uninterpreted Text String
+    pub const UNINTERPRETED_TEXT_STRING: u32 = 0x01;
+    /// URI
+    pub const URI: u32 = 0x02;
+}
+
+/// Result Reason codes (KMIP 2.1 §11.47) the run-level checks read.
+pub mod reason {
+    /// Operation Not Supported
+    pub const OPERATION_NOT_SUPPORTED: u32 = 0x05;
 }
 
 /// Digital Signature Algorithm codes (KMIP 2.1 §11.16, Table 447) whose

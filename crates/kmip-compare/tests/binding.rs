@@ -235,7 +235,7 @@ fn now_in_requests_is_now_plus_offset() {
 }
 
 #[test]
-fn now_in_responses_accepts_the_exchange_window_only() {
+fn now_in_responses_accepts_the_run_window_only() {
     let date = |v: &str| {
         format!("<Attributes><InitialDate type=\"DateTime\" value=\"{v}\"/></Attributes>")
     };
@@ -264,9 +264,7 @@ fn now_in_responses_accepts_the_exchange_window_only() {
         ["BatchItem[0]/ResponsePayload/Attributes/InitialDate"]
     );
     assert!(
-        c.differences[0]
-            .note
-            .contains("outside the exchange window"),
+        c.differences[0].note.contains("outside the run window"),
         "{:?}",
         c.differences
     );

@@ -288,3 +288,49 @@ fn unknown_placeholder_in_response_is_an_error() {
     );
     assert!(s.bind_response(&template, &req, NOW, &mut mint).is_err());
 }
+
+/// Issue 11 item 9 (row `req-client-name`): the client's name is bound, but
+/// it must be a non-empty value valid for the Name Type.
+#[test]
+fn req_client_name_must_be_a_non_empty_name_of_its_type() {
+    // Wrong: an empty name binds nothing.
+    let mut s = Session::new(CompareOptions::default());
+    let c = s.check_request(
+        &create("KH key", "AES", None),
+        &create("", "AES", None),
+        NOW,
+    );
+    assert!(!c.is_match());
+    assert!(
+        c.differences[0].note.contains("req-client-name")
+            && c.differences[0].note.contains("empty"),
+        "{:?}",
+        c.differences
+    );
+    assert_eq!(c.differences[0].actual, "(empty TextString)");
+    // Wrong: a Name Type URI with a value that is no URI.
+    let uri = |v: &str| {
+        let text = kmip_ttlv::xml::to_xml(&create(v, "AES", None))
+            .replace("UninterpretedTextString", "URI");
+        parse_item(&text).expect("parses")
+    };
+    let mut s = Session::new(CompareOptions::default());
+    let c = s.check_request(&uri("urn:kh:key"), &uri("not a uri"), NOW);
+    assert!(!c.is_match());
+    assert!(
+        c.differences[0].note.contains("not a URI"),
+        "{:?}",
+        c.differences
+    );
+    // Legitimate variation: another non-empty name (prefixed), or another URI.
+    let mut s = Session::new(CompareOptions::default());
+    let c = s.check_request(
+        &create("KH key", "AES", None),
+        &create("vendor/KH key 2", "AES", None),
+        NOW,
+    );
+    assert!(c.is_match(), "{:?}", c.differences);
+    let mut s = Session::new(CompareOptions::default());
+    let c = s.check_request(&uri("urn:kh:key"), &uri("https://example.com/k"), NOW);
+    assert!(c.is_match(), "{:?}", c.differences);
+}

@@ -612,14 +612,17 @@ fn digest_of_a_generated_key_compares_length() {
         c.masked[0].path,
         "BatchItem[0]/ResponsePayload/Attributes/Digest/DigestValue"
     );
-    // The hashing algorithm stays exact.
+    // The hashing algorithm stays exact (and a 32-byte value is no SHA-512).
     let mut x = Exchange::new(V21);
     x.create("k-1");
     let other = actual.replace("SHA_256", "SHA_512");
     let c = get_attributes(&mut x, "", DIGEST_E, &other);
     assert_eq!(
         diff_paths(&c),
-        ["BatchItem[0]/ResponsePayload/Attributes/Digest/HashingAlgorithm"]
+        [
+            "BatchItem[0]/ResponsePayload/Attributes/Digest/HashingAlgorithm",
+            "BatchItem[0]/ResponsePayload/Attributes/Digest/DigestValue"
+        ]
     );
     // A registered key's digest is exact.
     let mut x = Exchange::new(V21);
@@ -953,56 +956,6 @@ fn locate_order_is_free_but_counts_are_exact() {
 }
 
 #[test]
-fn located_items_may_be_added() {
-    let li = "<LocatedItems type=\"Integer\" value=\"1\"/>";
-    let c = locate(&["$UNIQUE_IDENTIFIER_0"], &["a-1"], li);
-    assert!(c.is_match(), "{:?}", c.differences);
-    assert_eq!(masked_rules(&c), ["located-items"]);
-    // Nearest: a count that disagrees with the test case's.
-    let mut x = Exchange::new(V21);
-    let c = x.step(
-        &req_item("Locate", "<Attributes/>"),
-        &ok_item("Locate", "<LocatedItems type=\"Integer\" value=\"2\"/>"),
-        &ok_item("Locate", "<LocatedItems type=\"Integer\" value=\"3\"/>"),
-    );
-    assert_eq!(
-        diff_paths(&c),
-        ["BatchItem[0]/ResponsePayload/LocatedItems"]
-    );
-}
-
-#[test]
-fn field_order_is_reported_not_judged_and_warned_in_strict_mode() {
-    let e = format!(
-        "<ObjectType type=\"Enumeration\" value=\"SymmetricKey\"/>{}",
-        uid("k")
-    );
-    let a = format!(
-        "{}<ObjectType type=\"Enumeration\" value=\"SymmetricKey\"/>",
-        uid("k")
-    );
-    let mut x = Exchange::strict(V21);
-    let c = x.step(
-        &req_item("Register", ""),
-        &ok_item("Register", &e),
-        &ok_item("Register", &a),
-    );
-    assert!(c.is_match(), "{:?}", c.differences);
-    assert_eq!(masked_rules(&c), ["field-order"]);
-    assert_eq!(c.masked[0].path, "BatchItem[0]/ResponsePayload");
-    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
-    // Nearest: same order, different value.
-    let mut x = Exchange::strict(V21);
-    let c = x.step(
-        &req_item("Register", ""),
-        &ok_item("Register", &e),
-        &ok_item("Register", &e.replace("SymmetricKey", "SecretData")),
-    );
-    assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload/ObjectType"]);
-    assert!(c.warnings.is_empty());
-}
-
-#[test]
 fn strict_mode_warns_about_fields_a_rule_let_through() {
     let ccv = "<ClientCorrelationValue type=\"TextString\" value=\"echo\"/>";
     let mut s = Session::new(CompareOptions {
@@ -1021,4 +974,443 @@ fn strict_mode_warns_about_fields_a_rule_let_through() {
     // Conformance mode: masked, no warning.
     let c = bare(V21, "", ccv, "$NOW", NOW_TEXT);
     assert!(c.warnings.is_empty());
+}
+
+// ---- issue 11, items 1–8: rules that let a wrong response pass ----------------
+// Each test: the wrong response from the issue fails, and a legitimate
+// variation of the same field still passes.
+
+/// Item 1 (row `field-order`): outside returned attribute lists, fields in
+/// another order are a difference; inside them, any permutation passes
+/// (strict mode still reports it).
+#[test]
+fn field_order_fails_outside_attribute_lists() {
+    let e = format!(
+        "<ObjectType type=\"Enumeration\" value=\"SymmetricKey\"/>{}",
+        uid("k")
+    );
+    let swapped = format!(
+        "{}<ObjectType type=\"Enumeration\" value=\"SymmetricKey\"/>",
+        uid("k")
+    );
+    let mut x = Exchange::new(V21);
+    let c = x.step(
+        &req_item("Create", ""),
+        &ok_item("Create", &e),
+        &ok_item("Create", &swapped),
+    );
+    assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload"]);
+    assert!(
+        c.differences[0].note.contains("field-order"),
+        "{:?}",
+        c.differences
+    );
+    assert_eq!(c.differences[0].expected, "ObjectType, UniqueIdentifier");
+    assert_eq!(c.differences[0].actual, "UniqueIdentifier, ObjectType");
+    // Legitimate: the attributes of a returned Template-Attribute permuted.
+    let ta =
+        |a: &str, b: &str| format!("{}<TemplateAttribute>{a}{b}</TemplateAttribute>", uid("k"));
+    let (a1, a2) = (v1_attr("x-a", None, "1"), v1_attr("x-b", None, "2"));
+    for strict in [false, true] {
+        let mut x = if strict {
+            Exchange::strict(V14)
+        } else {
+            Exchange::new(V14)
+        };
+        let c = x.step(
+            &req_item("Register", ""),
+            &ok_item("Register", &ta(&a1, &a2)),
+            &ok_item("Register", &ta(&a2, &a1)),
+        );
+        assert!(c.is_match(), "{:?}", c.differences);
+        assert_eq!(c.warnings.len(), usize::from(strict), "{:?}", c.warnings);
+    }
+}
+
+fn query_ops(ops: &[&str]) -> String {
+    ops.iter()
+        .map(|o| format!("<Operation type=\"Enumeration\" value=\"{o}\"/>"))
+        .collect()
+}
+
+/// Item 2 (row `query-contents`): a Query answer that lists only `Query`
+/// passes the message comparison (the lists are informational) but the
+/// run-level check finds it `query-inconsistent` with what the run did.
+#[test]
+fn query_contents_must_agree_with_the_run() {
+    let run = |listed: &[&str]| {
+        let mut x = Exchange::new(V21);
+        x.create("k-1");
+        let c = x.step(
+            &req_item("Get", &uid("k-1")),
+            &failed("OperationNotSupported", None),
+            &failed("OperationNotSupported", None),
+        );
+        assert!(c.is_match(), "{:?}", c.differences);
+        let c = x.step(
+            &req_item(
+                "Query",
+                "<QueryFunction type=\"Enumeration\" value=\"QueryOperations\"/>",
+            ),
+            &ok_item("Query", &query_ops(&["Query", "Create", "Locate"])),
+            &ok_item("Query", &query_ops(listed)),
+        );
+        assert!(c.is_match(), "{:?}", c.differences);
+        let mut ledger = kmip_compare::query::QueryLedger::default();
+        ledger.absorb("TL-M-1-21", x.session.query_ledger());
+        ledger
+    };
+    // Wrong: only Query listed, though Create succeeded in the run.
+    let findings = run(&["Query"]).findings();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0]
+            .to_string()
+            .starts_with("query-inconsistent: message 2: does not list Operation Create"),
+        "{}",
+        findings[0]
+    );
+    // Wrong: lists Get, which the run saw answered Operation Not Supported.
+    let findings = run(&["Query", "Create", "Get"]).findings();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0].detail.contains("lists Operation Get"),
+        "{}",
+        findings[0]
+    );
+    // Legitimate: more operations than the test case, in another order.
+    let ledger = run(&["Locate", "Create", "Query", "Destroy"]);
+    assert!(ledger.findings().is_empty(), "{:?}", ledger.findings());
+    // What --probe-query would probe: the listed operations never exercised.
+    let probes: Vec<u32> = ledger.unexercised().iter().map(|(_, _, o)| *o).collect();
+    assert_eq!(probes, [0x08, 0x14]); // Locate, Destroy
+}
+
+fn initial_date(value: &str) -> String {
+    format!("<InitialDate type=\"DateTime\" value=\"{value}\"/>")
+}
+
+/// Item 3 (rows `placeholder-now` / `datetime-attribute`): `$NOW` outside
+/// its run window fails, naming the window, instead of falling back to the
+/// any-date row; a date earlier in the run passes.
+#[test]
+fn datetime_attribute_does_not_rescue_a_now_outside_its_window() {
+    let run = |actual: &str| {
+        let mut x = Exchange {
+            session: Session::new(CompareOptions {
+                run_started_at: Some(NOW - 3600),
+                ..CompareOptions::default()
+            }),
+            v: V21,
+        };
+        x.create("k-1");
+        get_attributes(
+            &mut x,
+            "<AttributeReference type=\"Enumeration\" value=\"InitialDate\"/>",
+            &initial_date("$NOW"),
+            &initial_date(actual),
+        )
+    };
+    let c = run("1970-01-01T00:00:00+00:00");
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/Attributes/InitialDate"]
+    );
+    assert!(
+        c.differences[0]
+            .note
+            .contains("outside the run window [2023-11-14T21:08:20")
+            && c.differences[0].note.contains("skew 300 s"),
+        "{:?}",
+        c.differences
+    );
+    assert!(c.masked.is_empty(), "{:?}", c.masked);
+    // Legitimate: the object was created 30 minutes ago, earlier in the run.
+    let c = run("2023-11-14T21:43:20+00:00");
+    assert!(c.is_match(), "{:?}", c.differences);
+}
+
+/// Item 4 (row `server-key-format`): a generated AES key's Key Format Type
+/// must be one the spec allows for a symmetric key.
+#[test]
+fn server_key_format_must_fit_the_object_type_and_algorithm() {
+    let kft = |v: &str| format!("<KeyFormatType type=\"Enumeration\" value=\"{v}\"/>");
+    let mut x = Exchange::new(V21);
+    x.create("k-1");
+    let c = get_attributes(&mut x, "", &kft("Raw"), &kft("PKCS_1"));
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/Attributes/KeyFormatType"]
+    );
+    assert!(
+        c.differences[0]
+            .note
+            .contains("server-key-format: PKCS_1 is not a format for a AES SymmetricKey"),
+        "{:?}",
+        c.differences
+    );
+    // Legitimate: the other format a symmetric key may be in.
+    let mut x = Exchange::new(V21);
+    x.create("k-1");
+    let c = get_attributes(&mut x, "", &kft("Raw"), &kft("TransparentSymmetricKey"));
+    assert!(c.is_match(), "{:?}", c.differences);
+    assert_eq!(masked_rules(&c), ["server-key-format"]);
+}
+
+fn v1_typed(name: &str, t: &str, value: &str) -> String {
+    format!("<Attribute><AttributeName type=\"TextString\" value=\"{name}\"/><AttributeValue type=\"{t}\" value=\"{value}\"/></Attribute>")
+}
+
+/// Item 5 (row `template-attribute-optional`): a Template-Attribute the
+/// server adds is compared with what the request set.
+#[test]
+fn template_attribute_optional_added_content_is_compared() {
+    let request = format!(
+        "<ObjectType type=\"Enumeration\" value=\"SymmetricKey\"/><TemplateAttribute>{}{}</TemplateAttribute>",
+        v1_typed("Cryptographic Algorithm", "Enumeration", "AES"),
+        v1_typed("Cryptographic Length", "Integer", "128")
+    );
+    let body = |extra: &str| {
+        format!(
+            "<ObjectType type=\"Enumeration\" value=\"SymmetricKey\"/>{}{extra}",
+            uid("k-1")
+        )
+    };
+    let run = |added: &str| {
+        let mut x = Exchange::new(V14);
+        x.step(
+            &req_item("Create", &request),
+            &ok_item("Create", &body("")),
+            &ok_item(
+                "Create",
+                &body(&format!("<TemplateAttribute>{added}</TemplateAttribute>")),
+            ),
+        )
+    };
+    // Wrong: the server's list says 256 where the request set 128.
+    let c = run(&v1_typed("Cryptographic Length", "Integer", "256"));
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/TemplateAttribute/Attribute"]
+    );
+    assert!(
+        c.differences[0]
+            .note
+            .contains("template-attribute-optional"),
+        "{:?}",
+        c.differences
+    );
+    assert_eq!(
+        (
+            c.differences[0].expected.as_str(),
+            c.differences[0].actual.as_str()
+        ),
+        ("128", "256")
+    );
+    // Wrong: a client-defined attribute the request never set.
+    let c = run(&v1_attr("x-ID", None, "c"));
+    assert!(
+        c.differences[0]
+            .note
+            .contains("client-defined (x-) attribute"),
+        "{:?}",
+        c.differences
+    );
+    // Legitimate: attributes the server set implicitly, and an echo.
+    let c = run(&format!(
+        "{}{}",
+        v1_typed("Initial Date", "DateTime", "2023-11-14T22:13:20+00:00"),
+        v1_typed("Cryptographic Length", "Integer", "128")
+    ));
+    assert!(c.is_match(), "{:?}", c.differences);
+    assert_eq!(masked_rules(&c), ["template-attribute-optional"]);
+}
+
+/// Item 6 (row `located-items`): Located Items counts the identifiers.
+#[test]
+fn located_items_must_count_the_identifiers() {
+    let li = |n: i32| format!("<LocatedItems type=\"Integer\" value=\"{n}\"/>");
+    let run = |request: &str, n: i32| {
+        let mut x = Exchange::new(V21);
+        x.register("a-1", "");
+        x.step(
+            &req_item("Locate", request),
+            &ok_item("Locate", &uid("$UNIQUE_IDENTIFIER_0")),
+            &ok_item("Locate", &format!("{}{}", li(n), uid("a-1"))),
+        )
+    };
+    // Wrong: any count passed before.
+    let c = run("<Attributes/>", 5);
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/LocatedItems"]
+    );
+    assert!(
+        c.differences[0]
+            .note
+            .contains("located-items: Located Items 5, but 1 identifier(s)"),
+        "{:?}",
+        c.differences
+    );
+    let c = run(
+        "<MaximumItems type=\"Integer\" value=\"1\"/><Attributes/>",
+        0,
+    );
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/LocatedItems"]
+    );
+    // Legitimate: the exact count; more than returned when Maximum Items cut the list.
+    let c = run("<Attributes/>", 1);
+    assert!(c.is_match(), "{:?}", c.differences);
+    assert_eq!(masked_rules(&c), ["located-items"]);
+    let c = run(
+        "<MaximumItems type=\"Integer\" value=\"1\"/><Attributes/>",
+        3,
+    );
+    assert!(c.is_match(), "{:?}", c.differences);
+}
+
+/// Item 7 (row `vendor-attributes`): KMIP 1.x `x-` attributes are the
+/// client's: a server may not add one; `y-` (server) attributes it may.
+#[test]
+fn vendor_attributes_exclude_client_defined_x_names() {
+    let run = |refs: &str, added: &str| {
+        let mut x = Exchange::new(V14);
+        x.register("k-1", "");
+        x.step(
+            &req_item("GetAttributes", &format!("{}{refs}", uid("k-1"))),
+            &ok_item(
+                "GetAttributes",
+                &format!("{}{}", uid("k-1"), v1_attr("x-ID", None, "c")),
+            ),
+            &ok_item(
+                "GetAttributes",
+                &format!("{}{}{added}", uid("k-1"), v1_attr("x-ID", None, "c")),
+            ),
+        )
+    };
+    let named = "<AttributeName type=\"TextString\" value=\"x-ID\"/>";
+    for refs in [named, ""] {
+        // Wrong: an `x-` attribute the client never set.
+        let c = run(refs, &v1_attr("x-pool", None, "p7"));
+        assert_eq!(
+            diff_paths(&c),
+            ["BatchItem[0]/ResponsePayload/Attribute[1]"],
+            "{refs}"
+        );
+        // Legitimate: the server's own `y-` attribute.
+        let c = run(refs, &v1_attr("y-pool", None, "p7"));
+        assert!(c.is_match(), "{refs}: {:?}", c.differences);
+        assert_eq!(masked_rules(&c), ["vendor-attributes"]);
+    }
+}
+
+const KEY_HEX: &str = "0123456789abcdef0123456789abcdef";
+/// SHA-256 of KEY_HEX's bytes.
+const KEY_SHA256: &str = "223e0a160af9da0a03e6dd2c4719c56f5d66a633cbe84e78aaa9f3735865522a";
+
+fn digest(value: &str, format: &str) -> String {
+    format!("<Digest><HashingAlgorithm type=\"Enumeration\" value=\"SHA_256\"/><DigestValue type=\"ByteString\" value=\"{value}\"/><KeyFormatType type=\"Enumeration\" value=\"{format}\"/></Digest>")
+}
+
+/// Item 8 (rows `server-key-digest`, `$DIGEST_VALUE`): the digest has the
+/// hashing algorithm's length; with known key material it is computed.
+#[test]
+fn server_key_digest_is_checked_against_the_hash_and_the_material() {
+    // Wrong: an empty $DIGEST_VALUE of a generated key.
+    let mut x = Exchange::new((3, 0));
+    x.create("k-1");
+    let c = get_attributes(
+        &mut x,
+        "",
+        &digest("$DIGEST_VALUE", "Raw"),
+        &digest("", "Raw"),
+    );
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/Attributes/Digest/DigestValue"]
+    );
+    assert!(
+        c.differences[0]
+            .note
+            .contains("0 bytes, but SHA_256 gives 32"),
+        "{:?}",
+        c.differences
+    );
+    assert_eq!(c.differences[0].actual, "(empty ByteString)");
+    // Legitimate: any 32 bytes for a key whose material the case never saw.
+    let mut x = Exchange::new((3, 0));
+    x.create("k-1");
+    let c = get_attributes(
+        &mut x,
+        "",
+        &digest("$DIGEST_VALUE", "Raw"),
+        &digest(&KEY_SHA256.replace("22", "33"), "Raw"),
+    );
+    assert!(c.is_match(), "{:?}", c.differences);
+    // Registered material: the harness computes the digest.
+    let registered = |value: &str, format: &str| {
+        let mut x = Exchange::new((3, 0));
+        x.register("k-1", "");
+        get_attributes(
+            &mut x,
+            "",
+            &digest("$DIGEST_VALUE", "Raw"),
+            &digest(value, format),
+        )
+    };
+    let c = registered(KEY_SHA256, "Raw");
+    assert!(c.is_match(), "{:?}", c.differences);
+    let c = registered(&KEY_SHA256.replace("22", "33"), "Raw");
+    assert!(
+        c.differences[0]
+            .note
+            .contains("not the SHA_256 digest of the object's Raw key material"),
+        "{:?}",
+        c.differences
+    );
+    let c = registered(KEY_SHA256, "TransparentSymmetricKey");
+    assert!(!c.is_match());
+    assert!(
+        c.differences.iter().any(|d| d
+            .note
+            .contains("but the Digest claims TransparentSymmetricKey")),
+        "{:?}",
+        c.differences
+    );
+    // A generated key read back by a Get in the case: its literal digest
+    // (row server-key-digest) is computed from what the Get returned.
+    let generated = |value: &str| {
+        let mut x = Exchange::new(V21);
+        x.create("k-1");
+        let c = get_key(&mut x, K1, KEY_HEX);
+        assert!(c.is_match(), "{:?}", c.differences);
+        get_attributes(&mut x, "", DIGEST_E, &digest(value, "Raw"))
+    };
+    let c = generated(KEY_SHA256);
+    assert!(c.is_match(), "{:?}", c.differences);
+    assert_eq!(masked_rules(&c), ["server-key-digest"]);
+    let c = generated(&KEY_SHA256.replace("22", "33"));
+    assert_eq!(
+        diff_paths(&c),
+        ["BatchItem[0]/ResponsePayload/Attributes/Digest/DigestValue"]
+    );
+}
+
+/// Item 18: an empty value is not "(absent)".
+#[test]
+fn empty_values_are_not_shown_as_absent() {
+    let mut x = Exchange::new(V21);
+    let c = x.step(
+        &req_item("Get", &uid("x")),
+        &failed("ItemNotFound", None).replace(
+            "</BatchItem>",
+            "<ResponsePayload><Data type=\"ByteString\" value=\"\"/></ResponsePayload></BatchItem>",
+        ),
+        &failed("ItemNotFound", None).replace("</BatchItem>", "<ResponsePayload/></BatchItem>"),
+    );
+    assert_eq!(c.differences.len(), 1, "{:?}", c.differences);
+    assert_eq!(c.differences[0].expected, "(empty ByteString)");
+    assert_eq!(c.differences[0].actual, "(absent)");
 }

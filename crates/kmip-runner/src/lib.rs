@@ -24,6 +24,8 @@
 //! - [`plan`]: loading, filtering and grouping test cases (chained cases run
 //!   in order).
 //! - [`replay`]: replaying one test case over one connection.
+//! - [`query_check`]: run-level checks (Query answers against the run,
+//!   `--probe-query`; the run start of `$NOW` windows).
 //! - [`run`]: running a plan in parallel and building
 //!   [`kmip_testcase::results::RunResults`].
 //! - [`events`]: typed progress events sent over a channel.
@@ -41,6 +43,7 @@ pub mod load;
 #[cfg(feature = "openssl")]
 pub mod openssl_backend;
 pub mod plan;
+pub mod query_check;
 pub mod replay;
 pub mod run;
 pub mod target;

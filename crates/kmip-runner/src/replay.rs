@@ -43,7 +43,8 @@ pub struct CaseOptions {
     pub message_timeout: Duration,
     /// Decoder limits for responses.
     pub limits: Limits,
-    /// `$NOW` tolerance in seconds for the comparison.
+    /// Clock skew in seconds for the comparison (`--clock-skew`): slack of
+    /// the `$NOW` and time-stamp windows.
     pub now_tolerance_s: i64,
     /// Strict wire diff mode (extra fields / order reported as warnings).
     pub strict: bool,
@@ -58,6 +59,9 @@ pub struct CaseOptions {
     pub cleanup_timeout: Duration,
     /// Message encoding and transport (`--encoding`, `--transport`).
     pub wire_format: WireFormat,
+    /// Run-level checks shared by the cases of a run (the run start of
+    /// `$NOW` windows, the Query consistency check); `None` outside a run.
+    pub run_checks: Option<std::sync::Arc<crate::query_check::RunChecks>>,
 }
 
 impl Default for CaseOptions {
@@ -72,6 +76,7 @@ impl Default for CaseOptions {
             cleanup: true,
             cleanup_timeout: Duration::from_secs(20),
             wire_format: WireFormat::default(),
+            run_checks: None,
         }
     }
 }
@@ -81,6 +86,7 @@ impl CaseOptions {
     pub fn compare_options(&self) -> CompareOptions {
         CompareOptions {
             now_tolerance_s: self.now_tolerance_s,
+            run_started_at: self.run_checks.as_ref().map(|c| c.run_started_at),
             strict: self.strict,
         }
     }

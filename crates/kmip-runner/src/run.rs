@@ -164,6 +164,9 @@ pub async fn run_case_chained(
             );
         }
     }
+    if let Some(checks) = &opts.case.run_checks {
+        checks.absorb(&planned.id, &session);
+    }
     if let Some(m) = memory {
         *m = Some(session);
     }
@@ -217,8 +220,20 @@ pub async fn run_groups(
     }
     // Parallel phase.
     let jobs = opts.jobs.max(1);
-    results.extend(run_phase(connector, parallel, opts, events.clone(), jobs).await);
+    results.extend(
+        run_phase(
+            connector.clone(),
+            parallel,
+            opts.clone(),
+            events.clone(),
+            jobs,
+        )
+        .await,
+    );
     sort_results(&mut results);
+    if let Some(checks) = &opts.case.run_checks {
+        checks.finish(&*connector, &opts.case, &mut results).await;
+    }
     let mut totals = Totals::default();
     for r in &results {
         totals.add(r.status);

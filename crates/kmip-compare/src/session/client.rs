@@ -19,16 +19,12 @@
 //! Everything else (operation, algorithm, lengths, usage masks, key
 //! material, plaintext) is compared exactly.
 
-use std::collections::HashMap;
+use kmip_ttlv::{Item, Placeholder, Value};
 
-use kmip_ttlv::{Item, ItemType, Placeholder, Tag, Value};
-
-use super::{message_version, Session};
-use crate::engine::{self, Engine, Inputs};
-use crate::placeholder::{self, Kind};
+use super::{message_version, Session, Unbound};
 use crate::rules::Side;
 use crate::session::BindError;
-use crate::{render, tags, Comparison, MAX_DEPTH};
+use crate::{tags, Comparison};
 
 impl Session {
     /// Client mode: compare the request a client sent (`actual`) with the
@@ -54,27 +50,9 @@ impl Session {
             facts.push(self.facts(e, a, a));
             sent.push(a);
         }
-        let inputs = Inputs {
-            opts: &self.opts,
-            version: self.version,
-            side: Side::Request,
-            sent_at: received_at,
-            received_at,
-            facts: &facts,
-            sent_items: &sent,
-            objects: &self.objects,
-        };
-        let mut engine = Engine::new(inputs, self.bindings.clone());
-        engine.compare_messages(expected, actual);
-        let (bindings, out, renderings) = engine.finish();
-        self.bindings = bindings;
-        let diff = renderings.map(|r| render::unified(&r)).unwrap_or_default();
-        Comparison {
-            differences: out.differences,
-            masked: out.masked,
-            warnings: out.warnings,
-            diff,
-        }
+        let window = (received_at, received_at, received_at);
+        let out = self.judge(Side::Request, window, &facts, &sent, expected, actual);
+        Comparison::from_findings(out.findings)
     }
 
     /// Client mode: the response to send for `request` (the client's actual
@@ -100,7 +78,7 @@ impl Session {
     ) -> Result<Item, BindError> {
         let mut out = template.clone();
         let mut segs = Vec::new();
-        self.bind_response_item(&mut out, &mut segs, now, mint)?;
+        self.bind_walk(&mut out, &mut segs, now, &mut Unbound::Mint(mint))?;
         if let Some(ts) = out
             .child_mut(tags::RESPONSE_HEADER)
             .and_then(|h| h.child_mut(tags::TIME_STAMP))
@@ -113,97 +91,6 @@ impl Session {
         self.record_objects(request, &out);
         self.learn_from(&out);
         Ok(out)
-    }
-
-    fn bind_response_item(
-        &mut self,
-        item: &mut Item,
-        segs: &mut Vec<String>,
-        now: i64,
-        mint: &mut dyn FnMut(&Placeholder) -> Value,
-    ) -> Result<(), BindError> {
-        if segs.len() > MAX_DEPTH {
-            return Err(BindError::TooDeep {
-                path: segs.join("/"),
-            });
-        }
-        let tag = item.tag;
-        match &mut item.value {
-            Value::Structure(children) => {
-                let child_tags: Vec<Tag> = children.iter().map(|c| c.tag).collect();
-                let mut seen: HashMap<Tag, usize> = HashMap::new();
-                for c in children.iter_mut() {
-                    let k = seen.entry(c.tag).or_insert(0);
-                    segs.push(engine::segment(c.tag, *k, &child_tags, &[]));
-                    *k += 1;
-                    let r = self.bind_response_item(c, segs, now, mint);
-                    segs.pop();
-                    r?;
-                }
-                Ok(())
-            }
-            Value::Placeholder(p) => {
-                let p = p.clone();
-                item.value = self.mint_placeholder(&p, segs, now, mint)?;
-                Ok(())
-            }
-            v => {
-                if let Some(client) = self.bindings.literal(tag, &engine::literal_key(v)) {
-                    *v = client.clone();
-                }
-                Ok(())
-            }
-        }
-    }
-
-    fn mint_placeholder(
-        &mut self,
-        p: &Placeholder,
-        segs: &[String],
-        now: i64,
-        mint: &mut dyn FnMut(&Placeholder) -> Value,
-    ) -> Result<Value, BindError> {
-        let path = || segs.join("/");
-        let Some(kind) = placeholder::classify(&p.name) else {
-            return Err(BindError::Unknown {
-                name: p.name.clone(),
-                path: path(),
-            });
-        };
-        if let Kind::Now(n) = kind {
-            let t = now.saturating_add(n);
-            return match p.item_type {
-                ItemType::DateTime => Ok(Value::DateTime(t)),
-                ItemType::DateTimeExtended => {
-                    Ok(Value::DateTimeExtended(t.saturating_mul(1_000_000)))
-                }
-                other => Err(BindError::Type {
-                    name: p.name.clone(),
-                    path: path(),
-                    declared: other,
-                    bound: ItemType::DateTime,
-                }),
-            };
-        }
-        let bound = match self.bindings.get(&p.name) {
-            Some(v) => v.clone(),
-            None => {
-                let v = mint(p);
-                self.bindings
-                    .bind(&p.name, kind, v.clone())
-                    .map_err(|_| BindError::Unbound {
-                        name: p.name.clone(),
-                        path: path(),
-                    })?;
-                v
-            }
-        };
-        engine::coerce(&bound, p.item_type).ok_or_else(|| BindError::Type {
-            name: p.name.clone(),
-            path: path(),
-            declared: p.item_type,
-            bound: bound.item_type(),
-        })
     }
 }
 

@@ -162,6 +162,11 @@ pub fn stand_in(expected: &Item, session: &Session) -> Item {
             ItemType::ByteString => Some(Value::ByteString(s.into_bytes())),
             _ => None,
         };
+        // A digest as long as SHA-256's (the Hashing Algorithm of every
+        // `$DIGEST_VALUE` in the corpus).
+        if p.name.starts_with("DIGEST_VALUE") && p.item_type == ItemType::ByteString {
+            return Some(Value::ByteString(vec![0xd1; 32]));
+        }
         match classify(&p.name)? {
             Kind::Now(n) => match p.item_type {
                 ItemType::DateTime => Some(Value::DateTime(NOW + n)),
