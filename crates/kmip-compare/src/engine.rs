@@ -910,9 +910,10 @@ impl<'a> Engine<'a> {
         let ec = e.children();
         let ac = a.children();
         self.open(e, a, loc);
-        let bag_rule = self
-            .find(loc, Some(e), |x| x == Effect::Bag)
-            .map(|(r, _)| r);
+        let bag_found = self.find(loc, Some(e), |x| {
+            matches!(x, Effect::Bag | Effect::BagOf(_))
+        });
+        let bag_rule = bag_found.map(|(r, _)| r);
         let bag = bag_rule.is_some();
         let pairs = if bag {
             self.bag_pairs(e, a, loc)
@@ -964,6 +965,9 @@ impl<'a> Engine<'a> {
                 (None, None) => {}
             }
         }
+        if let Some((rule, Effect::BagOf(entries))) = bag_found {
+            self.fixed_fields_check(e, a, &pairs, loc, rule, entries);
+        }
         if !bag || self.inp.opts.strict {
             self.order_check(e, a, &pairs, loc, bag_rule);
         }
@@ -1013,6 +1017,60 @@ impl<'a> Engine<'a> {
                 act_order,
                 "field-order: fields in another order (a structure's fields are encoded in the order of its specification; only returned attribute lists may be permuted)".to_string(),
             ),
+        }
+    }
+
+    /// In a structure of fixed fields and a list ([`Effect::BagOf`]): the
+    /// list entries may come in any order, but every other field keeps its
+    /// place relative to the list. Compares the sequence of matched
+    /// children in expected and in actual order, each run of list entries
+    /// counted as one position; a fixed field moved is a difference.
+    fn fixed_fields_check(
+        &mut self,
+        e: &Item,
+        a: &Item,
+        pairs: &[(Option<usize>, Option<usize>)],
+        loc: &Loc,
+        rule: &'static Rule,
+        entries: &[Tag],
+    ) {
+        let mut matched: Vec<(usize, usize)> =
+            pairs.iter().filter_map(|p| Some((p.0?, p.1?))).collect();
+        let shape = |items: &[Item], order: &[usize]| -> Vec<String> {
+            let mut out: Vec<String> = Vec::new();
+            for &k in order {
+                let Some(x) = items.get(k) else { continue };
+                let name = if entries.contains(&x.tag) {
+                    format!("{}…", tags::name(x.tag))
+                } else {
+                    tags::name(x.tag)
+                };
+                if out.last() != Some(&name) || !entries.contains(&x.tag) {
+                    out.push(name);
+                }
+            }
+            out
+        };
+        matched.sort_unstable_by_key(|(i, _)| *i);
+        let exp = shape(
+            e.children(),
+            &matched.iter().map(|m| m.0).collect::<Vec<_>>(),
+        );
+        matched.sort_unstable_by_key(|(_, j)| *j);
+        let act = shape(
+            a.children(),
+            &matched.iter().map(|m| m.1).collect::<Vec<_>>(),
+        );
+        if exp != act {
+            self.difference(
+                loc,
+                exp.join(", "),
+                act.join(", "),
+                format!(
+                    "field-order: a fixed field moved ({} allows only its list entries in any order; a structure's other fields are encoded in the order of its specification)",
+                    rule.id
+                ),
+            );
         }
     }
 

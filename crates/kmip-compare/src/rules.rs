@@ -193,6 +193,11 @@ pub enum Effect {
     /// The structure's children are a multiset: matched by attribute name
     /// (attributes) or tag, order free.
     Bag,
+    /// The structure holds fixed fields and a list: the children with these
+    /// tags (the list entries) are matched as a multiset, order free among
+    /// themselves; every other field keeps its place relative to the list
+    /// (the TTLV encoding fixes it), so a fixed field moved is a difference.
+    BagOf(&'static [Tag]),
     /// The structure describes the server: each child tag of the expected
     /// structure must occur at least once with the same item type; values,
     /// repetitions and order are informational.
@@ -240,6 +245,7 @@ impl Effect {
             Effect::MayBeAbsent => "may be absent",
             Effect::MayBeAdded => "may be added",
             Effect::Bag => "order-free (multiset)",
+            Effect::BagOf(_) => "list entries order-free; fixed fields in place",
             Effect::Informational => "informational contents",
             Effect::Bind => "placeholder binding",
             Effect::BindLiteral => "client-chosen: bound on first use, then exact",
@@ -577,15 +583,27 @@ static RULES: &[Rule] = &[
     // ---- attribute lists -----------------------------------------------------
     Rule {
         id: "attributes-order",
-        applies_to: "Get Attributes response: the attributes (KMIP 2.x `Attributes` children, KMIP 1.x `Attribute` list)",
+        applies_to: "Get Attributes response, KMIP 2.x: the children of `Attributes`",
         action: "order-free: matched by attribute name; multi-instance attributes in any permutation",
         why: "the order of returned attributes is not specified",
         citation: "KMIP Profiles v2.1 §4.1.2 item 5 (\"The order of Attributes returned in a Get Attributes operation is not specified … Any permutation … is allowed\")",
         side: Side::Response,
         versions: Versions::ALL,
-        scopes: &[Where::Payload { ops: &[op::GET_ATTRIBUTES], path: &[] }, Where::Payload { ops: &[op::GET_ATTRIBUTES], path: &["Attributes"] }],
+        scopes: &[Where::Payload { ops: &[op::GET_ATTRIBUTES], path: &["Attributes"] }],
         conds: &[],
         effects: &[Effect::Bag],
+    },
+    Rule {
+        id: "attributes-order-1x",
+        applies_to: "Get Attributes response, KMIP 1.x: the `Attribute` list (the Unique Identifier stays first)",
+        action: "the `Attribute` entries order-free, matched by attribute name; the Unique Identifier keeps its place before them",
+        why: "the order of returned attributes is not specified; the payload's fields are (KMIP 1.4 §4.12: Unique Identifier, then Attribute*)",
+        citation: "KMIP Profiles v2.1 §4.1.2 item 5; KMIP 1.4 §4.12 (Get Attributes response payload) and §9.1.1.4 (fields in the order of the structure description)",
+        side: Side::Response,
+        versions: Versions::ALL,
+        scopes: &[Where::Payload { ops: &[op::GET_ATTRIBUTES], path: &[] }],
+        conds: &[],
+        effects: &[Effect::BagOf(&[tags::ATTRIBUTE])],
     },
 
 
@@ -599,7 +617,7 @@ static RULES: &[Rule] = &[
         versions: Versions::ALL,
         scopes: &[Where::Payload { ops: &[op::GET_ATTRIBUTE_LIST], path: &[] }],
         conds: &[],
-        effects: &[Effect::Bag],
+        effects: &[Effect::BagOf(&[tags::ATTRIBUTE_NAME, tags::ATTRIBUTE_REFERENCE, tags::ATTRIBUTE])],
     },
     Rule {
         id: "attribute-list-extra",
@@ -868,7 +886,7 @@ static RULES: &[Rule] = &[
         versions: Versions::ALL,
         scopes: &[Where::Payload { ops: &[op::DISCOVER_VERSIONS], path: &[] }],
         conds: &[Cond::NoVersionsInRequest],
-        effects: &[Effect::Bag],
+        effects: &[Effect::BagOf(&[tags::PROTOCOL_VERSION])],
     },
     Rule {
         id: "discover-versions-extra",
@@ -893,7 +911,7 @@ static RULES: &[Rule] = &[
         versions: Versions::ALL,
         scopes: &[Where::Payload { ops: &[op::LOCATE], path: &[] }],
         conds: &[],
-        effects: &[Effect::Bag],
+        effects: &[Effect::BagOf(&[tags::UNIQUE_IDENTIFIER])],
     },
     Rule {
         id: "located-items",

@@ -1027,6 +1027,57 @@ fn field_order_fails_outside_attribute_lists() {
     }
 }
 
+/// Item 1 in payloads of fixed fields plus a list (rows
+/// `attributes-order-1x`, `locate-order`): the list entries may come in any
+/// order, but a fixed field (the Unique Identifier of a KMIP 1.x Get
+/// Attributes answer, Located Items of a Locate answer) keeps its place.
+#[test]
+fn field_order_keeps_fixed_fields_of_list_payloads_in_place() {
+    let (a1, a2) = (
+        v1_attr("Cryptographic Length", None, "128"),
+        v1_attr("x-b", None, "2"),
+    );
+    let ga = |parts: &[&str]| parts.concat();
+    let u = uid("k");
+    let mut x = Exchange::new(V14);
+    let c = x.step(
+        &req_item("GetAttributes", &u),
+        &ok_item("GetAttributes", &ga(&[&u, &a1, &a2])),
+        &ok_item("GetAttributes", &ga(&[&a1, &u, &a2])),
+    );
+    assert!(!c.is_match(), "a moved Unique Identifier must fail");
+    assert!(
+        c.differences.iter().any(|d| d.note.contains("field-order")),
+        "{:?}",
+        c.differences
+    );
+    // Legitimate: the attributes permuted behind the identifier.
+    let mut x = Exchange::new(V14);
+    let c = x.step(
+        &req_item("GetAttributes", &u),
+        &ok_item("GetAttributes", &ga(&[&u, &a1, &a2])),
+        &ok_item("GetAttributes", &ga(&[&u, &a2, &a1])),
+    );
+    assert!(c.is_match(), "{:?}", c.differences);
+    // Locate: Located Items before the identifiers.
+    let li = "<LocatedItems type=\"Integer\" value=\"2\"/>";
+    let (u1, u2) = (uid("k-1"), uid("k-2"));
+    let mut x = Exchange::new(V21);
+    let c = x.step(
+        &req_item("Locate", ""),
+        &ok_item("Locate", &ga(&[li, &u1, &u2])),
+        &ok_item("Locate", &ga(&[&u1, li, &u2])),
+    );
+    assert!(!c.is_match(), "a moved Located Items must fail");
+    let mut x = Exchange::new(V21);
+    let c = x.step(
+        &req_item("Locate", ""),
+        &ok_item("Locate", &ga(&[li, &u1, &u2])),
+        &ok_item("Locate", &ga(&[li, &u2, &u1])),
+    );
+    assert!(c.is_match(), "{:?}", c.differences);
+}
+
 fn query_ops(ops: &[&str]) -> String {
     ops.iter()
         .map(|o| format!("<Operation type=\"Enumeration\" value=\"{o}\"/>"))
