@@ -33,6 +33,7 @@ fn planned(id: &str) -> PlannedCase {
         path: format!("{id}.xml").into(),
         case: Ok(case(id)),
         skip: None,
+        wire: None,
     }
 }
 
@@ -151,6 +152,7 @@ fn opts(message_timeout: Duration) -> RunOptions {
             message_timeout,
             ..CaseOptions::default()
         },
+        ..RunOptions::default()
     }
 }
 
@@ -366,6 +368,7 @@ async fn run_gives_every_case_a_verdict_and_emits_events_in_order() {
         path: "BROKEN-M-1-21.xml".into(),
         case: Err("line 3: unpaired RequestMessage".into()),
         skip: None,
+        wire: None,
     };
     let cases = vec![planned("OK-M-1-21"), skipped, broken, planned("OK-M-2-21")];
     let groups = plan::group(cases);
@@ -519,6 +522,7 @@ fn one_step_case(id: &str, op: &str, name: Option<&str>) -> PlannedCase {
         path: path.into(),
         case: Ok(Arc::new(tc)),
         skip: None,
+        wire: None,
     }
 }
 

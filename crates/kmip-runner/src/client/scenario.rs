@@ -384,6 +384,9 @@ impl Scenario {
                         divergence,
                         masked: p.masked.clone(),
                         expected_failure: None,
+                        // The client-test listener speaks TTLV over TLS.
+                        encoding: "ttlv".to_string(),
+                        transport: "tls".to_string(),
                     }
                 }
                 None => CaseResult {
@@ -397,6 +400,8 @@ impl Scenario {
                     divergence: None,
                     masked: Vec::new(),
                     expected_failure: None,
+                    encoding: String::new(),
+                    transport: String::new(),
                 },
             };
             out.push(r);
