@@ -308,7 +308,7 @@ async fn run_phase(
                 drop(permit);
             }
             let ids: Vec<String> = group.cases.iter().map(|c| c.id.clone()).collect();
-            world::leave(&opts.world, lease, &ids, format, timeout).await;
+            world::leave(&opts.world, lease, exclusive, &ids, format, timeout).await;
             out
         });
         task_group.insert(handle.id(), gi);

@@ -19,8 +19,8 @@
 //!   off). *Pre-clean*: before an exclusive group, every object the ledger
 //!   still holds (created by this run and left behind, whichever case did
 //!   it) is revoked (Cessation of Operation) and destroyed. *Post-clean*:
-//!   after any group, the objects its own cases created and left are
-//!   destroyed the same way. Only objects this run created are ever touched:
+//!   after an exclusive group, the objects its own cases created and left
+//!   are destroyed the same way. Only objects this run created are ever touched:
 //!   objects a target held before the run, or that another client creates,
 //!   are never revoked or destroyed. The clean-up messages use the protocol
 //!   version of the case that created the object and are never compared;
@@ -49,8 +49,8 @@ pub enum World {
         /// Connect timeout for the fresh instance's connector.
         connect_timeout: Duration,
     },
-    /// Pre-clean before each exclusive group and post-clean after every
-    /// group, from the run's [`Ledger`].
+    /// Pre-clean before and post-clean after each exclusive group, from
+    /// the run's [`Ledger`].
     CleanRemote {
         /// The objects this run created and has not destroyed.
         ledger: Arc<Ledger>,
@@ -410,11 +410,12 @@ pub async fn enter(
     }
 }
 
-/// Leave a group's world: stop its fresh instance, or post-clean what its
-/// cases (`case_ids`) created and left.
+/// Leave a group's world: stop its fresh instance, or (exclusive group)
+/// post-clean what its cases (`case_ids`) created and left.
 pub async fn leave(
     world: &World,
     lease: Lease,
+    exclusive: bool,
     case_ids: &[String],
     format: &WireFormat,
     timeout: Duration,
@@ -423,7 +424,7 @@ pub async fn leave(
         r.shutdown().await;
         return;
     }
-    if let World::CleanRemote { ledger } = world {
+    if let (World::CleanRemote { ledger }, true) = (world, exclusive) {
         let left = ledger.left(Some(case_ids));
         let _ = clean(&*lease.connector, format, ledger, &left, timeout).await;
     }
