@@ -452,7 +452,14 @@ async fn embedded_profiles_and_cases_work_from_any_directory() {
     let out = tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_kmip-harness"))
             .current_dir(&elsewhere)
-            .args(["run", "--target", "reference", "--report-dir", "r", "--quiet"])
+            .args([
+                "run",
+                "--target",
+                "reference",
+                "--report-dir",
+                "r",
+                "--quiet",
+            ])
             .output()
             .expect("run kmip-harness")
     })
@@ -470,7 +477,10 @@ async fn embedded_profiles_and_cases_work_from_any_directory() {
     assert!(!stdout.contains("No profile has a case"), "{stdout}");
     let r = results(&s.path("elsewhere/r/results.json"));
     assert!(r.cases.len() >= 40, "{} cases", r.cases.len());
-    assert!(r.cases.iter().all(|c| c.file.starts_with("testcases/server/")));
+    assert!(r
+        .cases
+        .iter()
+        .all(|c| c.file.starts_with("testcases/server/")));
     assert!(r.profiles.iter().all(|p| p.conformant), "{:?}", r.profiles);
     // --profiles overrides the embedded set.
     let out = harness(vec![

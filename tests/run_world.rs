@@ -159,7 +159,11 @@ async fn encoding_profiles_get_verdicts_from_their_own_encoding() {
     ] {
         let c = r.cases.iter().find(|c| c.id == id).expect("case result");
         assert_eq!(c.status, Status::Pass, "{id}: {}", c.reason);
-        assert_eq!((c.encoding.as_str(), c.transport.as_str()), (enc, tr), "{id}");
+        assert_eq!(
+            (c.encoding.as_str(), c.transport.as_str()),
+            (enc, tr),
+            "{id}"
+        );
     }
     for (id, wire) in [
         ("XML-server-2.1", "xml"),

@@ -80,7 +80,8 @@ Clean world: state-sensitive groups (the exclusive ones above) get a clean world
 remote target, the harness records every object the run creates (Create, Create Key Pair, \
 Register, Re-key, Derive Key, Certify, Import … replies) and strikes off what is destroyed; \
 before each state-sensitive group it revokes and destroys every object this run created and \
-left (pre-clean), and after it the objects that group created and left (post-clean). Objects the run did not create are never touched. --shared-world turns this off.
+left (pre-clean), and after it the objects that group created and left (post-clean). \
+Objects the run did not create are never touched. --shared-world turns this off.
 
 Encoding profiles: the cases of the XML, JSON and HTTPS server profiles are replayed in that \
 encoding / transport in every run (on top of --encoding / --transport), and only those \

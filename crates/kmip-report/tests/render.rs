@@ -225,9 +225,15 @@ fn xfail_and_xpass_have_their_own_counts_in_every_reporter() {
     assert_eq!(json["totals"]["failed"], 0);
     // JUnit: XFAIL is a skip with its reason, XPASS a failure.
     let xml = render_junit(&r);
-    assert!(xml.contains("<skipped message=\"XFAIL (fail): known: fixture"), "{xml}");
+    assert!(
+        xml.contains("<skipped message=\"XFAIL (fail): known: fixture"),
+        "{xml}"
+    );
     assert!(xml.contains("type=\"xpass\""), "{xml}");
-    assert!(xml.contains("<property name=\"xfail\" value=\"1\"/>"), "{xml}");
+    assert!(
+        xml.contains("<property name=\"xfail\" value=\"1\"/>"),
+        "{xml}"
+    );
     let (_, _, failures, errors, skipped) = junit_counts(&xml);
     // 1 XPASS + 2 NOT CONFORMANT profiles; 1 error; 1 skip + 1 XFAIL + 1 incomplete.
     assert_eq!((failures, errors, skipped), (3, 1, 3));

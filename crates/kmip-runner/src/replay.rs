@@ -364,24 +364,16 @@ async fn exchange<S: AsyncStream + ?Sized>(
     .await;
     let received_at = unix_now();
     let elapsed_ms = started.elapsed().as_millis() as u64;
-    let response_bytes = match read {
-        Ok(b) => b,
-        Err(e) => {
-            emit_exchange(
-                events,
-                opts,
-                &case.id,
-                i,
-                &bytes,
-                &request,
-                &[],
-                None,
-                elapsed_ms,
-            );
-            return Err(Failure::Read(e.to_string()));
-        }
+    // One event per exchange, with what arrived (nothing when the read
+    // failed).
+    let (response_bytes, read_error) = match read {
+        Ok(b) => (b, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
     };
-    let decoded = opts.wire_format.decode(&response_bytes, &opts.limits);
+    let decoded = match &read_error {
+        None => Some(opts.wire_format.decode(&response_bytes, &opts.limits)),
+        Some(_) => None,
+    };
     emit_exchange(
         events,
         opts,
@@ -390,9 +382,13 @@ async fn exchange<S: AsyncStream + ?Sized>(
         &bytes,
         &request,
         &response_bytes,
-        decoded.as_ref().ok(),
+        decoded.as_ref().and_then(|d| d.as_ref().ok()),
         elapsed_ms,
     );
+    let decoded = match (decoded, read_error) {
+        (Some(d), _) => d,
+        (None, e) => return Err(Failure::Read(e.unwrap_or_default())),
+    };
     let actual = decoded.map_err(|e| Failure::Decode(e.to_string()))?;
     if let Some(l) = &opts.ledger {
         l.record(&case.id, &request, &actual);
