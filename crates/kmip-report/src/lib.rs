@@ -11,6 +11,11 @@
 //! - [`render_html`]: the same as a self-contained page (inline CSS / JS,
 //!   no external assets), with expandable diffs.
 //!
+//! Known failures (cases listed in the expectations file) are XFAIL when
+//! they fail and XPASS when they pass: counted apart from passed / failed /
+//! errors in every reporter ([`kmip_testcase::results::Totals`]); JUnit
+//! reports an XFAIL as skipped and an XPASS as a failure.
+//!
 //! Every renderer is a pure function of the results; [`write_all`] is the
 //! only function here that touches the file system.
 
