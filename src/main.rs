@@ -2,6 +2,7 @@
 //! module per subcommand in [`cmd`]; all logic lives in the library crates.
 
 mod cmd;
+mod embedded;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

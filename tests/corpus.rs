@@ -23,7 +23,9 @@
 //! Isolation follows the runner's rule (`kmip_runner::plan`, "Exclusive
 //! phase"): a case that Locates, or shares a fixed Name with another case,
 //! runs alone — it holds the write side of a lock every other case holds
-//! the read side of — so parallel test threads never change its result.
+//! the read side of — so parallel test threads never change its result;
+//! and, like `run` (`kmip_runner::world`), it runs on a fresh reference
+//! server, so objects earlier cases left never reach its Locate.
 
 use kmip_runner::events::EventSink;
 use kmip_runner::expectations::{Expectations, Judgement};
@@ -84,6 +86,19 @@ impl Shared {
         let _read = (!alone).then(|| self.isolation.read().unwrap_or_else(|e| e.into_inner()));
         if let Some(family) = plan::chain_family(&planned.id) {
             return self.run_family(family, &planned.id);
+        }
+        if alone {
+            // A clean world, as `run` gives it (kmip_runner::world): a
+            // state-sensitive case runs on a fresh reference server.
+            return self.rt.block_on(async {
+                let fresh = ReferenceTarget::start(Duration::from_secs(10))
+                    .await
+                    .map_err(|e| Failed::from(format!("fresh reference server: {e}")))?;
+                let r = run::run_case(&fresh.connector(), &planned, &self.opts, &EventSink::none())
+                    .await;
+                fresh.shutdown().await;
+                Ok(r)
+            });
         }
         Ok(self
             .rt

@@ -71,6 +71,7 @@ async fn verdicts(paths: &[PathBuf], wire: &WireFormat) -> BTreeMap<String, (Sta
             wire_format: wire.clone(),
             ..CaseOptions::default()
         },
+        ..RunOptions::default()
     });
     let connector: Arc<dyn Connector> = Arc::new(target.connector());
     let results = run::run_groups(connector, groups, opts, EventSink::none()).await;

@@ -138,6 +138,7 @@ fn planned() -> PlannedCase {
         path: PathBuf::from("HOSTILE-1.xml"),
         case: Ok(Arc::new(tc)),
         skip: None,
+        wire: None,
     }
 }
 
@@ -156,6 +157,7 @@ async fn replay_against(mode: Hostile, reason_has: &[&str]) {
             message_timeout: MESSAGE_TIMEOUT,
             ..CaseOptions::default()
         },
+        ..RunOptions::default()
     };
     let t0 = Instant::now();
     let r = run::run_case(&c, &planned(), &opts, &EventSink::none()).await;

@@ -244,9 +244,13 @@ async fn passing_run_exits_0_and_writes_every_report() {
     ] {
         assert!(json.get(k).is_some(), "{k}");
     }
-    for k in ["passed", "failed", "errors", "skipped"] {
+    for k in ["passed", "failed", "errors", "skipped", "xfail", "xpass"] {
         assert!(json["totals"].get(k).is_some(), "totals.{k}");
     }
+    assert_eq!(json["format_version"], 2);
+    // Each case says the encoding and transport it was replayed in.
+    assert_eq!(json["cases"][0]["encoding"], "ttlv");
+    assert_eq!(json["cases"][0]["transport"], "tls");
     for k in [
         "id",
         "version",
@@ -350,6 +354,13 @@ async fn expectations_turn_known_failures_into_xfail_and_stale_entries_into_fail
         r.cases[0].expected_failure.as_deref(),
         Some("test fixture: server shortens keys")
     );
+    // An XFAIL has its own count and is not counted as failed.
+    assert_eq!((r.totals.xfail, r.totals.failed, r.totals.xpass), (1, 0, 0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 failed, 0 errors, 0 skipped, 1 xfail"),
+        "{}",
+        text(&out)
+    );
     let mut a = args(&s, &pki, good, "x2", &["--expectations", &exp]);
     a.retain(|x| x != "--quiet");
     let out = harness(a).await;
@@ -359,6 +370,65 @@ async fn expectations_turn_known_failures_into_xfail_and_stale_entries_into_fail
         "{}",
         text(&out)
     );
+    let r = results(&s.path("x2/results.json"));
+    assert_eq!((r.totals.xpass, r.totals.passed), (1, 0));
+}
+
+/// The binary carries the project's profiles and own server test cases:
+/// from a directory with neither, `run --target reference` gives the same
+/// project-profile table as from the repository.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_profiles_and_cases_work_from_any_directory() {
+    let s = Scratch::new("embedded");
+    let elsewhere = s.path("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_kmip-harness"))
+            .current_dir(&elsewhere)
+            .args([
+                "run",
+                "--target",
+                "reference",
+                "--report-dir",
+                "r",
+                "--quiet",
+            ])
+            .output()
+            .expect("run kmip-harness")
+    })
+    .await
+    .expect("join");
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for id in [
+        "KH-batch-server-2.1",
+        "KH-locate-server-1.4",
+        "KH-negative-server-2.1",
+    ] {
+        assert!(stdout.contains(id), "{id} in the table: {stdout}");
+    }
+    assert!(!stdout.contains("No profile has a case"), "{stdout}");
+    let r = results(&s.path("elsewhere/r/results.json"));
+    assert!(r.cases.len() >= 40, "{} cases", r.cases.len());
+    assert!(r
+        .cases
+        .iter()
+        .all(|c| c.file.starts_with("testcases/server/")));
+    assert!(r.profiles.iter().all(|p| p.conformant), "{:?}", r.profiles);
+    // --profiles overrides the embedded set.
+    let out = harness(vec![
+        "run".into(),
+        "--target".into(),
+        "reference".into(),
+        "--profiles".into(),
+        s.path("profiles").display().to_string(),
+        "--report-dir".into(),
+        s.path("r2").display().to_string(),
+        "--quiet".into(),
+    ])
+    .await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No profile has a case"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

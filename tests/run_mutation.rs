@@ -131,6 +131,7 @@ async fn run_with(target: &ReferenceTarget, mutation: Option<Mutation>) -> CaseR
         path: case.path.clone(),
         case: Ok(Arc::new(case)),
         skip: None,
+        wire: None,
     };
     let wrapper = Mutator {
         inner: target.connector(),

@@ -165,6 +165,9 @@ def write(path, p):
         f"clause: {q(p['clause'])}",
         f"criterion: {p['criterion']}",
     ]
+    for key in ["encoding", "transport"]:
+        if p.get(key):
+            lines.append(f"{key}: {p[key]}")
     for key in ["requires", "mandatory", "optional", "not_assessed", "notes"]:
         vals = p.get(key, [])
         if not vals:
@@ -246,8 +249,15 @@ def profiles_for(version, suffix, table):
         if fam == "SKFF" and role == "server":
             p["notes"].append("The Foundry Server clause needs all twelve SKFF mandatory cases.")
         if fam in ("XML", "JSON", "HTTPS"):
-            enc = {"XML": "XML", "JSON": "JSON", "HTTPS": "HTTPS transport"}[fam]
-            p["notes"].append(f"The verdict is meaningful only for a run that used the {enc} message encoding; the case file itself is encoding-neutral.")
+            enc = {"XML": "XML message encoding", "JSON": "JSON message encoding", "HTTPS": "HTTPS transport"}[fam]
+            if role == "server":
+                # `run` replays these cases in this encoding / transport and
+                # counts only those results for the profile.
+                key, val = ("transport", "https") if fam == "HTTPS" else ("encoding", fam.lower())
+                p[key] = val
+                p["notes"].append(f"Only results replayed in the {enc} count for this profile (`{key}: {val}`); `run` replays its cases that way in every run.")
+            else:
+                p["notes"].append(f"The verdict is meaningful only for a run that used the {enc}; the case file itself is encoding-neutral.")
         if cond and major != "1":
             p["notes"].append(f"Family conditions: KMIP Profiles v{version} §{cond} (section from the v2.1 numbering).")
         out.append(p)

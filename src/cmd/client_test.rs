@@ -4,20 +4,23 @@
 //! the request-side masking rules (`req-*` in docs/masking.md), answered
 //! with the recorded response (bound variables substituted), and each case
 //! is reported as pass, fail (with a request diff) or incomplete. Reports
-//! and gates are those of `run`.
+//! and gates are those of `run`. The CLI parses, builds the listener's TLS
+//! configuration and prints; [`kmip_runner::client::session`] does the
+//! rest.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::embedded;
 use anyhow::Context;
-use kmip_runner::client::listen::{self, ClientEvent, ServeOptions};
-use kmip_runner::client::scenario::{Handled, Scenario};
-use kmip_runner::gate::{self, Gate};
-use kmip_runner::plan;
-use kmip_runner::run::{self, RunInfo};
-use kmip_testcase::profile::{self, Role};
+use kmip_runner::client::listen::ClientEvent;
+use kmip_runner::client::scenario::Handled;
+use kmip_runner::client::session::{self, ClientTestSpec};
+use kmip_runner::gate::Gate;
+use kmip_runner::run;
+use kmip_runner::runner::{self, Outcome, RunError, Source};
 use kmip_testcase::results::Status;
 use kmip_wire::tls::{CertSource, ServerTlsOptions};
 
@@ -94,7 +97,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
 
-    /// Folder of profile definitions (*.yaml). Default: profiles/
+    /// Folder of profile definitions (*.yaml). Default: the project's
+    /// profiles/, embedded in the binary at build time.
     #[arg(long, value_name = "DIR")]
     pub profiles: Option<PathBuf>,
 
@@ -126,65 +130,32 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
-    let started = run::rfc3339_now();
-    let t0 = Instant::now();
-    // Profiles.
-    let profiles_dir = args
-        .profiles
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("profiles"));
-    let profiles = if profiles_dir.is_dir() {
-        profile::load_profiles(&profiles_dir)
-            .with_context(|| format!("loading profiles from {}", profiles_dir.display()))?
-    } else {
-        Vec::new()
+    let profiles = match &args.profiles {
+        Some(dir) => match runner::load_profiles(&Source::Paths(vec![dir.clone()])) {
+            Ok(p) => p,
+            Err(RunError::Usage(m)) => return usage(m),
+            Err(e) => return Err(e.into()),
+        },
+        None => runner::load_profiles(&embedded::profiles())?,
     };
-    // Cases.
-    let paths = if args.testcases.is_empty() {
+    let source = Source::Paths(if args.testcases.is_empty() {
         vec![PathBuf::from("testcases/client")]
     } else {
         args.testcases.clone()
+    });
+    let (cases, warnings) = match session::select(
+        &source,
+        &profiles,
+        args.profile.as_deref(),
+        args.filter.as_deref(),
+        args.case.as_deref(),
+    ) {
+        Ok(x) => x,
+        Err(RunError::Usage(m)) => return usage(m),
+        Err(e) => return usage(e),
     };
-    let planned = match plan::load_all(&paths) {
-        Ok(p) => p,
-        Err(e) => return usage(format!("loading test cases: {e}")),
-    };
-    let wanted: Option<Vec<String>> = match &args.profile {
-        Some(id) => match profiles.iter().find(|p| &p.id == id) {
-            Some(p) => Some(p.mandatory.iter().chain(&p.optional).cloned().collect()),
-            None => return usage(format!("unknown profile {id}")),
-        },
-        None => None,
-    };
-    let filter = args.filter.as_ref().map(|f| f.to_lowercase());
-    let mut cases = Vec::new();
-    for p in planned {
-        if wanted.as_ref().is_some_and(|w| !w.contains(&p.id)) {
-            continue;
-        }
-        if filter
-            .as_ref()
-            .is_some_and(|f| !p.id.to_lowercase().contains(f.as_str()))
-        {
-            continue;
-        }
-        match p.case {
-            // Notify / Put cases are for `notify` (the client's service port).
-            Ok(c) if kmip_runner::client::notify::client_service_case(&c).is_ok() => {}
-            Ok(c) => cases.push(c),
-            Err(e) => eprintln!("warning: skipping {}: {e}", p.path.display()),
-        }
-    }
-    if cases.is_empty() {
-        return usage("no test cases selected");
-    }
-    if let Some(id) = &args.case {
-        if !cases
-            .iter()
-            .any(|c| &c.id == id || c.id.ends_with(id.as_str()))
-        {
-            return usage(format!("--case {id}: no such case among the selected ones"));
-        }
+    for w in &warnings {
+        eprintln!("warning: {w}");
     }
     // TLS.
     let tls_opts = ServerTlsOptions {
@@ -229,23 +200,12 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(f) = &args.ready_file {
         std::fs::write(f, addr.to_string()).with_context(|| format!("writing {}", f.display()))?;
     }
-    let prefix = format!(
-        "kh-{:x}",
-        std::process::id() ^ (t0.elapsed().subsec_nanos())
-    );
-    let scenario = Scenario::new(
+    let spec = ClientTestSpec {
         cases,
-        args.case.clone(),
-        kmip_compare::CompareOptions {
-            now_tolerance_s: args.now_tolerance,
-            strict: false,
-            ..Default::default()
-        },
-        &prefix,
-    );
-    let opts = ServeOptions {
+        profiles,
+        forced_case: args.case.clone(),
+        now_tolerance_s: args.now_tolerance,
         idle_timeout: Duration::from_secs_f64(args.idle_timeout.max(0.1)),
-        ..Default::default()
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let verbose = args.verbose;
@@ -261,22 +221,10 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
             std::future::pending::<()>().await;
         }
     };
-    let results_cases = listen::serve(listener, server_cfg, scenario, opts, Some(tx), stop).await;
+    let results = session::execute(spec, listener, server_cfg, Some(tx), stop).await;
     // Connections still open (Ctrl-C) keep a sender: do not wait for them.
     let _ = tokio::time::timeout(Duration::from_secs(1), printer).await;
 
-    let mut results = run::assemble(
-        RunInfo {
-            target: format!("client via {addr}"),
-            encoding: "ttlv".to_string(),
-            started,
-            duration_s: t0.elapsed().as_secs_f64(),
-        },
-        results_cases,
-        &profiles,
-    );
-    results.role = "client".to_string();
-    results.profiles = profile::evaluate(&profiles, &results.cases, Role::Client);
     let report_dir = args
         .report_dir
         .clone()
@@ -300,30 +248,17 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
             written.len()
         );
     }
-    if !args.gates.is_empty() {
-        let mut failed = false;
-        for o in gate::check_gates(&results, &args.gates) {
-            if o.ok {
-                if !args.quiet {
-                    eprintln!("{o}");
-                }
-            } else {
-                eprintln!("FAILED {o}");
-                failed = true;
-            }
+    let (outcome, notes) = session::judge(&results, &args.gates);
+    for n in &notes {
+        if n.problem || !args.quiet {
+            eprintln!("{}", n.text);
         }
-        return Ok(ExitCode::from(if failed { EXIT_GATE } else { 0 }));
     }
-    let bad = results
-        .cases
-        .iter()
-        .any(|c| matches!(c.status, Status::Fail | Status::Error));
-    let none_passed = !results.cases.iter().any(|c| c.status == Status::Pass);
-    if bad || none_passed {
-        Ok(ExitCode::from(EXIT_FAILED))
-    } else {
-        Ok(ExitCode::SUCCESS)
-    }
+    Ok(ExitCode::from(match outcome {
+        Outcome::Passed => 0,
+        Outcome::GateFailed => EXIT_GATE,
+        _ => EXIT_FAILED,
+    }))
 }
 
 fn print_event(ev: &ClientEvent, verbose: bool, quiet: bool) {

@@ -7,7 +7,7 @@
 
 use super::{EXIT_FAILED, EXIT_UNREACHABLE, EXIT_USAGE};
 use anyhow::Context;
-use kmip_runner::load::{self, LoadOptions, LoadReport, Op, OpSet};
+use kmip_runner::load::{self, LoadOptions, OpSet};
 use kmip_runner::target::{remote_connector, Connector, ReferenceTarget, TargetSpec, TlsBackend};
 use kmip_runner::tls::TlsMaterial;
 use kmip_ttlv::ttlv::Limits;
@@ -94,93 +94,6 @@ fn secs(name: &str, v: f64) -> Result<Duration, String> {
     } else {
         Err(format!("--{name} must be a positive number of seconds"))
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// The human-readable summary.
-fn render(r: &LoadReport, ops: &OpSet) -> String {
-    let mut s = format!(
-        "target {}  clients {}  batch {}  elapsed {:.1} s\n\
-         {:<8} {:>10} {:>8} {:>10} {:>9} {:>9} {:>9}\n",
-        r.target,
-        r.clients,
-        r.batch,
-        r.elapsed.as_secs_f64(),
-        "op",
-        "ok",
-        "failed",
-        "ops/s",
-        "p50 ms",
-        "p99 ms",
-        "max ms"
-    );
-    let secs = r.elapsed.as_secs_f64().max(1e-9);
-    for &op in ops.ops() {
-        let st = r.op(op);
-        s.push_str(&format!(
-            "{:<8} {:>10} {:>8} {:>10.0} {:>9.2} {:>9.2} {:>9.2}\n",
-            op.name(),
-            st.ok,
-            st.failed,
-            st.ok as f64 / secs,
-            ms(st.latency.quantile(0.5)),
-            ms(st.latency.quantile(0.99)),
-            ms(st.latency.max()),
-        ));
-    }
-    s.push_str(&format!(
-        "total    {:>10} {:>8} {:>10.0}   (latency per message of {} item(s))\n",
-        r.total_ok(),
-        r.total_failed(),
-        r.ops_per_sec(),
-        r.batch
-    ));
-    s.push_str(&format!(
-        "no-loss check: {} lost; connect errors {}; transport errors {}\n",
-        r.lost, r.connect_errors, r.transport_errors
-    ));
-    for e in &r.examples {
-        s.push_str(&format!("  e.g. {e}\n"));
-    }
-    s
-}
-
-fn to_json(r: &LoadReport, ops: &OpSet) -> serde_json::Value {
-    let per_op: serde_json::Map<String, serde_json::Value> = ops
-        .ops()
-        .iter()
-        .map(|&op: &Op| {
-            let st = r.op(op);
-            (
-                op.name().to_string(),
-                serde_json::json!({
-                    "ok": st.ok,
-                    "failed": st.failed,
-                    "ops_per_sec": st.ok as f64 / r.elapsed.as_secs_f64().max(1e-9),
-                    "p50_ms": ms(st.latency.quantile(0.5)),
-                    "p99_ms": ms(st.latency.quantile(0.99)),
-                    "max_ms": ms(st.latency.max()),
-                }),
-            )
-        })
-        .collect();
-    serde_json::json!({
-        "target": r.target,
-        "clients": r.clients,
-        "batch": r.batch,
-        "elapsed_s": r.elapsed.as_secs_f64(),
-        "ops_per_sec": r.ops_per_sec(),
-        "ok": r.total_ok(),
-        "failed": r.total_failed(),
-        "lost": r.lost,
-        "connect_errors": r.connect_errors,
-        "transport_errors": r.transport_errors,
-        "per_op": per_op,
-        "examples": r.examples,
-    })
 }
 
 /// Run the subcommand.
@@ -275,9 +188,9 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
         }
         anyhow::Ok(report?)
     })?;
-    print!("{}", render(&report, &ops));
+    print!("{}", load::report::render_text(&report, &ops));
     if let Some(p) = &args.json {
-        let text = serde_json::to_string_pretty(&to_json(&report, &ops))?;
+        let text = serde_json::to_string_pretty(&load::report::to_json(&report, &ops))?;
         std::fs::write(p, text + "\n").with_context(|| format!("writing {}", p.display()))?;
     }
     if report.total_ok() == 0 && report.connect_errors > 0 {

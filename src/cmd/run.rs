@@ -1,7 +1,9 @@
-//! `kmip-harness run`: replay test cases against a KMIP server (a remote
-//! one over TLS, or the bundled reference server in-process), write the
-//! reports, print the per-profile table, and turn the outcome into an exit
-//! code (see [`crate::cmd`]).
+//! `kmip-harness run`: parse the flags into a
+//! [`kmip_runner::runner::RunSpec`], let the runner API replay the test
+//! cases against a KMIP server (a remote one over TLS, or the bundled
+//! reference server in-process), then write the reports, print the
+//! per-profile table, and turn the outcome into an exit code (see
+//! [`crate::cmd`]).
 //!
 //! Exit code precedence: 3 (target unreachable) > 5 (`--baseline`
 //! regression) > 4 (`--gate` failed) > 1 (failures). When `--gate` or
@@ -12,23 +14,20 @@
 //! file").
 
 use super::{EXIT_FAILED, EXIT_GATE, EXIT_REGRESSION, EXIT_UNREACHABLE, EXIT_USAGE};
-use anyhow::{bail, Context};
+use crate::embedded;
+use anyhow::Context;
 use kmip_runner::config::TargetConfig;
-use kmip_runner::encoding::WireFormat;
 use kmip_runner::events::{Event, EventSink, MessageDump};
-use kmip_runner::expectations::{Expectations, Judgement};
-use kmip_runner::gate::{self, Gate};
-use kmip_runner::plan::{self, Selection};
-use kmip_runner::replay::CaseOptions;
-use kmip_runner::run::{self, RunInfo, RunOptions};
-use kmip_runner::target::{remote_connector, Connector, ReferenceTarget, TargetSpec, TlsBackend};
-use kmip_runner::tls::TlsMaterial;
-use kmip_testcase::results::{RunResults, Status};
+use kmip_runner::expectations::Expectations;
+use kmip_runner::gate::Gate;
+use kmip_runner::run;
+use kmip_runner::runner::{self, Outcome, RunError, RunSettings, RunSpec};
+use kmip_runner::target::TlsBackend;
+use kmip_testcase::results::Status;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Message encoding on the wire.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,11 +75,25 @@ Scheduling: cases that Locate (they see every object on the server) or that shar
 Name with another case run first, one at a time, with nothing else in flight; the other \
 cases then run --jobs at a time. Chained families (TL-M-*, SASED-M-*) run in order.
 
+Clean world: state-sensitive groups (the exclusive ones above) get a clean world. With \
+--target reference, each runs on a fresh reference-server instance of its own. Against a \
+remote target, the harness records every object the run creates (Create, Create Key Pair, \
+Register, Re-key, Derive Key, Certify, Import … replies) and strikes off what is destroyed; \
+before each state-sensitive group it revokes and destroys every object this run created and \
+left (pre-clean), and after it the objects that group created and left (post-clean). \
+Objects the run did not create are never touched. --shared-world turns this off.
+
+Encoding profiles: the cases of the XML, JSON and HTTPS server profiles are replayed in that \
+encoding / transport in every run (on top of --encoding / --transport), and only those \
+results count for those profiles; a target that does not answer in it fails them, with \
+the reason.
+
 Clean-up: after a case fails, its remaining requests (its own Revoke/Destroy clean-up) are \
 still sent, best effort and uncompared; the verdict stays the first divergence \
 (--no-cleanup turns this off).
 
-Outputs: the per-profile table and a totals line on stdout; a progress bar (only on a \
+Outputs: the per-profile table and a totals line (passed, failed, errors, skipped, XFAIL = \
+listed in --expectations and failed, XPASS = listed and passed) on stdout; a progress bar (only on a \
 terminal, not with --quiet/--verbose) and one line per failing case on stderr; \
 results.json, junit.xml, report.md, report.html and summary.txt in --report-dir.
 
@@ -109,7 +122,8 @@ pub struct RunArgs {
     pub target: Option<String>,
 
     /// Test-case files or folders (searched recursively for *.xml).
-    /// Repeatable. Default: testcases/
+    /// Repeatable. Default: the project's own server test cases
+    /// (testcases/server), embedded in the binary at build time.
     #[arg(long = "testcases", value_name = "PATH", num_args = 1..)]
     pub testcases: Vec<PathBuf>,
 
@@ -177,7 +191,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
 
-    /// Folder of profile definitions (*.yaml). Default: profiles/
+    /// Folder of profile definitions (*.yaml). Default: the project's
+    /// profiles/ folder, embedded in the binary at build time.
     #[arg(long, value_name = "DIR")]
     pub profiles: Option<PathBuf>,
 
@@ -246,6 +261,11 @@ pub struct RunArgs {
     /// its remaining requests (its clean-up) best effort.
     #[arg(long)]
     pub no_cleanup: bool,
+
+    /// No clean world for state-sensitive cases: run them on the shared
+    /// target as it is (see "Clean world" below).
+    #[arg(long)]
+    pub shared_world: bool,
 }
 
 /// A usage error: printed, exit 2.
@@ -254,212 +274,70 @@ fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(EXIT_USAGE))
 }
 
-fn seconds(name: &str, v: Option<f64>, default: f64) -> anyhow::Result<Duration> {
-    let v = v.unwrap_or(default);
-    if !(v.is_finite() && v > 0.0 && v < 1e7) {
-        bail!("--{name} must be a positive number of seconds");
+/// The run settings the flags (and `--target-config`) ask for. Profiles
+/// and test cases default to the copies embedded in the binary
+/// ([`crate::embedded`]).
+fn settings(args: &RunArgs, config: TargetConfig) -> RunSettings {
+    RunSettings {
+        target: args.target.clone(),
+        config,
+        testcases: (!args.testcases.is_empty()).then(|| args.testcases.clone()),
+        default_testcases: Some(embedded::testcases()),
+        profiles: args.profiles.clone(),
+        default_profiles: Some(embedded::profiles()),
+        profile: args.profile.clone(),
+        filter: args.filter.clone(),
+        jobs: args.jobs,
+        connect_timeout: args.connect_timeout,
+        timeout: args.timeout,
+        case_timeout: args.case_timeout,
+        ca: args.ca.clone(),
+        cert: args.cert.clone(),
+        key: args.key.clone(),
+        sni: args.sni.clone(),
+        tls_backend: match args.tls_backend {
+            Backend::Rustls => TlsBackend::Rustls,
+            Backend::Openssl => TlsBackend::Openssl,
+        },
+        encoding: args.encoding.wire(),
+        transport: match args.transport {
+            TransportKind::Tls => kmip_runner::encoding::Transport::Tls,
+            TransportKind::Https => kmip_runner::encoding::Transport::Https,
+        },
+        https_path: args.https_path.clone(),
+        expectations: args.expectations.clone(),
+        strict: args.strict,
+        dump_messages: args.verbose || args.verbose_file.is_some(),
+        cleanup: !args.no_cleanup,
+        clean_world: !args.shared_world,
+        clock_skew_s: args.clock_skew,
+        probe_query: args.probe_query,
     }
-    Ok(Duration::from_secs_f64(v))
 }
 
-/// Run the subcommand.
+/// Run the subcommand: parse, hand a [`RunSpec`] to
+/// [`kmip_runner::runner::execute`], write and print the reports, and map
+/// [`kmip_runner::runner::judge`] to an exit code.
 pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     let args = *args.flags;
     let config = match &args.target_config {
         Some(p) => TargetConfig::load(p)?,
         None => TargetConfig::default(),
     };
-    let Some(target) = args.target.clone().or_else(|| config.target.clone()) else {
-        return usage(
-            "--target is required (reference or HOST[:PORT]), or set `target` in --target-config",
-        );
-    };
-    let spec: TargetSpec = match target.parse() {
+    let spec = match RunSpec::resolve(settings(&args, config)) {
         Ok(s) => s,
-        Err(e) => return usage(e),
+        Err(RunError::Usage(m)) => return usage(m),
+        Err(e) => return Err(e.into()),
     };
-    let connect_timeout = seconds(
-        "connect-timeout",
-        args.connect_timeout.or(config.connect_timeout_s),
-        10.0,
-    )?;
-    let message_timeout = seconds("timeout", args.timeout.or(config.timeout_s), 30.0)?;
-    let case_timeout = seconds(
-        "case-timeout",
-        args.case_timeout.or(config.case_timeout_s),
-        120.0,
-    )?;
-    let jobs = match args.jobs {
-        Some(0) => return usage("--jobs must be at least 1"),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(2, |n| n.get()),
-    };
-
-    // Profiles.
-    let profiles_dir = args
-        .profiles
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("profiles"));
-    let profiles = if profiles_dir.is_dir() {
-        kmip_testcase::profile::load_profiles(&profiles_dir)
-            .with_context(|| format!("loading profiles from {}", profiles_dir.display()))?
-    } else if args.profiles.is_some() {
-        return usage(format!(
-            "profiles folder {} not found",
-            profiles_dir.display()
-        ));
-    } else {
-        if !args.quiet {
-            eprintln!(
-                "note: no profiles/ folder here; per-profile verdicts will be empty (use --profiles DIR)"
-            );
-        }
-        Vec::new()
-    };
-
-    // Selection.
-    let mut selection = Selection {
-        substring: args.filter.clone(),
-        ids: None,
-    };
-    if let Some(pid) = &args.profile {
-        let matching: Vec<_> = profiles
-            .iter()
-            .filter(|p| &p.id == pid || format!("{}-{}", p.id, p.version) == *pid)
-            .collect();
-        if matching.is_empty() {
-            let known: Vec<&str> = profiles.iter().map(|p| p.id.as_str()).collect();
-            return usage(format!(
-                "unknown profile {pid:?} (known: {})",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ));
-        }
-        selection.ids = Some(
-            matching
-                .iter()
-                .flat_map(|p| p.mandatory.iter().chain(&p.optional).cloned())
-                .collect(),
-        );
-    }
-
-    // Test cases.
-    let paths = if args.testcases.is_empty() {
-        vec![PathBuf::from("testcases")]
-    } else {
-        args.testcases.clone()
-    };
-    for p in &paths {
-        if !p.exists() {
-            return usage(format!("test cases not found: {}", p.display()));
-        }
-    }
-    let mut cases = plan::load_all(&paths)?;
-    cases.retain(|c| selection.matches(&c.id));
-    if cases.is_empty() {
-        return usage("no test case selected (check --testcases, --filter, --profile)");
-    }
-    for c in &mut cases {
-        if let Ok(tc) = &c.case {
-            c.skip = config.capabilities.skip_reason(tc);
-        }
-    }
-    let groups = plan::group(cases);
-    let exclusive: usize = groups
-        .iter()
-        .filter(|g| g.exclusive.is_some())
-        .map(|g| g.cases.len())
-        .sum();
-
-    let expectations = match &args.expectations {
-        Some(p) => Some(Expectations::load(p)?),
-        None => None,
-    };
-    let baseline: Option<RunResults> = match &args.baseline {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("reading baseline {}", p.display()))?;
-            Some(
-                serde_json::from_str(&text)
-                    .with_context(|| format!("parsing baseline {}", p.display()))?,
-            )
-        }
-        None => None,
-    };
-
-    let opts = Arc::new(RunOptions {
-        jobs,
-        case_timeout,
-        case: CaseOptions {
-            message_timeout,
-            strict: args.strict,
-            credentials: config.credentials.clone(),
-            dump_messages: args.verbose || args.verbose_file.is_some(),
-            cleanup: !args.no_cleanup,
-            now_tolerance_s: i64::from(args.clock_skew),
-            run_checks: Some(Arc::new(kmip_runner::query_check::RunChecks::new(
-                kmip_runner::replay::unix_now(),
-                args.probe_query,
-            ))),
-            wire_format: WireFormat {
-                encoding: args.encoding.wire(),
-                transport: match args.transport {
-                    TransportKind::Tls => kmip_runner::encoding::Transport::Tls,
-                    TransportKind::Https => kmip_runner::encoding::Transport::Https,
-                },
-                https_path: args.https_path.clone(),
-                host: match &spec {
-                    TargetSpec::Reference => "localhost".to_string(),
-                    TargetSpec::Remote { host, .. } => host.clone(),
-                },
-            },
-            ..CaseOptions::default()
-        },
-    });
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(runner::load_baseline)
+        .transpose()?;
     let report_dir = args
         .report_dir
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(run::utc_stamp()));
-
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-
-    // Target.
-    let remote_tls = match &spec {
-        TargetSpec::Reference => {
-            if let Err(e) = kmip_runner::target::reference_tls_flags(&[
-                ("--ca", args.ca.is_some()),
-                ("--cert", args.cert.is_some()),
-                ("--key", args.key.is_some()),
-                ("--sni", args.sni.is_some()),
-                (
-                    "--tls-backend openssl",
-                    args.tls_backend == Backend::Openssl,
-                ),
-            ]) {
-                return usage(e);
-            }
-            None
-        }
-        TargetSpec::Remote { .. } => {
-            let Some(ca) = args.ca.clone().or_else(|| config.ca.clone()) else {
-                return usage("--ca FILE is required for a HOST:PORT target (the CA of the server certificate)");
-            };
-            let cert = args.cert.clone().or_else(|| config.cert.clone());
-            let key = args.key.clone().or_else(|| config.key.clone());
-            Some(TlsMaterial::from_files(
-                &ca,
-                cert.as_deref(),
-                key.as_deref(),
-            )?)
-        }
-    };
-
     let dump: Option<Box<dyn Write + Send>> = match &args.verbose_file {
         Some(p) => Some(Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
@@ -468,164 +346,67 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let dump_to_stderr = args.verbose && args.verbose_file.is_none();
-
-    let started = run::rfc3339_now();
-    let t0 = Instant::now();
-    let (results_cases, unreachable) = rt.block_on(async {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let report = rt.block_on(async {
         let (sink, rx) = EventSink::channel();
         let show_bar = !args.quiet && !dump_to_stderr && std::io::stderr().is_terminal();
-        let known = expectations.clone();
+        let known = spec.expectations.clone();
         let consumer = tokio::spawn(consume_events(rx, show_bar, args.quiet, dump, known));
-        let (connector, reference): (Arc<dyn Connector>, Option<ReferenceTarget>) = match &spec {
-            TargetSpec::Reference => {
-                let r = ReferenceTarget::start(connect_timeout).await?;
-                (Arc::new(r.connector()), Some(r))
-            }
-            TargetSpec::Remote { host, port } => {
-                let material = remote_tls.as_ref().context("TLS material")?;
-                let sni = args.sni.clone().or_else(|| config.sni.clone());
-                let backend = match args.tls_backend {
-                    Backend::Rustls => TlsBackend::Rustls,
-                    Backend::Openssl => TlsBackend::Openssl,
-                };
-                let c = remote_connector(
-                    backend,
-                    host,
-                    *port,
-                    sni.as_deref(),
-                    material,
-                    connect_timeout,
-                )?;
-                (c, None)
-            }
-        };
-        let mut unreachable = None;
-        let results = match run::probe(&*connector).await {
-            Err(e) if e.is_unreachable() => {
-                let reason = e.to_string();
-                let r = run::unreachable_results(&groups, &reason, &sink);
-                unreachable = Some(reason);
-                r
-            }
-            _ => run::run_groups(connector, groups, opts, sink.clone()).await,
-        };
-        drop(sink);
-        if let Some(r) = reference {
-            r.shutdown().await;
-        }
+        let report = runner::execute(&spec, sink).await;
         let _ = consumer.await;
-        anyhow::Ok((results, unreachable))
-    })?;
-    let duration_s = t0.elapsed().as_secs_f64();
-
-    let mut results_cases = results_cases;
-    if let Some(e) = &expectations {
-        e.annotate(&mut results_cases);
-    }
-    let results = run::assemble(
-        RunInfo {
-            target: spec.to_string(),
-            encoding: args.encoding.wire().to_string(),
-            started,
-            duration_s,
-        },
-        results_cases,
-        &profiles,
-    );
-    let written = kmip_report::write_all(&results, &report_dir)
+        report
+    });
+    let report = match report {
+        Ok(r) => r,
+        Err(RunError::Usage(m)) => return usage(m),
+        Err(e) => return Err(e.into()),
+    };
+    let results = &report.results;
+    let written = kmip_report::write_all(results, &report_dir)
         .with_context(|| format!("writing reports to {}", report_dir.display()))?;
-    print!("{}", kmip_report::render_table(&results));
+    print!("{}", kmip_report::render_table(results));
     let _ = std::io::stdout().flush();
     if !args.quiet {
         eprintln!(
-            "{} in {:.1} s against {} (jobs {jobs}, {exclusive} run alone); reports: {} ({} files)",
+            "{} in {:.1} s against {} (jobs {}, {} run alone, {} in their profile's encoding); \
+             test cases: {}; reports: {} ({} files)",
             if results.cases.len() == 1 {
                 "1 case".to_string()
             } else {
                 format!("{} cases", results.cases.len())
             },
-            duration_s,
+            results.duration_s,
             results.target,
+            report.jobs,
+            report.exclusive,
+            report.rewired,
+            spec.testcases.describe(),
             report_dir.display(),
             written.len()
         );
     }
-
-    // Verdict.
-    if let Some(reason) = unreachable {
-        eprintln!("error: target unreachable: {reason}");
-        if reason.contains("TLS handshake") && args.tls_backend == Backend::Rustls {
-            eprintln!(
-                "hint: rustls implements no CBC cipher suite; if the server offers only the KMIP \
-                 Basic Authentication Suite (TLS_RSA_WITH_AES_*_CBC_SHA256), try --tls-backend openssl"
-            );
-        }
-        return Ok(ExitCode::from(EXIT_UNREACHABLE));
-    }
-    let mut code = None;
-    if let Some(base) = &baseline {
-        let regs = gate::regressions(base, &results);
-        for r in &regs {
-            eprintln!(
-                "regression: {} passed in the baseline, {} now: {}",
-                r.id,
-                r.now.as_str(),
-                r.reason
-            );
-        }
-        if !regs.is_empty() {
-            code = Some(EXIT_REGRESSION);
+    let judged = runner::judge(
+        &report,
+        spec.expectations.as_ref(),
+        &args.gates,
+        baseline.as_ref(),
+        spec.tls_backend,
+    );
+    for n in &judged.notes {
+        if n.problem || !args.quiet {
+            eprintln!("{}", n.text);
         }
     }
-    if !args.gates.is_empty() {
-        for o in gate::check_gates(&results, &args.gates) {
-            if o.ok {
-                if !args.quiet {
-                    eprintln!("{o}");
-                }
-            } else {
-                eprintln!("FAILED {o}");
-                code = code.or(Some(EXIT_GATE));
-            }
-        }
-    }
-    if let Some(c) = code {
-        return Ok(ExitCode::from(c));
-    }
-    if baseline.is_some() || !args.gates.is_empty() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let bad: Vec<String> = results
-        .cases
-        .iter()
-        .filter_map(|c| {
-            let j = match &expectations {
-                Some(e) => e.judge(c),
-                None if matches!(c.status, Status::Fail | Status::Error) => {
-                    Judgement::UnexpectedFailure
-                }
-                None => Judgement::Ok,
-            };
-            match j {
-                Judgement::UnexpectedPass(_) => Some(format!(
-                    "{} now passes: remove it from the expectations file",
-                    c.id
-                )),
-                Judgement::UnexpectedFailure => Some(format!("{} {}", c.id, c.status.as_str())),
-                _ => None,
-            }
-        })
-        .collect();
-    if bad.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        if !args.quiet && expectations.is_some() {
-            for b in &bad {
-                eprintln!("unexpected: {b}");
-            }
-        }
-        Ok(ExitCode::from(EXIT_FAILED))
-    }
+    Ok(ExitCode::from(match judged.outcome {
+        Outcome::Passed => 0,
+        Outcome::Failed => EXIT_FAILED,
+        Outcome::GateFailed => EXIT_GATE,
+        Outcome::Regression => EXIT_REGRESSION,
+        Outcome::Unreachable => EXIT_UNREACHABLE,
+    }))
 }
 
 /// Progress bar, per-case failure lines and the message dump, from the
@@ -690,10 +471,18 @@ async fn consume_events(
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
+                let listed = expectations.as_ref().and_then(|e| e.reason(&r.id));
+                if !quiet && r.status == Status::Pass {
+                    if let Some(why) = listed {
+                        say(format!(
+                            "XPASS {}: passes, but the expectations file lists it ({why})",
+                            r.id
+                        ));
+                    }
+                }
                 if !quiet && matches!(r.status, Status::Fail | Status::Error) {
                     // A listed known failure is shown as XFAIL with its
                     // listed reason before the actual one.
-                    let listed = expectations.as_ref().and_then(|e| e.reason(&r.id));
                     say(match listed {
                         Some(why) => format!(
                             "XFAIL {} ({}): {}: {}",

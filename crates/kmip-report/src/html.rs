@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 use kmip_testcase::results::{CaseResult, RunResults, Status};
 
 use crate::{
-    masked_by_rule, not_assessed_groups, optional_cell, passed_cell, rate_cell, run_meta,
-    status_word, verdict_counts, Verdict,
+    case_word, masked_by_rule, not_assessed_groups, optional_cell, passed_cell, rate_cell,
+    run_meta, verdict_counts, Verdict,
 };
 
 const CSS: &str = r#"
@@ -82,6 +82,8 @@ pub fn render_html(results: &RunResults) -> String {
         (t.failed, "failed", "fail"),
         (t.errors, "errors", "error"),
         (t.skipped, "skipped", "skip"),
+        (t.xfail, "xfail (known failures)", "skip"),
+        (t.xpass, "xpass (listed, passed)", "fail"),
         (ok, "conformant profiles", "pass"),
         (bad, "not conformant", "fail"),
         (inc, "incomplete", "skip"),
@@ -211,7 +213,7 @@ fn cases_section(o: &mut String, results: &RunResults) {
             "<tr data-status=\"{}\"><td>{id_cell}</td><td><span class=\"badge b-{}\">{}</span></td><td class=\"num\">{}</td><td class=\"num\">{} ms</td><td>{}</td><td>{}</td></tr>",
             c.status.as_str(),
             c.status.as_str(),
-            status_word(c.status),
+            esc(&case_word(c)),
             c.messages,
             c.duration_ms,
             esc(&c.profiles.join(", ")),
@@ -245,7 +247,7 @@ fn failures_section(o: &mut String, results: &RunResults) {
             "<details id=\"{}\"{open}><summary><span class=\"badge b-{}\">{}</span> <code>{}</code> &mdash; {}</summary><div class=\"body\">",
             anchor(&c.id),
             c.status.as_str(),
-            status_word(c.status),
+            esc(&case_word(c)),
             esc(&c.id),
             esc(&c.reason)
         );

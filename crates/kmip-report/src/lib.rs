@@ -11,6 +11,11 @@
 //! - [`render_html`]: the same as a self-contained page (inline CSS / JS,
 //!   no external assets), with expandable diffs.
 //!
+//! Known failures (cases listed in the expectations file) are XFAIL when
+//! they fail and XPASS when they pass: counted apart from passed / failed /
+//! errors in every reporter ([`kmip_testcase::results::Totals`]); JUnit
+//! reports an XFAIL as skipped and an XPASS as a failure.
+//!
 //! Every renderer is a pure function of the results; [`write_all`] is the
 //! only function here that touches the file system.
 
@@ -160,6 +165,19 @@ fn status_word(s: Status) -> &'static str {
     }
 }
 
+/// Upper-case word for a case, honouring the expectations file: `XFAIL`
+/// (listed, failed or errored: the status in parentheses) and `XPASS`
+/// (listed, passed), else [`status_word`].
+fn case_word(c: &CaseResult) -> String {
+    match (c.expected_failure.is_some(), c.status) {
+        (true, Status::Fail | Status::Error) => {
+            format!("XFAIL ({})", status_word(c.status).to_lowercase())
+        }
+        (true, Status::Pass) => "XPASS".to_string(),
+        _ => status_word(c.status).to_string(),
+    }
+}
+
 /// Protocol version of a case (`"2.1"`) from its id, `"other"` if unknown.
 fn case_version(c: &CaseResult) -> String {
     CaseId::parse(&c.id)
@@ -180,17 +198,21 @@ fn verdict_counts(results: &RunResults) -> (usize, usize, usize) {
     c
 }
 
-/// The one-line totals summary shared by the table and the Markdown.
+/// The one-line totals summary shared by the table and the Markdown. The
+/// counts are disjoint: an XFAIL (listed in the expectations file, failed)
+/// is not counted as failed, an XPASS (listed, passed) not as passed.
 fn totals_line(results: &RunResults) -> String {
     let t = &results.totals;
     let (ok, bad, inc) = verdict_counts(results);
     format!(
-        "{}: {} passed, {} failed, {}, {} skipped; {}: {} conformant, {} not conformant, {} incomplete",
+        "{}: {} passed, {} failed, {}, {} skipped, {} xfail, {} xpass; {}: {} conformant, {} not conformant, {} incomplete",
         plural(t.total(), "case", "cases"),
         t.passed,
         t.failed,
         plural(t.errors, "error", "errors"),
         t.skipped,
+        t.xfail,
+        t.xpass,
         plural(results.profiles.len(), "profile", "profiles"),
         ok,
         bad,

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use kmip_testcase::results::{RunResults, Status};
 
 use crate::{
-    masked_by_rule, not_assessed_groups, optional_cell, passed_cell, rate_cell, run_meta,
-    status_word, totals_line, Verdict,
+    case_word, masked_by_rule, not_assessed_groups, optional_cell, passed_cell, rate_cell,
+    run_meta, totals_line, Verdict,
 };
 
 /// Render the Markdown report.
@@ -102,7 +102,7 @@ pub fn render_markdown(results: &RunResults) -> String {
         o.push_str("None.\n\n");
     }
     for c in failures {
-        let _ = writeln!(o, "### `{}` {}\n", inline(&c.id), status_word(c.status));
+        let _ = writeln!(o, "### `{}` {}\n", inline(&c.id), case_word(c));
         if !c.reason.is_empty() {
             let _ = writeln!(o, "{}\n", inline(&c.reason));
         }
@@ -187,7 +187,7 @@ pub fn render_markdown(results: &RunResults) -> String {
                 o,
                 "| `{}` | {} | {} | {} ms | {} | {} |",
                 cell(&c.id),
-                status_word(c.status),
+                case_word(c),
                 c.messages,
                 c.duration_ms,
                 cell(&c.profiles.join(", ")),

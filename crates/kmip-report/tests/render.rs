@@ -216,3 +216,73 @@ fn test_case_warnings_are_shown_by_every_reporter() {
         .expect("json")
         .contains("\"warnings\""));
 }
+
+/// The fixture with one failing case listed as a known failure (XFAIL) and
+/// one passing case listed too (XPASS), totals recomputed as the runner
+/// does.
+fn with_expectations() -> RunResults {
+    let mut r = fixture();
+    let failing = r
+        .cases
+        .iter()
+        .position(|c| c.status == Status::Fail)
+        .expect("a failing case");
+    let passing = r
+        .cases
+        .iter()
+        .position(|c| c.status == Status::Pass)
+        .expect("a passing case");
+    r.cases[failing].expected_failure = Some("known: fixture".into());
+    r.cases[passing].expected_failure = Some("stale: fixture".into());
+    r.totals = kmip_testcase::results::Totals::of(&r.cases);
+    r
+}
+
+#[test]
+fn xfail_and_xpass_have_their_own_counts_in_every_reporter() {
+    let r = with_expectations();
+    assert_eq!((r.totals.xfail, r.totals.xpass), (1, 1));
+    assert_eq!((r.totals.passed, r.totals.failed), (4, 0));
+    assert_eq!(r.totals.total(), r.cases.len());
+    // Table / totals line: the XFAIL is not counted as failed.
+    let table = render_table(&r);
+    assert!(
+        table.contains("8 cases: 4 passed, 0 failed, 1 error, 1 skipped, 1 xfail, 1 xpass"),
+        "{table}"
+    );
+    // results.json.
+    let json: serde_json::Value =
+        serde_json::from_str(&render_json(&r).expect("json")).expect("parses");
+    assert_eq!(json["totals"]["xfail"], 1);
+    assert_eq!(json["totals"]["xpass"], 1);
+    assert_eq!(json["totals"]["failed"], 0);
+    // JUnit: XFAIL is a skip with its reason, XPASS a failure.
+    let xml = render_junit(&r);
+    assert!(
+        xml.contains("<skipped message=\"XFAIL (fail): known: fixture"),
+        "{xml}"
+    );
+    assert!(xml.contains("type=\"xpass\""), "{xml}");
+    assert!(
+        xml.contains("<property name=\"xfail\" value=\"1\"/>"),
+        "{xml}"
+    );
+    let (_, _, failures, errors, skipped) = junit_counts(&xml);
+    // 1 XPASS + 2 NOT CONFORMANT profiles; 1 error; 1 skip + 1 XFAIL + 1 incomplete.
+    assert_eq!((failures, errors, skipped), (3, 1, 3));
+    // Markdown and HTML name both.
+    let md = render_markdown(&r);
+    assert!(md.contains("1 xfail, 1 xpass"), "{md}");
+    assert!(md.contains("XFAIL (fail)") && md.contains("XPASS"), "{md}");
+    let html = render_html(&r);
+    assert!(html.contains("xfail (known failures)") && html.contains("XPASS"));
+    assert!(html.contains("XFAIL (fail)"));
+}
+
+#[test]
+fn old_results_without_xfail_counts_still_load() {
+    // A format-1 results.json (no xfail / xpass keys) renders.
+    let r = fixture();
+    assert_eq!((r.totals.xfail, r.totals.xpass), (0, 0));
+    assert!(render_table(&r).contains("0 xfail, 0 xpass"));
+}

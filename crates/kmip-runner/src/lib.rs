@@ -28,6 +28,12 @@
 //!   `--probe-query`; the run start of `$NOW` windows).
 //! - [`run`]: running a plan in parallel and building
 //!   [`kmip_testcase::results::RunResults`].
+//! - [`runner`]: the run API — [`runner::RunSpec`] in,
+//!   [`kmip_testcase::results::RunResults`] out (config merge, profiles,
+//!   selection, plan, target, clean worlds, expectations, exit policy);
+//!   what `kmip-harness run` calls.
+//! - [`world`]: a clean world for state-sensitive cases (a fresh
+//!   reference server, or pre/post-clean of what the run created).
 //! - [`events`]: typed progress events sent over a channel.
 //! - [`gate`]: `--gate` and `--baseline` checks over results (pure).
 //! - [`expectations`]: the known-failure list (`expectations.yaml`).
@@ -46,7 +52,9 @@ pub mod plan;
 pub mod query_check;
 pub mod replay;
 pub mod run;
+pub mod runner;
 pub mod target;
 pub mod tls;
 pub mod transport;
 pub mod wire;
+pub mod world;

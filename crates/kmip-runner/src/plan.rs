@@ -32,7 +32,9 @@
 //! case would leave behind are limited by the clean-up after a failure, see
 //! [`crate::replay`].)
 
+use crate::encoding::{Transport, WireFormat};
 use kmip_testcase::case::{self, CaseId, TestCase};
+use kmip_testcase::profile::{Profile, Role};
 use kmip_ttlv::{Item, Tag, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -52,6 +54,18 @@ pub struct PlannedCase {
     pub case: Result<Arc<TestCase>, String>,
     /// Why the case is not run (declared capabilities), if it is not.
     pub skip: Option<String>,
+    /// The encoding / transport this case must be replayed in instead of
+    /// the run's, and the profiles that need it (see [`assign_wire`]).
+    pub wire: Option<WireOverride>,
+}
+
+/// A case replayed in another encoding / transport than the run's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireOverride {
+    /// The format to replay in.
+    pub format: WireFormat,
+    /// Profile ids that need it (`XML-server-2.1`).
+    pub profiles: Vec<String>,
 }
 
 impl PlannedCase {
@@ -62,19 +76,83 @@ impl PlannedCase {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         match case::load_file(path) {
-            Ok(tc) => PlannedCase {
-                id: tc.id.clone(),
-                path: path.to_path_buf(),
-                case: Ok(Arc::new(tc)),
-                skip: None,
-            },
+            Ok(tc) => PlannedCase::loaded(path, tc),
             Err(e) => PlannedCase {
                 id,
                 path: path.to_path_buf(),
                 case: Err(e.to_string()),
                 skip: None,
+                wire: None,
             },
         }
+    }
+
+    /// Load one file already in memory (`path` names it in reports, e.g.
+    /// a test case embedded in the binary).
+    pub fn from_text(path: &Path, text: &str) -> PlannedCase {
+        match case::load_str(text, path) {
+            Ok(tc) => PlannedCase::loaded(path, tc),
+            Err(e) => PlannedCase {
+                id: path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                path: path.to_path_buf(),
+                case: Err(e.to_string()),
+                skip: None,
+                wire: None,
+            },
+        }
+    }
+
+    fn loaded(path: &Path, tc: TestCase) -> PlannedCase {
+        PlannedCase {
+            id: tc.id.clone(),
+            path: path.to_path_buf(),
+            case: Ok(Arc::new(tc)),
+            skip: None,
+            wire: None,
+        }
+    }
+}
+
+/// Give each case listed by a profile that needs its own encoding or
+/// transport ([`Profile::encoding`], [`Profile::transport`]: the XML, JSON
+/// and HTTPS server clauses) that format, on top of the run's `base`
+/// format. A case such profiles disagree on keeps the first profile's
+/// format (in profile order). Cases whose format equals `base` are left
+/// alone.
+pub fn assign_wire(cases: &mut [PlannedCase], profiles: &[Profile], base: &WireFormat) {
+    for c in cases {
+        let mut chosen: Option<WireOverride> = None;
+        for p in profiles.iter().filter(|p| p.role == Role::Server) {
+            if p.encoding.is_none() && p.transport.is_none() {
+                continue;
+            }
+            if !p.mandatory.iter().chain(&p.optional).any(|id| id == &c.id) {
+                continue;
+            }
+            let mut format = base.clone();
+            if let Some(e) = p.encoding.as_deref().and_then(|e| e.parse().ok()) {
+                format.encoding = e;
+            }
+            match p.transport.as_deref() {
+                Some("https") => format.transport = Transport::Https,
+                Some("tls") => format.transport = Transport::Tls,
+                _ => {}
+            }
+            match &mut chosen {
+                Some(o) if o.format == format => o.profiles.push(p.id.clone()),
+                Some(_) => {}
+                None => {
+                    chosen = Some(WireOverride {
+                        format,
+                        profiles: vec![p.id.clone()],
+                    })
+                }
+            }
+        }
+        c.wire = chosen.filter(|o| &o.format != base);
     }
 }
 
@@ -137,6 +215,22 @@ pub fn isolation_reason(tc: &TestCase, shared_names: &HashSet<String>) -> Option
         .into_iter()
         .find(|n| shared_names.contains(n))
         .map(|n| format!("{}: Name {n:?} is also used by another case", tc.id))
+}
+
+/// Load test cases already in memory (`(path, text)` pairs; only `*.xml`
+/// paths are taken), in path order.
+pub fn load_texts<P: AsRef<Path>, T: AsRef<str>>(files: &[(P, T)]) -> Vec<PlannedCase> {
+    let mut out: Vec<PlannedCase> = files
+        .iter()
+        .filter(|(p, _)| {
+            p.as_ref()
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+        })
+        .map(|(p, t)| PlannedCase::from_text(p.as_ref(), t.as_ref()))
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
 }
 
 /// Discover and load every test case under `paths` (files or folders).
@@ -259,6 +353,7 @@ mod tests {
             path: PathBuf::from(format!("{dir}/{id}.xml")),
             case: Err("not loaded".into()),
             skip: None,
+            wire: None,
         }
     }
 

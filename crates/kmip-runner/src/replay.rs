@@ -28,12 +28,15 @@ use crate::encoding::WireFormat;
 use crate::events::{Event, EventSink, MessageDump};
 use crate::transport::{self, AsyncStream};
 use crate::wire::{self, Credentials};
+use crate::world::Ledger;
 use kmip_compare::{CompareOptions, Session};
+use kmip_testcase::case::Step;
 use kmip_testcase::case::TestCase;
 use kmip_testcase::results::{Divergence, MaskedDiff, Status};
 use kmip_ttlv::ttlv::Limits;
 use kmip_ttlv::{Item, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Options for replaying one case.
@@ -62,6 +65,9 @@ pub struct CaseOptions {
     /// Run-level checks shared by the cases of a run (the run start of
     /// `$NOW` windows, the Query consistency check); `None` outside a run.
     pub run_checks: Option<std::sync::Arc<crate::query_check::RunChecks>>,
+    /// The run's record of the objects it created, fed by every exchange
+    /// (see [`crate::world`]), when the run keeps one.
+    pub ledger: Option<Arc<Ledger>>,
 }
 
 impl Default for CaseOptions {
@@ -77,6 +83,7 @@ impl Default for CaseOptions {
             cleanup_timeout: Duration::from_secs(20),
             wire_format: WireFormat::default(),
             run_checks: None,
+            ledger: None,
         }
     }
 }
@@ -212,84 +219,22 @@ pub async fn replay_verdict_with<S: AsyncStream + ?Sized>(
     for step in &case.steps {
         let i = step.index;
         progress.store(i, Ordering::Relaxed);
-        let now = unix_now();
-        let mut request = match session.bind_request(&step.request, now) {
-            Ok(r) => r,
-            Err(e) => {
-                return error(
-                    out,
-                    format!(
-                        "bad test case: message {i} (line {}): {e}",
-                        step.request_line
-                    ),
-                )
+        let x = match exchange(stream, case, step, session, opts, events).await {
+            Ok(x) => x,
+            Err(f) => {
+                if f.responded() {
+                    out.messages = i + 1;
+                }
+                return error(out, f.verdict_reason(i, step.request_line));
             }
         };
-        if let Some(c) = &opts.credentials {
-            wire::add_credentials(&mut request, c);
-        }
-        let bytes = match opts.wire_format.encode(&request) {
-            Ok(b) => b,
-            Err(e) => {
-                return error(
-                    out,
-                    format!(
-                        "bad test case: message {i} (line {}) cannot be encoded: {e}",
-                        step.request_line
-                    ),
-                )
-            }
-        };
-        let started = Instant::now();
-        let sent_at = unix_now();
-        if let Err(e) =
-            transport::send_request(stream, &bytes, &opts.wire_format, opts.message_timeout).await
-        {
-            return error(out, format!("message {i}: sending the request: {e}"));
-        }
-        let read = transport::read_response(
-            stream,
-            &opts.wire_format,
-            &opts.limits,
-            opts.message_timeout,
-        )
-        .await;
-        let received_at = unix_now();
-        let elapsed_ms = started.elapsed().as_millis() as u64;
-        let response_bytes = match read {
-            Ok(b) => b,
-            Err(e) => {
-                emit_exchange(
-                    events,
-                    opts,
-                    &case.id,
-                    i,
-                    &bytes,
-                    &request,
-                    &[],
-                    None,
-                    elapsed_ms,
-                );
-                return error(out, format!("message {i}: {e}"));
-            }
-        };
-        let decoded = opts.wire_format.decode(&response_bytes, &opts.limits);
-        emit_exchange(
-            events,
-            opts,
-            &case.id,
-            i,
-            &bytes,
-            &request,
-            &response_bytes,
-            decoded.as_ref().ok(),
-            elapsed_ms,
-        );
         out.messages = i + 1;
-        let actual = match decoded {
-            Ok(item) => item,
-            Err(e) => return error(out, format!("message {i}: response does not decode: {e}")),
-        };
+        let Exchanged {
+            request,
+            actual,
+            sent_at,
+            received_at,
+        } = x;
         let cmp = session.check_response(&step.response, &actual, &request, sent_at, received_at);
         out.masked.extend(cmp.masked.iter().map(|m| MaskedDiff {
             message: i,
@@ -363,82 +308,149 @@ pub async fn cleanup<S: AsyncStream + ?Sized>(
     } = pending;
     let mut report = CleanupReport::default();
     for step in case.steps.iter().skip(next_step) {
-        let i = step.index;
-        let mut request = match session.bind_request(&step.request, unix_now()) {
-            Ok(r) => r,
-            Err(_) => {
-                report.skipped += 1;
-                continue;
-            }
-        };
-        if let Some(c) = &opts.credentials {
-            wire::add_credentials(&mut request, c);
-        }
-        let Ok(bytes) = opts.wire_format.encode(&request) else {
-            report.skipped += 1;
-            continue;
-        };
-        let started = Instant::now();
-        let sent_at = unix_now();
-        if let Err(e) =
-            transport::send_request(stream, &bytes, &opts.wire_format, opts.message_timeout).await
-        {
-            report.stopped = Some(format!("message {i}: sending: {e}"));
-            break;
-        }
-        let read = transport::read_response(
-            stream,
-            &opts.wire_format,
-            &opts.limits,
-            opts.message_timeout,
-        )
-        .await;
-        let received_at = unix_now();
-        let elapsed_ms = started.elapsed().as_millis() as u64;
-        let response_bytes = match read {
-            Ok(b) => b,
-            Err(e) => {
-                emit_exchange(
-                    events,
-                    opts,
-                    &case.id,
-                    i,
-                    &bytes,
-                    &request,
-                    &[],
-                    None,
-                    elapsed_ms,
-                );
-                report.stopped = Some(format!("message {i}: {e}"));
-                break;
-            }
-        };
-        let decoded = opts.wire_format.decode(&response_bytes, &opts.limits);
-        emit_exchange(
-            events,
-            opts,
-            &case.id,
-            i,
-            &bytes,
-            &request,
-            &response_bytes,
-            decoded.as_ref().ok(),
-            elapsed_ms,
-        );
-        report.sent += 1;
-        match decoded {
+        match exchange(stream, case, step, &mut session, opts, events).await {
             // Compared only to learn bindings; the result is ignored.
-            Ok(actual) => {
-                let _ =
-                    session.check_response(&step.response, &actual, &request, sent_at, received_at);
+            Ok(x) => {
+                report.sent += 1;
+                let _ = session.check_response(
+                    &step.response,
+                    &x.actual,
+                    &x.request,
+                    x.sent_at,
+                    x.received_at,
+                );
             }
-            Err(e) => {
-                report.stopped = Some(format!("message {i}: response does not decode: {e}"));
+            // The object was never created, or the request cannot be sent.
+            Err(Failure::Bind(_) | Failure::Encode(_)) => report.skipped += 1,
+            Err(f) => {
+                if f.responded() {
+                    report.sent += 1;
+                }
+                report.stopped = Some(f.verdict_reason(step.index, step.request_line));
                 break;
             }
         }
     }
     report
+}
+
+/// One request/response exchange of a step, shared by the verdict phase
+/// and the clean-up phase: bind, add credentials, encode, send, read,
+/// decode, report the exchange as an event and feed the run's ledger.
+async fn exchange<S: AsyncStream + ?Sized>(
+    stream: &mut S,
+    case: &TestCase,
+    step: &Step,
+    session: &mut Session,
+    opts: &CaseOptions,
+    events: &EventSink,
+) -> Result<Exchanged, Failure> {
+    let i = step.index;
+    let mut request = session
+        .bind_request(&step.request, unix_now())
+        .map_err(|e| Failure::Bind(e.to_string()))?;
+    if let Some(c) = &opts.credentials {
+        wire::add_credentials(&mut request, c);
+    }
+    let bytes = opts
+        .wire_format
+        .encode(&request)
+        .map_err(|e| Failure::Encode(e.to_string()))?;
+    let started = Instant::now();
+    let sent_at = unix_now();
+    transport::send_request(stream, &bytes, &opts.wire_format, opts.message_timeout)
+        .await
+        .map_err(|e| Failure::Send(e.to_string()))?;
+    let read = transport::read_response(
+        stream,
+        &opts.wire_format,
+        &opts.limits,
+        opts.message_timeout,
+    )
+    .await;
+    let received_at = unix_now();
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    // One event per exchange, with what arrived (nothing when the read
+    // failed).
+    let (response_bytes, read_error) = match read {
+        Ok(b) => (b, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    let decoded = match &read_error {
+        None => Some(opts.wire_format.decode(&response_bytes, &opts.limits)),
+        Some(_) => None,
+    };
+    emit_exchange(
+        events,
+        opts,
+        &case.id,
+        i,
+        &bytes,
+        &request,
+        &response_bytes,
+        decoded.as_ref().and_then(|d| d.as_ref().ok()),
+        elapsed_ms,
+    );
+    let decoded = match (decoded, read_error) {
+        (Some(d), _) => d,
+        (None, e) => return Err(Failure::Read(e.unwrap_or_default())),
+    };
+    let actual = decoded.map_err(|e| Failure::Decode(e.to_string()))?;
+    if let Some(l) = &opts.ledger {
+        l.record(&case.id, &request, &actual);
+    }
+    Ok(Exchanged {
+        request,
+        actual,
+        sent_at,
+        received_at,
+    })
+}
+
+/// A completed exchange.
+struct Exchanged {
+    /// The request as sent (placeholders bound).
+    request: Item,
+    /// The decoded response.
+    actual: Item,
+    /// Unix time the request was sent.
+    sent_at: i64,
+    /// Unix time the response arrived.
+    received_at: i64,
+}
+
+/// Why an exchange did not complete.
+enum Failure {
+    /// The request's placeholders cannot be bound.
+    Bind(String),
+    /// The bound request cannot be encoded.
+    Encode(String),
+    /// Sending failed.
+    Send(String),
+    /// No (complete) response.
+    Read(String),
+    /// The response does not decode.
+    Decode(String),
+}
+
+impl Failure {
+    /// A response arrived (it did not decode).
+    fn responded(&self) -> bool {
+        matches!(self, Failure::Decode(_))
+    }
+
+    /// The one-line reason for step `i` (test-case line `line`).
+    fn verdict_reason(&self, i: usize, line: usize) -> String {
+        match self {
+            Failure::Bind(e) => format!("bad test case: message {i} (line {line}): {e}"),
+            Failure::Encode(e) => {
+                format!("bad test case: message {i} (line {line}) cannot be encoded: {e}")
+            }
+            Failure::Send(e) => format!("message {i}: sending the request: {e}"),
+            Failure::Read(e) => format!("message {i}: {e}"),
+            Failure::Decode(e) => format!("message {i}: response does not decode: {e}"),
+        }
+    }
 }
 
 /// When a difference is at `BatchItem[i]/ResultStatus`, the target's own

@@ -10,6 +10,7 @@ use crate::plan::{Group, PlannedCase};
 use crate::replay::{self, CaseOptions};
 use crate::target::Connector;
 use crate::transport::TransportError;
+use crate::world::{self, World};
 use kmip_testcase::profile::{self, Profile, Role};
 use kmip_testcase::results::{CaseResult, RunResults, Status, Totals, FORMAT_VERSION};
 use std::collections::HashMap;
@@ -28,6 +29,8 @@ pub struct RunOptions {
     pub case_timeout: Duration,
     /// Per-case replay options.
     pub case: CaseOptions,
+    /// How exclusive (state-sensitive) groups get a clean world.
+    pub world: World,
 }
 
 impl Default for RunOptions {
@@ -36,6 +39,7 @@ impl Default for RunOptions {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             case_timeout: Duration::from_secs(120),
             case: CaseOptions::default(),
+            world: World::Shared,
         }
     }
 }
@@ -59,6 +63,8 @@ fn base_result(p: &PlannedCase) -> CaseResult {
             .as_ref()
             .map(|c| c.warnings.iter().map(ToString::to_string).collect())
             .unwrap_or_default(),
+        encoding: String::new(),
+        transport: String::new(),
     }
 }
 
@@ -106,13 +112,26 @@ pub async fn run_case_chained(
     let Ok(case) = &planned.case else {
         return result; // unreachable: not_run handles load errors
     };
+    // A case an encoding / transport profile needs is replayed in that
+    // format (see [`crate::plan::assign_wire`]).
+    let case_opts = match &planned.wire {
+        Some(o) => {
+            let mut c = opts.case.clone();
+            c.wire_format = o.format.clone();
+            std::borrow::Cow::Owned(c)
+        }
+        None => std::borrow::Cow::Borrowed(&opts.case),
+    };
+    let case_opts: &CaseOptions = &case_opts;
+    result.encoding = case_opts.wire_format.encoding.to_string();
+    result.transport = case_opts.wire_format.transport.to_string();
     events.emit(Event::CaseStarted {
         id: planned.id.clone(),
         file: planned.path.clone(),
     });
     let started = Instant::now();
     let progress = AtomicUsize::new(0);
-    let mut session = kmip_compare::Session::new(opts.case.compare_options());
+    let mut session = kmip_compare::Session::new(case_opts.compare_options());
     if let Some(previous) = memory.as_deref().and_then(Option::as_ref) {
         session.inherit_objects(previous);
     }
@@ -121,7 +140,7 @@ pub async fn run_case_chained(
         let (outcome, pending) = replay::replay_verdict_with(
             &mut *stream,
             case,
-            &opts.case,
+            case_opts,
             events,
             &progress,
             &mut session,
@@ -140,8 +159,8 @@ pub async fn run_case_chained(
             // close are best effort, under their own time budgets.
             if let Some(p) = pending {
                 let _ = tokio::time::timeout(
-                    opts.case.cleanup_timeout,
-                    replay::cleanup(&mut *stream, case, &opts.case, events, p),
+                    case_opts.cleanup_timeout,
+                    replay::cleanup(&mut *stream, case, case_opts, events, p),
                 )
                 .await;
             }
@@ -169,6 +188,19 @@ pub async fn run_case_chained(
     }
     if let Some(m) = memory {
         *m = Some(session);
+    }
+    // A target that does not speak the format an encoding / transport
+    // profile needs fails that profile, with the reason.
+    if let Some(o) = &planned.wire {
+        if result.status == Status::Error && !result.reason.starts_with("bad test case") {
+            result.status = Status::Fail;
+            result.reason = format!(
+                "replayed in {} for {}: the target did not answer in it: {}",
+                o.format.describe(),
+                o.profiles.join(", "),
+                result.reason
+            );
+        }
     }
     result.duration_ms = started.elapsed().as_millis() as u64;
     events.emit(Event::CaseFinished(Box::new(result.clone())));
@@ -234,10 +266,7 @@ pub async fn run_groups(
     if let Some(checks) = &opts.case.run_checks {
         checks.finish(&*connector, &opts.case, &mut results).await;
     }
-    let mut totals = Totals::default();
-    for r in &results {
-        totals.add(r.status);
-    }
+    let totals = Totals::of(&results);
     events.emit(Event::RunFinished {
         totals,
         duration_s: started.elapsed().as_secs_f64(),
@@ -269,17 +298,39 @@ async fn run_phase(
         );
         let handle = set.spawn(async move {
             let mut out = Vec::new();
-            let chained = groups[gi]
+            let group = &groups[gi];
+            let chained = group
                 .cases
                 .first()
                 .is_some_and(|c| crate::plan::chain_family(&c.id).is_some());
+            let format = &opts.case.wire_format;
+            let timeout = opts.case.message_timeout;
+            let exclusive = group.exclusive.is_some();
+            let lease = match world::enter(&opts.world, connector, exclusive, format, timeout).await
+            {
+                Ok(l) => l,
+                Err(why) => {
+                    for p in &group.cases {
+                        let r = not_run(p).unwrap_or_else(|| {
+                            let mut r = base_result(p);
+                            r.reason = why.clone();
+                            r
+                        });
+                        events.emit(Event::CaseFinished(Box::new(r.clone())));
+                        out.push(r);
+                    }
+                    return out;
+                }
+            };
             let mut memory: Option<kmip_compare::Session> = None;
-            for p in &groups[gi].cases {
+            for p in &group.cases {
                 let permit = permits.acquire().await;
                 let m = chained.then_some(&mut memory);
-                out.push(run_case_chained(&*connector, p, &opts, &events, m).await);
+                out.push(run_case_chained(&*lease.connector, p, &opts, &events, m).await);
                 drop(permit);
             }
+            let ids: Vec<String> = group.cases.iter().map(|c| c.id.clone()).collect();
+            world::leave(&opts.world, lease, exclusive, &ids, format, timeout).await;
             out
         });
         task_group.insert(handle.id(), gi);
@@ -324,18 +375,18 @@ pub struct RunInfo {
     pub duration_s: f64,
 }
 
-/// Build [`RunResults`]: profile ids per case, totals, and profile
+/// Build [`RunResults`]: profile ids per case, totals (annotate the cases
+/// with the expectations first: [`Totals::add_case`]), and profile
 /// verdicts from [`kmip_testcase::profile::evaluate`] (target role: server).
 pub fn assemble(info: RunInfo, mut cases: Vec<CaseResult>, profiles: &[Profile]) -> RunResults {
     sort_results(&mut cases);
-    let mut totals = Totals::default();
     for c in &mut cases {
         c.profiles = profile::profiles_for_case(profiles, &c.id)
             .into_iter()
             .map(|p| p.id.clone())
             .collect();
-        totals.add(c.status);
     }
+    let totals = Totals::of(&cases);
     let profile_results = profile::evaluate(profiles, &cases, Role::Server);
     RunResults {
         format_version: FORMAT_VERSION,

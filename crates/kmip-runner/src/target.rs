@@ -317,6 +317,33 @@ impl ReferenceTarget {
     }
 }
 
+/// Without feature `reference` this build has no bundled server:
+/// [`ReferenceTarget::start`] fails with [`TargetError::Unsupported`], so
+/// `--target reference` is an error that says so (the type exists so the
+/// run API compiles the same with and without the feature).
+#[cfg(not(feature = "reference"))]
+pub struct ReferenceTarget {
+    connector: TlsConnector,
+}
+
+#[cfg(not(feature = "reference"))]
+impl ReferenceTarget {
+    /// Always an error: this build has no reference server.
+    pub async fn start(_connect_timeout: Duration) -> Result<ReferenceTarget, TargetError> {
+        Err(TargetError::Unsupported(
+            "this build has no bundled reference server (build kmip-runner with feature `reference`); use --target HOST:PORT".into(),
+        ))
+    }
+
+    /// A connector to the server (never reached: `start` fails).
+    pub fn connector(&self) -> TlsConnector {
+        self.connector.clone()
+    }
+
+    /// Stop the server (never reached: `start` fails).
+    pub async fn shutdown(self) {}
+}
+
 #[cfg(feature = "reference")]
 impl Connector for ReferenceTarget {
     fn connect(&self) -> BoxFuture<'_, Result<BoxStream, TransportError>> {

@@ -48,9 +48,37 @@ pub const TIME_STAMP: Tag = Tag(0x420092);
 pub const USERNAME: Tag = Tag(0x420099);
 /// Password.
 pub const PASSWORD: Tag = Tag(0x4200A1);
+/// Private Key Unique Identifier.
+pub const PRIVATE_KEY_UNIQUE_IDENTIFIER: Tag = Tag(0x420066);
+/// Protocol Version Major.
+pub const PROTOCOL_VERSION_MAJOR: Tag = Tag(0x42006A);
+/// Protocol Version Minor.
+pub const PROTOCOL_VERSION_MINOR: Tag = Tag(0x42006B);
+/// Public Key Unique Identifier.
+pub const PUBLIC_KEY_UNIQUE_IDENTIFIER: Tag = Tag(0x42006F);
+/// Request Message.
+pub const REQUEST_MESSAGE: Tag = Tag(0x420078);
+/// Request Payload.
+pub const REQUEST_PAYLOAD: Tag = Tag(0x420079);
+/// Response Payload.
+pub const RESPONSE_PAYLOAD: Tag = Tag(0x42007C);
+/// Revocation Reason.
+pub const REVOCATION_REASON: Tag = Tag(0x420081);
+/// Revocation Reason Code.
+pub const REVOCATION_REASON_CODE: Tag = Tag(0x420082);
+/// Unique Identifier.
+pub const UNIQUE_IDENTIFIER: Tag = Tag(0x420094);
 
 /// Credential Type "Username and Password".
 pub const CREDENTIAL_TYPE_USERNAME_AND_PASSWORD: u32 = 1;
+/// Operation "Revoke".
+pub const OPERATION_REVOKE: u32 = 0x13;
+/// Operation "Destroy".
+pub const OPERATION_DESTROY: u32 = 0x14;
+/// Result Status "Success".
+pub const RESULT_STATUS_SUCCESS: u32 = 0;
+/// Revocation Reason Code "Cessation of Operation".
+pub const REVOCATION_REASON_CESSATION_OF_OPERATION: u32 = 6;
 
 /// Username / password credentials sent in every request header.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]

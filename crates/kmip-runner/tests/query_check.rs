@@ -132,6 +132,7 @@ fn case(id: &str, op: &str) -> PlannedCase {
             load_str(&xml, Path::new(&path)).expect("test case loads"),
         )),
         skip: None,
+        wire: None,
     }
 }
 
@@ -150,6 +151,7 @@ async fn run(
             ))),
             ..CaseOptions::default()
         },
+        ..RunOptions::default()
     });
     let connector: Arc<dyn Connector> = Arc::new(Fake(Arc::new(server)));
     run::run_groups(connector, plan::group(cases), opts, EventSink::none())

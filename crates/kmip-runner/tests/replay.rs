@@ -33,6 +33,7 @@ fn planned(id: &str) -> PlannedCase {
         path: format!("{id}.xml").into(),
         case: Ok(case(id)),
         skip: None,
+        wire: None,
     }
 }
 
@@ -151,6 +152,7 @@ fn opts(message_timeout: Duration) -> RunOptions {
             message_timeout,
             ..CaseOptions::default()
         },
+        ..RunOptions::default()
     }
 }
 
@@ -366,6 +368,7 @@ async fn run_gives_every_case_a_verdict_and_emits_events_in_order() {
         path: "BROKEN-M-1-21.xml".into(),
         case: Err("line 3: unpaired RequestMessage".into()),
         skip: None,
+        wire: None,
     };
     let cases = vec![planned("OK-M-1-21"), skipped, broken, planned("OK-M-2-21")];
     let groups = plan::group(cases);
@@ -519,6 +522,7 @@ fn one_step_case(id: &str, op: &str, name: Option<&str>) -> PlannedCase {
         path: path.into(),
         case: Ok(Arc::new(tc)),
         skip: None,
+        wire: None,
     }
 }
 
@@ -680,4 +684,76 @@ impl tokio::io::AsyncWrite for Counted {
     ) -> std::task::Poll<std::io::Result<()>> {
         std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
     }
+}
+
+/// A case an encoding profile needs is replayed in that encoding; a target
+/// that does not answer in it fails the case (and so the profile) with the
+/// reason, instead of an error — and never passes it.
+#[tokio::test]
+async fn a_target_that_does_not_speak_the_profile_encoding_fails_it() {
+    use kmip_runner::encoding::{Encoding, Transport, WireFormat};
+    use kmip_runner::plan::WireOverride;
+    let opts = opts(Duration::from_secs(2));
+    // This fake speaks TTLV only: the XML request is not a TTLV message.
+    let fake = Fake::new(Behaviour::Oracle(no_mutation));
+    let mut p = planned("FAKE-M-1-21");
+    p.wire = Some(WireOverride {
+        format: WireFormat::new(Encoding::Xml, Transport::Tls),
+        profiles: vec!["XML-server-2.1".into()],
+    });
+    let r = run::run_case(&fake, &p, &opts, &EventSink::none()).await;
+    assert_eq!(r.status, Status::Fail, "{r:?}");
+    assert!(
+        r.reason.contains("xml over tls") && r.reason.contains("XML-server-2.1"),
+        "{}",
+        r.reason
+    );
+    assert_eq!((r.encoding.as_str(), r.transport.as_str()), ("xml", "tls"));
+    // In its own encoding the same fake passes, and the result says so.
+    let r = run::run_case(&fake, &planned("FAKE-M-1-21"), &opts, &EventSink::none()).await;
+    assert_eq!(r.status, Status::Pass, "{r:?}");
+    assert_eq!((r.encoding.as_str(), r.transport.as_str()), ("ttlv", "tls"));
+}
+
+/// `assign_wire`: the XML / JSON / HTTPS server profiles give their cases
+/// their format; other cases keep the run's.
+#[test]
+fn encoding_profiles_assign_their_format() {
+    use kmip_runner::encoding::{Encoding, Transport, WireFormat};
+    use kmip_testcase::profile::parse_profile;
+    let xml = parse_profile(
+        "id: XML-server-2.1\nname: x\nrole: server\nversion: '2.1'\nclause: c\ncriterion: all-mandatory\nencoding: xml\nmandatory: [MSGENC-XML-M-1-21]\n",
+        Path::new("x.yaml"),
+    )
+    .expect("profile");
+    let https = parse_profile(
+        "id: HTTPS-server-2.1\nname: h\nrole: server\nversion: '2.1'\nclause: c\ncriterion: all-mandatory\ntransport: https\nmandatory: [MSGENC-HTTPS-M-1-21]\n",
+        Path::new("h.yaml"),
+    )
+    .expect("profile");
+    let mut cases = vec![
+        planned("MSGENC-XML-M-1-21"),
+        planned("MSGENC-HTTPS-M-1-21"),
+        planned("SKLC-M-1-21"),
+    ];
+    let base = WireFormat::default();
+    plan::assign_wire(&mut cases, &[xml, https], &base);
+    let xml_wire = cases[0].wire.as_ref().expect("xml case rewired");
+    assert_eq!(xml_wire.format.encoding, Encoding::Xml);
+    assert_eq!(xml_wire.format.transport, Transport::Tls);
+    assert_eq!(xml_wire.profiles, vec!["XML-server-2.1".to_string()]);
+    let https_wire = cases[1].wire.as_ref().expect("https case rewired");
+    assert_eq!(https_wire.format.encoding, Encoding::Ttlv);
+    assert_eq!(https_wire.format.transport, Transport::Https);
+    assert!(cases[2].wire.is_none());
+    // A run already in XML leaves the XML case alone.
+    let mut again = vec![planned("MSGENC-XML-M-1-21")];
+    let xml_run = WireFormat::new(Encoding::Xml, Transport::Tls);
+    let profiles = [parse_profile(
+        "id: XML-server-2.1\nname: x\nrole: server\nversion: '2.1'\nclause: c\ncriterion: all-mandatory\nencoding: xml\nmandatory: [MSGENC-XML-M-1-21]\n",
+        Path::new("x.yaml"),
+    )
+    .expect("profile")];
+    plan::assign_wire(&mut again, &profiles, &xml_run);
+    assert!(again[0].wire.is_none());
 }

@@ -107,7 +107,31 @@ pub struct Profile {
     pub requires: Vec<String>,
     /// Conditions a test run cannot prove; reported as not assessed.
     pub not_assessed: Vec<String>,
+    /// Message encoding the clause is about (`"xml"`, `"json"`), if any:
+    /// only case results replayed in it count for this profile.
+    pub encoding: Option<String>,
+    /// Transport the clause is about (`"https"`), if any: only case
+    /// results replayed over it count for this profile.
+    pub transport: Option<String>,
 }
+
+impl Profile {
+    /// The encoding / transport requirement as one word for reports
+    /// (`"xml"`, `"https"`, `"json over https"`); empty when there is none.
+    pub fn wire(&self) -> String {
+        match (&self.encoding, &self.transport) {
+            (Some(e), Some(t)) => format!("{e} over {t}"),
+            (Some(e), None) => e.clone(),
+            (None, Some(t)) => t.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// Encodings a profile may require (`encoding:` in the YAML).
+pub const PROFILE_ENCODINGS: [&str; 3] = ["ttlv", "xml", "json"];
+/// Transports a profile may require (`transport:` in the YAML).
+pub const PROFILE_TRANSPORTS: [&str; 2] = ["tls", "https"];
 
 /// The YAML form of a profile (see `profiles/README.md`).
 #[derive(Deserialize)]
@@ -127,6 +151,12 @@ struct ProfileFile {
     optional: Vec<String>,
     #[serde(default)]
     not_assessed: Vec<String>,
+    /// Message encoding the clause needs (`xml`, `json`).
+    #[serde(default)]
+    encoding: Option<String>,
+    /// Transport the clause needs (`https`).
+    #[serde(default)]
+    transport: Option<String>,
     /// Free text for readers (sources, caveats); not used by the harness.
     #[serde(default)]
     #[allow(dead_code)]
@@ -200,11 +230,35 @@ pub fn load_profiles(dir: &Path) -> Result<Vec<Profile>, ProfileError> {
     let mut files = Vec::new();
     collect_yaml(dir, 0, &mut files)?;
     files.sort();
-    let mut out: Vec<(PathBuf, Profile)> = Vec::new();
+    let mut texts = Vec::with_capacity(files.len());
     for path in files {
         let text = read_limited(&path)?;
-        let profile = parse_profile(&text, &path)?;
-        out.push((path, profile));
+        texts.push((path, text));
+    }
+    load_profile_texts(&texts)
+}
+
+/// [`load_profiles`] over files already in memory (`(path, text)` pairs,
+/// e.g. profiles embedded in a binary at build time): parse each, in path
+/// order, and validate the set the same way.
+pub fn load_profile_texts<P: AsRef<Path>, T: AsRef<str>>(
+    files: &[(P, T)],
+) -> Result<Vec<Profile>, ProfileError> {
+    let mut sorted: Vec<(&Path, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_ref(), t.as_ref()))
+        .collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out: Vec<(PathBuf, Profile)> = Vec::new();
+    for (path, text) in sorted {
+        if text.len() as u64 > MAX_PROFILE_BYTES {
+            return Err(ProfileError::Yaml {
+                path: path.to_path_buf(),
+                message: format!("file larger than {MAX_PROFILE_BYTES} bytes"),
+            });
+        }
+        let profile = parse_profile(text, path)?;
+        out.push((path.to_path_buf(), profile));
     }
     validate_set(&out)?;
     Ok(out.into_iter().map(|(_, p)| p).collect())
@@ -227,6 +281,8 @@ pub fn parse_profile(text: &str, path: &Path) -> Result<Profile, ProfileError> {
         criterion: file.criterion,
         requires: file.requires,
         not_assessed: file.not_assessed,
+        encoding: file.encoding,
+        transport: file.transport,
     };
     validate_one(&profile).map_err(|message| ProfileError::Invalid {
         path: path.to_path_buf(),
@@ -324,6 +380,24 @@ fn validate_one(p: &Profile) -> Result<(), String> {
     }
     if p.requires.iter().any(|r| r == &p.id) {
         return Err("requires itself".into());
+    }
+    if let Some(e) = p
+        .encoding
+        .as_deref()
+        .filter(|e| !PROFILE_ENCODINGS.contains(e))
+    {
+        return Err(format!(
+            "encoding {e:?} is not one of {PROFILE_ENCODINGS:?}"
+        ));
+    }
+    if let Some(t) = p
+        .transport
+        .as_deref()
+        .filter(|t| !PROFILE_TRANSPORTS.contains(t))
+    {
+        return Err(format!(
+            "transport {t:?} is not one of {PROFILE_TRANSPORTS:?}"
+        ));
     }
     Ok(())
 }
@@ -425,13 +499,8 @@ pub fn profiles_for_case<'a>(profiles: &'a [Profile], case_id: &str) -> Vec<&'a 
 ///   while nothing it depends on failed;
 /// - optional cases are counted apart; `not_assessed` is carried through.
 pub fn evaluate(profiles: &[Profile], cases: &[CaseResult], role: Role) -> Vec<ProfileResult> {
-    let mut status: HashMap<&str, Status> = HashMap::new();
-    for c in cases {
-        status
-            .entry(c.id.as_str())
-            .and_modify(|s| *s = worst(*s, c.status))
-            .or_insert(c.status);
-    }
+    let statuses = Statuses { cases };
+    let present: HashMap<&str, Status> = statuses.for_wire(None, None);
     let by_id: HashMap<&str, &Profile> = profiles.iter().map(|p| (p.id.as_str(), p)).collect();
     let mut memo: HashMap<String, Outcome> = HashMap::new();
     profiles
@@ -441,13 +510,47 @@ pub fn evaluate(profiles: &[Profile], cases: &[CaseResult], role: Role) -> Vec<P
             p.mandatory
                 .iter()
                 .chain(&p.optional)
-                .any(|c| status.contains_key(c.as_str()))
+                .any(|c| present.contains_key(c.as_str()))
         })
         .map(|p| {
-            let outcome = outcome(p, &status, &by_id, &mut memo, &mut Vec::new());
-            result_for(p, &status, outcome)
+            let outcome = outcome(p, &statuses, &by_id, &mut memo, &mut Vec::new());
+            result_for(p, &statuses.of(p), outcome)
         })
         .collect()
+}
+
+/// Case results, looked up per profile: a profile that requires an
+/// encoding or transport ([`Profile::encoding`], [`Profile::transport`])
+/// sees only the results replayed that way, so a plain TTLV run never
+/// gives the XML, JSON or HTTPS clauses a verdict (their cases are then
+/// missing, and the profile is incomplete, never conformant).
+struct Statuses<'a> {
+    cases: &'a [CaseResult],
+}
+
+impl<'a> Statuses<'a> {
+    fn for_wire(
+        &self,
+        encoding: Option<&str>,
+        transport: Option<&str>,
+    ) -> HashMap<&'a str, Status> {
+        let mut status: HashMap<&str, Status> = HashMap::new();
+        for c in self
+            .cases
+            .iter()
+            .filter(|c| c.replayed_in(encoding, transport))
+        {
+            status
+                .entry(c.id.as_str())
+                .and_modify(|s| *s = worst(*s, c.status))
+                .or_insert(c.status);
+        }
+        status
+    }
+
+    fn of(&self, p: &Profile) -> HashMap<&'a str, Status> {
+        self.for_wire(p.encoding.as_deref(), p.transport.as_deref())
+    }
 }
 
 /// Conformance of one profile including its requirements.
@@ -507,7 +610,7 @@ fn mandatory_counts(p: &Profile, status: &HashMap<&str, Status>) -> Counts {
 
 fn outcome(
     p: &Profile,
-    status: &HashMap<&str, Status>,
+    statuses: &Statuses<'_>,
     by_id: &HashMap<&str, &Profile>,
     memo: &mut HashMap<String, Outcome>,
     visiting: &mut Vec<String>,
@@ -515,7 +618,8 @@ fn outcome(
     if let Some(o) = memo.get(&p.id) {
         return o.clone();
     }
-    let c = mandatory_counts(p, status);
+    let status = statuses.of(p);
+    let c = mandatory_counts(p, &status);
     // Own criterion: Some(true) met, Some(false) definitively not met, None
     // undecided for lack of evidence.
     let own: Option<bool> = match p.criterion {
@@ -545,7 +649,7 @@ fn outcome(
     for r in &p.requires {
         let sub = match by_id.get(r.as_str()) {
             Some(rp) if !visiting.contains(&rp.id) => {
-                Some(outcome(rp, status, by_id, memo, visiting))
+                Some(outcome(rp, statuses, by_id, memo, visiting))
             }
             _ => None, // unknown or cyclic: cannot be judged
         };
@@ -612,6 +716,7 @@ fn result_for(p: &Profile, status: &HashMap<&str, Status>, o: Outcome) -> Profil
         skipped: c.skipped,
         unmet_requires: o.unmet_requires,
         incomplete: o.incomplete,
+        wire: p.wire(),
     }
 }
 
@@ -631,6 +736,8 @@ mod tests {
             criterion,
             requires: vec![],
             not_assessed: vec![],
+            encoding: None,
+            transport: None,
         }
     }
 
@@ -647,6 +754,8 @@ mod tests {
             masked: vec![],
             expected_failure: None,
             warnings: Vec::new(),
+            encoding: "ttlv".into(),
+            transport: "tls".into(),
         }
     }
 
@@ -845,6 +954,59 @@ mod tests {
         );
         assert!(!r[0].conformant);
         assert_eq!((r[0].total, r[0].failed), (1, 1));
+    }
+
+    #[test]
+    fn encoding_profiles_count_only_results_in_their_encoding() {
+        const X: &str = "MSGENC-XML-M-1-21";
+        let mut xml = server("XML-server-2.1", &[X]);
+        xml.encoding = Some("xml".into());
+        let mut complete = server("Complete-server-2.1", &[X]);
+        complete.requires = vec!["XML-server-2.1".into()];
+        let ps = [xml, complete];
+        let in_wire = |status, encoding: &str| {
+            let mut c = case(X, status);
+            c.encoding = encoding.into();
+            c
+        };
+        // A plain TTLV pass never makes the XML profile conformant.
+        let r = evaluate(&ps, &[in_wire(Status::Pass, "ttlv")], Role::Server);
+        let x = r
+            .iter()
+            .find(|p| p.id == "XML-server-2.1")
+            .expect("reported");
+        assert!(!x.conformant && x.incomplete, "{x:?}");
+        assert_eq!(x.missing, vec![X.to_string()]);
+        assert_eq!(x.wire, "xml");
+        let c = r
+            .iter()
+            .find(|p| p.id == "Complete-server-2.1")
+            .expect("reported");
+        assert!(!c.conformant && c.incomplete, "{c:?}");
+        // Replayed in XML: a real verdict, both ways.
+        let r = evaluate(&ps, &[in_wire(Status::Pass, "xml")], Role::Server);
+        assert!(r.iter().all(|p| p.conformant), "{r:?}");
+        let r = evaluate(&ps, &[in_wire(Status::Fail, "xml")], Role::Server);
+        assert!(r.iter().all(|p| !p.conformant && !p.incomplete), "{r:?}");
+        // Partly assessed (a pass in TTLV, nothing in XML) is never conformant,
+        // whatever else passed.
+        let r = evaluate(
+            &ps,
+            &[in_wire(Status::Pass, "ttlv"), in_wire(Status::Pass, "json")],
+            Role::Server,
+        );
+        assert!(r.iter().all(|p| !p.conformant), "{r:?}");
+    }
+
+    #[test]
+    fn bad_wire_requirement_is_rejected() {
+        let text = GOOD.replace("notes:", "encoding: yaml\nnotes:");
+        assert!(invalid(&text).contains("encoding"));
+        let text = GOOD.replace("notes:", "transport: carrier-pigeon\nnotes:");
+        assert!(invalid(&text).contains("transport"));
+        let ok = GOOD.replace("notes:", "encoding: xml\ntransport: https\nnotes:");
+        let p = parse_profile(&ok, Path::new("p.yaml")).expect("parses");
+        assert_eq!(p.wire(), "xml over https");
     }
 
     #[test]

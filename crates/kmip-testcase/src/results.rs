@@ -7,7 +7,11 @@
 use serde::{Deserialize, Serialize};
 
 /// Current value of [`RunResults::format_version`].
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// 2: [`Totals::failed`] / [`Totals::errors`] no longer count cases listed
+/// in the expectations file ([`Totals::xfail`], [`Totals::xpass`]); case
+/// results carry the encoding and transport they were replayed in.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Verdict of one test case.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,21 +39,31 @@ impl Status {
     }
 }
 
-/// Counts per status.
+/// Counts per status. The six counts are disjoint and add up to
+/// [`Totals::total`]: a case listed in the expectations file
+/// ([`CaseResult::expected_failure`]) counts as XFAIL when it failed or
+/// errored and as XPASS when it passed, never as passed / failed / error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
-    /// Cases that passed.
+    /// Cases that passed (not listed as known failures).
     pub passed: usize,
-    /// Cases that failed.
+    /// Cases that failed (not listed as known failures).
     pub failed: usize,
-    /// Cases that ended in an error.
+    /// Cases that ended in an error (not listed as known failures).
     pub errors: usize,
     /// Cases skipped.
     pub skipped: usize,
+    /// Listed known failures that failed or errored (expected failures).
+    #[serde(default)]
+    pub xfail: usize,
+    /// Listed known failures that passed (unexpected passes: the
+    /// expectations entry is stale).
+    #[serde(default)]
+    pub xpass: usize,
 }
 
 impl Totals {
-    /// Count one status.
+    /// Count one status (of a case not listed as a known failure).
     pub fn add(&mut self, s: Status) {
         match s {
             Status::Pass => self.passed += 1,
@@ -59,9 +73,27 @@ impl Totals {
         }
     }
 
+    /// Count one case result, honouring its `expected_failure` mark.
+    pub fn add_case(&mut self, c: &CaseResult) {
+        match (c.expected_failure.is_some(), c.status) {
+            (true, Status::Fail | Status::Error) => self.xfail += 1,
+            (true, Status::Pass) => self.xpass += 1,
+            _ => self.add(c.status),
+        }
+    }
+
+    /// Totals of a list of case results.
+    pub fn of(cases: &[CaseResult]) -> Totals {
+        let mut t = Totals::default();
+        for c in cases {
+            t.add_case(c);
+        }
+        t
+    }
+
     /// All cases counted.
     pub fn total(&self) -> usize {
-        self.passed + self.failed + self.errors + self.skipped
+        self.passed + self.failed + self.errors + self.skipped + self.xfail + self.xpass
     }
 }
 
@@ -122,6 +154,11 @@ pub struct ProfileResult {
     /// "incomplete" rather than "not conformant".
     #[serde(default)]
     pub incomplete: bool,
+    /// The message encoding / transport the profile's clauses need
+    /// (`"xml"`, `"https"`, `"json"`), empty when any will do. Only case
+    /// results replayed that way count for the profile.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub wire: String,
 }
 
 /// A masked position: a difference the masking rules allowed, for audit.
@@ -186,6 +223,23 @@ pub struct CaseResult {
     /// (`kmip_testcase::case::LoadWarning`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Message encoding the case was replayed in (`"ttlv"`, `"xml"`,
+    /// `"json"`); empty when unknown (older results, client mode).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub encoding: String,
+    /// Transport the case was replayed over (`"tls"`, `"https"`); empty
+    /// when unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub transport: String,
+}
+
+impl CaseResult {
+    /// Whether this result was obtained in `encoding` / `transport`
+    /// (`None`: any).
+    pub fn replayed_in(&self, encoding: Option<&str>, transport: Option<&str>) -> bool {
+        encoding.is_none_or(|e| self.encoding.eq_ignore_ascii_case(e))
+            && transport.is_none_or(|t| self.transport.eq_ignore_ascii_case(t))
+    }
 }
 
 /// The whole run.

@@ -6,6 +6,8 @@
 //! - [`listen`]: the TLS/TTLV listener that drives a scenario;
 //! - [`record`]: a recording TLS proxy that turns a conversation into a
 //!   test case (`$` variables for generated identifiers and times);
+//! - [`session`]: the client-test API (select cases, serve, assemble the
+//!   client-profile verdicts, exit policy) behind `kmip-harness client-test`;
 //! - [`notify`]: server-initiated Notify / Put sent to a client's service
 //!   port, acknowledgement checked.
 
@@ -13,3 +15,4 @@ pub mod listen;
 pub mod notify;
 pub mod record;
 pub mod scenario;
+pub mod session;

@@ -385,6 +385,9 @@ impl Scenario {
                         masked: p.masked.clone(),
                         expected_failure: None,
                         warnings: c.warnings.iter().map(ToString::to_string).collect(),
+                        // The client-test listener speaks TTLV over TLS.
+                        encoding: "ttlv".to_string(),
+                        transport: "tls".to_string(),
                     }
                 }
                 None => CaseResult {
@@ -399,6 +402,8 @@ impl Scenario {
                     masked: Vec::new(),
                     expected_failure: None,
                     warnings: c.warnings.iter().map(ToString::to_string).collect(),
+                    encoding: String::new(),
+                    transport: String::new(),
                 },
             };
             out.push(r);

@@ -1,0 +1,177 @@
+//! The client-test API: a [`ClientTestSpec`] in, [`RunResults`] (role
+//! client) out — what `kmip-harness client-test` does between parsing its
+//! flags (and building the listener's TLS configuration) and printing.
+//!
+//! [`select`] loads and filters the client cases (Notify / Put cases belong
+//! to `notify` and are left out); [`execute`] serves the scenario on a bound
+//! listener until the client is done, idle or `stop` fires, and assembles
+//! the results with the client-profile verdicts; [`judge`] is the exit
+//! policy.
+
+use super::listen::{self, ClientEvent, ServeOptions};
+use super::scenario::Scenario;
+use crate::gate::{self, Gate};
+use crate::plan;
+use crate::run::{self, RunInfo};
+use crate::runner::{Note, Outcome, RunError, Source};
+use kmip_testcase::case::TestCase;
+use kmip_testcase::profile::{self, Profile, Role};
+use kmip_testcase::results::{RunResults, Status};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What to serve.
+#[derive(Clone, Debug)]
+pub struct ClientTestSpec {
+    /// The cases (see [`select`]).
+    pub cases: Vec<Arc<TestCase>>,
+    /// Profiles for the verdicts (empty: none).
+    pub profiles: Vec<Profile>,
+    /// The case the client runs, when its requests do not say.
+    pub forced_case: Option<String>,
+    /// `$NOW` tolerance for request dates, seconds.
+    pub now_tolerance_s: i64,
+    /// Stop when idle this long.
+    pub idle_timeout: Duration,
+}
+
+/// Load the client cases from `source`, keep those of `profile` (an id in
+/// `profiles`) and those whose id contains `filter`; Notify / Put cases
+/// are left to `notify`. Files that do not load are returned as warnings.
+pub fn select(
+    source: &Source,
+    profiles: &[Profile],
+    profile: Option<&str>,
+    filter: Option<&str>,
+    forced_case: Option<&str>,
+) -> Result<(Vec<Arc<TestCase>>, Vec<String>), RunError> {
+    let planned = match source {
+        Source::Paths(paths) => plan::load_all(paths)?,
+        Source::Files(files) => plan::load_texts(files),
+    };
+    let wanted: Option<Vec<String>> = match profile {
+        Some(id) => match profiles.iter().find(|p| p.id == id) {
+            Some(p) => Some(p.mandatory.iter().chain(&p.optional).cloned().collect()),
+            None => return Err(RunError::Usage(format!("unknown profile {id}"))),
+        },
+        None => None,
+    };
+    let filter = filter.map(str::to_lowercase);
+    let mut cases = Vec::new();
+    let mut warnings = Vec::new();
+    for p in planned {
+        if wanted.as_ref().is_some_and(|w| !w.contains(&p.id)) {
+            continue;
+        }
+        if filter
+            .as_ref()
+            .is_some_and(|f| !p.id.to_lowercase().contains(f.as_str()))
+        {
+            continue;
+        }
+        match p.case {
+            // Notify / Put cases are for `notify` (the client's service port).
+            Ok(c) if super::notify::client_service_case(&c).is_ok() => {}
+            Ok(c) => cases.push(c),
+            Err(e) => warnings.push(format!("skipping {}: {e}", p.path.display())),
+        }
+    }
+    if cases.is_empty() {
+        return Err(RunError::Usage("no test cases selected".into()));
+    }
+    if let Some(id) = forced_case {
+        if !cases.iter().any(|c| c.id == id || c.id.ends_with(id)) {
+            return Err(RunError::Usage(format!(
+                "--case {id}: no such case among the selected ones"
+            )));
+        }
+    }
+    Ok((cases, warnings))
+}
+
+/// Serve the scenario on `listener` with `tls` until done, idle or `stop`;
+/// events go to `events`. Returns the results (role client) with the
+/// client-profile verdicts.
+pub async fn execute(
+    spec: ClientTestSpec,
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    events: Option<UnboundedSender<ClientEvent>>,
+    stop: impl Future<Output = ()>,
+) -> RunResults {
+    let started = run::rfc3339_now();
+    let t0 = Instant::now();
+    let target = match listener.local_addr() {
+        Ok(a) => format!("client via {a}"),
+        Err(_) => "client".to_string(),
+    };
+    let prefix = format!("kh-{:x}", std::process::id() ^ t0.elapsed().subsec_nanos());
+    let scenario = Scenario::new(
+        spec.cases,
+        spec.forced_case,
+        kmip_compare::CompareOptions {
+            now_tolerance_s: spec.now_tolerance_s,
+            strict: false,
+            ..Default::default()
+        },
+        &prefix,
+    );
+    let opts = ServeOptions {
+        idle_timeout: spec.idle_timeout,
+        ..Default::default()
+    };
+    let cases = listen::serve(listener, tls, scenario, opts, events, stop).await;
+    let mut results = run::assemble(
+        RunInfo {
+            target,
+            encoding: "ttlv".to_string(),
+            started,
+            duration_s: t0.elapsed().as_secs_f64(),
+        },
+        cases,
+        &spec.profiles,
+    );
+    results.role = Role::Client.as_str().to_string();
+    results.profiles = profile::evaluate(&spec.profiles, &results.cases, Role::Client);
+    results
+}
+
+/// Exit policy of a client test: with gates, the gates decide; otherwise
+/// any failing case, or no passing case at all, fails the run.
+pub fn judge(results: &RunResults, gates: &[Gate]) -> (Outcome, Vec<Note>) {
+    let mut notes = Vec::new();
+    if !gates.is_empty() {
+        let mut failed = false;
+        for o in gate::check_gates(results, gates) {
+            notes.push(Note {
+                problem: !o.ok,
+                text: if o.ok {
+                    o.to_string()
+                } else {
+                    format!("FAILED {o}")
+                },
+            });
+            failed |= !o.ok;
+        }
+        let outcome = if failed {
+            Outcome::GateFailed
+        } else {
+            Outcome::Passed
+        };
+        return (outcome, notes);
+    }
+    let bad = results
+        .cases
+        .iter()
+        .any(|c| matches!(c.status, Status::Fail | Status::Error));
+    let none_passed = !results.cases.iter().any(|c| c.status == Status::Pass);
+    let outcome = if bad || none_passed {
+        Outcome::Failed
+    } else {
+        Outcome::Passed
+    };
+    (outcome, notes)
+}
