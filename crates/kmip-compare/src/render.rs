@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use kmip_ttlv::names::{self, Style};
 use kmip_ttlv::{Item, Tag, Value};
 
-use crate::{tags, Difference, Masked, MAX_DEPTH};
+use crate::{Difference, Masked, MAX_DEPTH};
 
 /// Which rendering(s) a line goes to.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -244,20 +244,14 @@ fn pad(indent: usize) -> String {
 fn element(tag: Tag) -> String {
     match tag.name() {
         Some(n) => n.to_string(),
-        None => match tags::KNOWN.iter().find(|(t, _)| *t == tag) {
-            Some((_, n)) => (*n).to_string(),
-            None => format!("TTLV tag=\"0x{:06X}\"", tag.0),
-        },
+        None => format!("TTLV tag=\"0x{:06X}\"", tag.0),
     }
 }
 
 fn close_name(tag: Tag) -> String {
     match tag.name() {
         Some(n) => n.to_string(),
-        None => match tags::KNOWN.iter().find(|(t, _)| *t == tag) {
-            Some((_, n)) => (*n).to_string(),
-            None => "TTLV".to_string(),
-        },
+        None => "TTLV".to_string(),
     }
 }
 

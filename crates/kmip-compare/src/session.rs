@@ -533,10 +533,10 @@ impl Session {
             let provenance = match code {
                 op::CREATE
                 | op::CREATE_KEY_PAIR
-                | op::REKEY
-                | op::REKEY_KEY_PAIR
+                | op::RE_KEY
+                | op::RE_KEY_KEY_PAIR
                 | op::CERTIFY
-                | op::RECERTIFY
+                | op::RE_CERTIFY
                 | op::CREATE_SPLIT_KEY => Some(Provenance::ServerGenerated),
                 op::REGISTER | op::IMPORT => Some(Provenance::Registered),
                 op::DERIVE_KEY => req_payload
@@ -579,7 +579,7 @@ impl Session {
                     info.object_type = match (*tag, code) {
                         (tags::PRIVATE_KEY_UNIQUE_IDENTIFIER, _) => Some(object_type::PRIVATE_KEY),
                         (tags::PUBLIC_KEY_UNIQUE_IDENTIFIER, _) => Some(object_type::PUBLIC_KEY),
-                        (_, op::CERTIFY | op::RECERTIFY) => Some(object_type::CERTIFICATE),
+                        (_, op::CERTIFY | op::RE_CERTIFY) => Some(object_type::CERTIFICATE),
                         _ => requested_type.or(base.as_ref().and_then(|b| b.object_type)),
                     };
                     if prov == Provenance::Registered {

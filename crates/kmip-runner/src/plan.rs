@@ -167,9 +167,9 @@ pub struct Group {
 }
 
 /// `Operation` (tag 0x42005C).
-const TAG_OPERATION: Tag = Tag(0x42_005C);
+const TAG_OPERATION: Tag = kmip_ttlv::tags::OPERATION;
 /// `NameValue` (tag 0x420055).
-const TAG_NAME_VALUE: Tag = Tag(0x42_0055);
+const TAG_NAME_VALUE: Tag = kmip_ttlv::tags::NAME_VALUE;
 /// The `Locate` operation code.
 const OP_LOCATE: u32 = 0x08;
 

@@ -537,7 +537,7 @@ fn emit_exchange(
 mod tests {
     use super::{server_result, short};
     use crate::wire;
-    use kmip_ttlv::{Item, Tag, Value};
+    use kmip_ttlv::{Item, Value};
 
     #[test]
     fn short_values() {
@@ -560,7 +560,7 @@ mod tests {
             )
         };
         let resp = Item::structure(
-            Tag(0x42007B),
+            kmip_ttlv::tags::RESPONSE_MESSAGE,
             vec![bi(1, "first"), bi(0x8000_0001, "second")],
         );
         let second = server_result(&resp, "BatchItem[1]/ResultStatus").expect("found");

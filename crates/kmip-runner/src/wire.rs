@@ -1,84 +1,12 @@
-//! The few KMIP tags and enumeration codes the runner itself needs, and
-//! small pure helpers over request trees (credentials injection, which
-//! operations and algorithms a test case uses).
-//!
-//! Tag values are written out here (KMIP 1.0–2.1 §9.1.3.1) rather than looked
-//! up by name, so the runner never depends on the completeness of the
-//! dictionary for its own plumbing.
+//! Small pure helpers over request trees (credentials injection, which
+//! operations and algorithms a test case uses), and the KMIP constants the
+//! runner's plumbing names: re-exports of the constants `kmip_ttlv`
+//! generates from the spec tables (no value written by hand here).
 
 use kmip_ttlv::{Item, Tag, Value};
 
-/// Authentication (structure in the request header).
-pub const AUTHENTICATION: Tag = Tag(0x42000C);
-/// Batch Count.
-pub const BATCH_COUNT: Tag = Tag(0x42000D);
-/// Batch Error Continuation Option.
-pub const BATCH_ERROR_CONTINUATION_OPTION: Tag = Tag(0x42000E);
-/// Batch Item.
-pub const BATCH_ITEM: Tag = Tag(0x42000F);
-/// Batch Order Option.
-pub const BATCH_ORDER_OPTION: Tag = Tag(0x420010);
-/// Credential.
-pub const CREDENTIAL: Tag = Tag(0x420023);
-/// Credential Type.
-pub const CREDENTIAL_TYPE: Tag = Tag(0x420024);
-/// Credential Value.
-pub const CREDENTIAL_VALUE: Tag = Tag(0x420025);
-/// Cryptographic Algorithm.
-pub const CRYPTOGRAPHIC_ALGORITHM: Tag = Tag(0x420028);
-/// Cryptographic Length.
-pub const CRYPTOGRAPHIC_LENGTH: Tag = Tag(0x42002A);
-/// Operation.
-pub const OPERATION: Tag = Tag(0x42005C);
-/// Protocol Version.
-pub const PROTOCOL_VERSION: Tag = Tag(0x420069);
-/// Request Header.
-pub const REQUEST_HEADER: Tag = Tag(0x420077);
-/// Response Header.
-pub const RESPONSE_HEADER: Tag = Tag(0x42007A);
-/// Result Message.
-pub const RESULT_MESSAGE: Tag = Tag(0x42007D);
-/// Result Reason.
-pub const RESULT_REASON: Tag = Tag(0x42007E);
-/// Result Status.
-pub const RESULT_STATUS: Tag = Tag(0x42007F);
-/// Time Stamp.
-pub const TIME_STAMP: Tag = Tag(0x420092);
-/// Username.
-pub const USERNAME: Tag = Tag(0x420099);
-/// Password.
-pub const PASSWORD: Tag = Tag(0x4200A1);
-/// Private Key Unique Identifier.
-pub const PRIVATE_KEY_UNIQUE_IDENTIFIER: Tag = Tag(0x420066);
-/// Protocol Version Major.
-pub const PROTOCOL_VERSION_MAJOR: Tag = Tag(0x42006A);
-/// Protocol Version Minor.
-pub const PROTOCOL_VERSION_MINOR: Tag = Tag(0x42006B);
-/// Public Key Unique Identifier.
-pub const PUBLIC_KEY_UNIQUE_IDENTIFIER: Tag = Tag(0x42006F);
-/// Request Message.
-pub const REQUEST_MESSAGE: Tag = Tag(0x420078);
-/// Request Payload.
-pub const REQUEST_PAYLOAD: Tag = Tag(0x420079);
-/// Response Payload.
-pub const RESPONSE_PAYLOAD: Tag = Tag(0x42007C);
-/// Revocation Reason.
-pub const REVOCATION_REASON: Tag = Tag(0x420081);
-/// Revocation Reason Code.
-pub const REVOCATION_REASON_CODE: Tag = Tag(0x420082);
-/// Unique Identifier.
-pub const UNIQUE_IDENTIFIER: Tag = Tag(0x420094);
-
-/// Credential Type "Username and Password".
-pub const CREDENTIAL_TYPE_USERNAME_AND_PASSWORD: u32 = 1;
-/// Operation "Revoke".
-pub const OPERATION_REVOKE: u32 = 0x13;
-/// Operation "Destroy".
-pub const OPERATION_DESTROY: u32 = 0x14;
-/// Result Status "Success".
-pub const RESULT_STATUS_SUCCESS: u32 = 0;
-/// Revocation Reason Code "Cessation of Operation".
-pub const REVOCATION_REASON_CESSATION_OF_OPERATION: u32 = 6;
+pub use kmip_ttlv::enums::{credential_type, operation, result_status, revocation_reason_code};
+pub use kmip_ttlv::tags::*;
 
 /// Username / password credentials sent in every request header.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -108,7 +36,7 @@ impl Credentials {
                 vec![
                     Item::new(
                         CREDENTIAL_TYPE,
-                        Value::Enumeration(CREDENTIAL_TYPE_USERNAME_AND_PASSWORD),
+                        Value::Enumeration(credential_type::USERNAME_AND_PASSWORD),
                     ),
                     Item::structure(CREDENTIAL_VALUE, value),
                 ],
@@ -187,7 +115,10 @@ mod tests {
     use super::*;
 
     fn header(fields: Vec<Item>) -> Item {
-        Item::structure(Tag(0x420078), vec![Item::structure(REQUEST_HEADER, fields)])
+        Item::structure(
+            kmip_ttlv::tags::REQUEST_MESSAGE,
+            vec![Item::structure(REQUEST_HEADER, fields)],
+        )
     }
 
     #[test]
@@ -229,7 +160,7 @@ mod tests {
 
     #[test]
     fn credentials_without_header_leave_request_alone() {
-        let mut req = Item::structure(Tag(0x420078), vec![]);
+        let mut req = Item::structure(kmip_ttlv::tags::REQUEST_MESSAGE, vec![]);
         let before = req.clone();
         assert!(!add_credentials(
             &mut req,

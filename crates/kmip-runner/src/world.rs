@@ -154,7 +154,7 @@ impl Ledger {
         for bi in response.children_with(wire::BATCH_ITEM) {
             let ok = matches!(
                 bi.child(wire::RESULT_STATUS).map(|s| &s.value),
-                Some(Value::Enumeration(wire::RESULT_STATUS_SUCCESS))
+                Some(Value::Enumeration(wire::result_status::SUCCESS))
             );
             let (Some(op), true) = (operation_name(bi), ok) else {
                 continue;
@@ -247,14 +247,14 @@ fn request(version: (i32, i32), operation: u32, payload: Vec<Item>) -> Item {
 pub fn revoke_request(uid: &str, version: (i32, i32)) -> Item {
     request(
         version,
-        wire::OPERATION_REVOKE,
+        wire::operation::REVOKE,
         vec![
             Item::new(wire::UNIQUE_IDENTIFIER, Value::TextString(uid.to_string())),
             Item::structure(
                 wire::REVOCATION_REASON,
                 vec![Item::new(
                     wire::REVOCATION_REASON_CODE,
-                    Value::Enumeration(wire::REVOCATION_REASON_CESSATION_OF_OPERATION),
+                    Value::Enumeration(wire::revocation_reason_code::CESSATION_OF_OPERATION),
                 )],
             ),
         ],
@@ -265,7 +265,7 @@ pub fn revoke_request(uid: &str, version: (i32, i32)) -> Item {
 pub fn destroy_request(uid: &str, version: (i32, i32)) -> Item {
     request(
         version,
-        wire::OPERATION_DESTROY,
+        wire::operation::DESTROY,
         vec![Item::new(
             wire::UNIQUE_IDENTIFIER,
             Value::TextString(uid.to_string()),
@@ -288,7 +288,7 @@ fn succeeded(response: &Item) -> bool {
     response.children_with(wire::BATCH_ITEM).all(|bi| {
         matches!(
             bi.child(wire::RESULT_STATUS).map(|s| &s.value),
-            Some(Value::Enumeration(wire::RESULT_STATUS_SUCCESS))
+            Some(Value::Enumeration(wire::result_status::SUCCESS))
         )
     }) && response.children_with(wire::BATCH_ITEM).next().is_some()
 }
@@ -453,7 +453,7 @@ mod tests {
     }
 
     fn response(items: Vec<Item>) -> Item {
-        Item::structure(kmip_ttlv::Tag(0x42007B), items)
+        Item::structure(kmip_ttlv::tags::RESPONSE_MESSAGE, items)
     }
 
     #[test]
@@ -481,13 +481,13 @@ mod tests {
         l.record(
             "A",
             &req,
-            &response(vec![bi(wire::OPERATION_DESTROY, 1, &["u1"])]),
+            &response(vec![bi(wire::operation::DESTROY, 1, &["u1"])]),
         );
         assert_eq!(l.len(), 3);
         l.record(
             "A",
             &req,
-            &response(vec![bi(wire::OPERATION_DESTROY, 0, &["u1"])]),
+            &response(vec![bi(wire::operation::DESTROY, 0, &["u1"])]),
         );
         assert_eq!(l.len(), 2);
         l.forget("u4");

@@ -38,19 +38,19 @@ pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 pub const MAX_DISCOVER_DEPTH: usize = 32;
 
 /// `RequestMessage` (KMIP 1.0 §9.1.3.1, tag 0x420078).
-const TAG_REQUEST_MESSAGE: Tag = Tag(0x42_0078);
+const TAG_REQUEST_MESSAGE: Tag = kmip_ttlv::tags::REQUEST_MESSAGE;
 /// `ResponseMessage` (tag 0x42007B).
-const TAG_RESPONSE_MESSAGE: Tag = Tag(0x42_007B);
+const TAG_RESPONSE_MESSAGE: Tag = kmip_ttlv::tags::RESPONSE_MESSAGE;
 /// `RequestHeader` (tag 0x420077).
-const TAG_REQUEST_HEADER: Tag = Tag(0x42_0077);
+const TAG_REQUEST_HEADER: Tag = kmip_ttlv::tags::REQUEST_HEADER;
 /// `ProtocolVersion` (tag 0x420069).
-const TAG_PROTOCOL_VERSION: Tag = Tag(0x42_0069);
+const TAG_PROTOCOL_VERSION: Tag = kmip_ttlv::tags::PROTOCOL_VERSION;
 /// `ProtocolVersionMajor` (tag 0x42006A).
-const TAG_PROTOCOL_VERSION_MAJOR: Tag = Tag(0x42_006A);
+const TAG_PROTOCOL_VERSION_MAJOR: Tag = kmip_ttlv::tags::PROTOCOL_VERSION_MAJOR;
 /// `ProtocolVersionMinor` (tag 0x42006B).
-const TAG_PROTOCOL_VERSION_MINOR: Tag = Tag(0x42_006B);
+const TAG_PROTOCOL_VERSION_MINOR: Tag = kmip_ttlv::tags::PROTOCOL_VERSION_MINOR;
 /// `AttributeName` (tag 0x42000A).
-const TAG_ATTRIBUTE_NAME: Tag = Tag(0x42_000A);
+const TAG_ATTRIBUTE_NAME: Tag = kmip_ttlv::tags::ATTRIBUTE_NAME;
 
 /// The fields encoded in a test-case file name: an OASIS one,
 /// `PREFIX-M|O-NUMBER-VV` (`CS-BC-M-GCM-2-14`, `SKLC-O-1-21`), or a
@@ -740,14 +740,14 @@ mod tests {
     #[test]
     fn assemble_collapses_attribute_name_spaces() {
         let attr = Item::structure(
-            Tag(0x42_0008),
+            kmip_ttlv::tags::ATTRIBUTE,
             vec![
                 Item::new(
                     TAG_ATTRIBUTE_NAME,
                     Value::TextString("Cryptographic   Usage Mask".into()),
                 ),
                 Item::new(
-                    Tag(0x42_000B),
+                    kmip_ttlv::tags::ATTRIBUTE_VALUE,
                     Value::TextString("keep   inner   spaces".into()),
                 ),
             ],
@@ -764,7 +764,7 @@ mod tests {
         .expect("assembles");
         let attr = tc.steps[0]
             .request
-            .child(Tag(0x42_0008))
+            .child(kmip_ttlv::tags::ATTRIBUTE)
             .expect("attribute");
         assert_eq!(
             attr.child(TAG_ATTRIBUTE_NAME)
@@ -772,7 +772,8 @@ mod tests {
             Some("Cryptographic Usage Mask")
         );
         assert_eq!(
-            attr.child(Tag(0x42_000B)).and_then(|i| i.value.as_text()),
+            attr.child(kmip_ttlv::tags::ATTRIBUTE_VALUE)
+                .and_then(|i| i.value.as_text()),
             Some("keep   inner   spaces")
         );
         assert_eq!(tc.protocol_version(), v(1, 0));

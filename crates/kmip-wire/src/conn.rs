@@ -610,12 +610,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ServerConn<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kmip_ttlv::{Tag, Value};
+    use kmip_ttlv::Value;
 
     fn msg() -> Item {
         Item::structure(
-            Tag(0x420078),
-            vec![Item::new(Tag(0x42000D), Value::Integer(7))],
+            kmip_ttlv::tags::REQUEST_MESSAGE,
+            vec![Item::new(kmip_ttlv::tags::BATCH_COUNT, Value::Integer(7))],
         )
     }
 

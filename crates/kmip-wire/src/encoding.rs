@@ -176,14 +176,14 @@ pub fn sniff(first: u8) -> Sniffed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kmip_ttlv::{Tag, Value};
+    use kmip_ttlv::Value;
 
     fn sample() -> Item {
         Item::structure(
-            Tag(0x420078),
+            kmip_ttlv::tags::REQUEST_MESSAGE,
             vec![Item::structure(
-                Tag(0x420077),
-                vec![Item::new(Tag(0x42000D), Value::Integer(1))],
+                kmip_ttlv::tags::REQUEST_HEADER,
+                vec![Item::new(kmip_ttlv::tags::BATCH_COUNT, Value::Integer(1))],
             )],
         )
     }

@@ -62,7 +62,7 @@
 //!         // Key / Private Key / … structure) and its attributes, in 2.x
 //!         // form (items whose tag is the attribute) or 1.x `Attribute`s.
 //!         let key_block = payload::generate_symmetric_key_block(3 /* AES */, 128)?;
-//!         let state = Item::new(Tag(0x42008D), Value::Enumeration(2 /* Active */));
+//!         let state = Item::new(kmip_ttlv::tags::STATE, Value::Enumeration(2 /* Active */));
 //!         KeyInfo::from_object(uid, 2 /* SymmetricKey */, &key_block, &[state])
 //!     }
 //!     // Optional: `allocate_usage` (Usage Limits), `default_identifier`

@@ -193,7 +193,7 @@ async fn connection(
             }
             Err(e) => {
                 let why = format!("request is not valid TTLV: {e}");
-                let empty = Item::structure(kmip_ttlv::Tag(0x420078), Vec::new());
+                let empty = Item::structure(kmip_ttlv::tags::REQUEST_MESSAGE, Vec::new());
                 let resp = error_response(&empty, now, &why);
                 (empty, resp, Handled::Unidentified(why))
             }
