@@ -126,6 +126,7 @@
 pub mod aead;
 pub mod asymmetric;
 pub mod codes;
+pub mod derive;
 pub mod engine;
 pub mod error;
 pub mod hash;
@@ -140,7 +141,9 @@ pub mod types;
 pub use engine::{CipherStream, EncryptOutput};
 pub use error::{CryptoError, ResultReason};
 pub use keys::{EncodedKey, KeyMaterial};
-pub use payload::{KeyInfo, KeyLookup, OpError, PairRequest, StreamTable, UsageLimits};
+pub use payload::{
+    DeriveRequest, KeyInfo, KeyLookup, OpError, PairRequest, StreamTable, UsageLimits,
+};
 pub use rng::ServerRng;
 pub use types::{
     Algorithm, BlockMode, CipherParams, Curve, HashAlg, KeyFormat, Padding, SignatureAlg,

@@ -19,7 +19,7 @@
 //! has no unwrap path.
 
 use super::load_live;
-use crate::crypto::payload::{self as cops, PairRequest};
+use crate::crypto::payload::{self as cops, DeriveRequest, PairRequest};
 use crate::crypto::{KeyInfo, KeyLookup, OpError, ServerRng, StreamTable};
 use crate::error::KmipError;
 use crate::server::Session;
@@ -207,6 +207,46 @@ pub fn rng_retrieve(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> 
 /// RNG Seed (KMIP 1.4 §4.36, 2.1 §6.1.50).
 pub fn rng_seed(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
     cops::rng_seed(req, rng()?, s.version).map_err(to_kmip)
+}
+
+/// Derive Key's key material (KMIP 1.4 §4.6, 2.1 §6.1.14): `base` are the
+/// resolved Unique Identifiers of the base objects, `parameters` the
+/// Derivation Parameters, `out_len` the derived length in bytes.
+pub fn derive_material(
+    s: &mut Session<'_>,
+    method: u32,
+    base: &[String],
+    parameters: &Item,
+    out_len: usize,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, KmipError> {
+    let version = s.version;
+    let keys = SessionKeys { s: RefCell::new(s) };
+    let req = DeriveRequest {
+        method,
+        base,
+        parameters,
+        out_len,
+    };
+    cops::derive_key_material(&req, &keys, version).map_err(to_kmip)
+}
+
+/// A Key Block holding `bytes` in Key Format Type `format` (Raw for a
+/// derived Symmetric Key, Opaque for derived Secret Data), with the
+/// algorithm and length when given.
+pub fn bytes_key_block(
+    format: u32,
+    bytes: &[u8],
+    algorithm: Option<u32>,
+    length: Option<i32>,
+) -> Item {
+    crate::crypto::keyblock::key_block_item(
+        &crate::crypto::EncodedKey::Bytes {
+            format: crate::crypto::KeyFormat::from_code(format),
+            bytes: bytes.to_vec(),
+        },
+        algorithm,
+        length,
+    )
 }
 
 /// Get with a Key Wrapping Specification (KMIP 1.4 §2.1.6, 2.1 §7.18):
