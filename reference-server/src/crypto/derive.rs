@@ -279,7 +279,7 @@ mod tests {
 
     #[test]
     fn hmac_and_hash_follow_their_primitives_and_refuse_long_outputs() {
-        let k = sym(Algorithm::from_code(0x08) /* HMAC-SHA256 */, &[0x0b; 20]);
+        let k = sym(Algorithm::HmacSha256, &[0x0b; 20]);
         let input = DeriveInput {
             key: Some(&k),
             data: Some(b"Hi There"),

@@ -89,8 +89,8 @@
 //!
 //! The other entry points have the same shape: [`payload::decrypt`] (with
 //! the stream table), [`payload::sign`], [`payload::signature_verify`],
-//! [`payload::mac`], [`payload::mac_verify`] (keys + version),
-//! [`payload::hash`] (version only), [`payload::rng_retrieve`],
+//! [`payload::mac`], [`payload::mac_verify`] (keys, stream table, version),
+//! [`payload::hash`] (stream table, version), [`payload::rng_retrieve`],
 //! [`payload::rng_seed`] (the [`ServerRng`]). For Create / Create Key Pair /
 //! Re-key / Get the server uses [`payload::generate_symmetric_key_block`],
 //! [`payload::generate_key_pair_blocks`], [`payload::convert_key_block`]

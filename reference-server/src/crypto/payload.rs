@@ -319,9 +319,28 @@ pub trait KeyLookup {
     }
 }
 
+/// What a stream carries between parts.
+enum StreamState {
+    /// Encrypt / Decrypt: the cipher state.
+    Cipher(CipherStream),
+    /// Sign / Signature Verify / MAC / MAC Verify / Hash: the first part's
+    /// request (key, Cryptographic Parameters) and the data so far,
+    /// computed at the Final part.
+    Parts(PartStream),
+}
+
+struct PartStream {
+    op: PartOp,
+    first: Item,
+    data: zeroize::Zeroizing<Vec<u8>>,
+}
+
+/// Upper bound of the data one buffered stream may collect.
+const MAX_STREAM_DATA: usize = 64 * 1024 * 1024;
+
 struct StreamEntry {
     unique_identifier: String,
-    stream: CipherStream,
+    state: StreamState,
     last_used: Instant,
 }
 
@@ -380,7 +399,7 @@ impl StreamTable {
             .map_err(|_| OpError::new(ResultReason::GeneralFailure, "stream table lock poisoned"))
     }
 
-    fn insert(&self, unique_identifier: &str, stream: CipherStream) -> Result<Vec<u8>, OpError> {
+    fn insert(&self, unique_identifier: &str, state: StreamState) -> Result<Vec<u8>, OpError> {
         let mut m = self.lock()?;
         let timeout = self.idle_timeout;
         m.retain(|_, e| e.last_used.elapsed() < timeout);
@@ -398,7 +417,7 @@ impl StreamTable {
             id.clone(),
             StreamEntry {
                 unique_identifier: unique_identifier.to_string(),
-                stream,
+                state,
                 last_used: Instant::now(),
             },
         );
@@ -599,22 +618,33 @@ fn cipher_op(
 
     // A later part of a stream.
     if let Some(corr) = correlation {
-        let entry = streams.take(&corr)?.ok_or_else(|| {
-            let reason = if version < V2_0 {
-                ResultReason::InvalidField
-            } else {
-                ResultReason::InvalidCorrelationValue
-            };
-            OpError::new(reason, "unknown or expired Correlation Value")
-        })?;
-        if entry.stream.is_encrypt() != encrypt {
-            return Err(OpError::invalid_field(format!(
-                "the Correlation Value is not an {op} stream"
-            )));
-        }
+        let StreamEntry {
+            unique_identifier,
+            state,
+            ..
+        } = streams
+            .take(&corr)?
+            .ok_or_else(|| unknown_correlation(version))?;
+        let stream = match state {
+            StreamState::Cipher(c) if c.is_encrypt() == encrypt => c,
+            other => {
+                // Not this operation's stream: leave it to its owner.
+                streams.put_back(
+                    corr,
+                    StreamEntry {
+                        unique_identifier,
+                        state: other,
+                        last_used: Instant::now(),
+                    },
+                )?;
+                return Err(OpError::invalid_field(format!(
+                    "the Correlation Value is not an {op} stream"
+                )));
+            }
+        };
         let uid_type = req.child(tags::UNIQUE_IDENTIFIER).map(Item::item_type);
         if let Some(u) = req.child(tags::UNIQUE_IDENTIFIER) {
-            if text_value(u)? != entry.unique_identifier {
+            if text_value(u)? != unique_identifier {
                 return Err(OpError::invalid_field(
                     "the Unique Identifier is not the stream's key",
                 ));
@@ -625,7 +655,7 @@ fn cipher_op(
         } else {
             ItemType::TextString
         });
-        let info = keys.key(&entry.unique_identifier)?;
+        let info = keys.key(&unique_identifier)?;
         let use_ = if encrypt { Use::Protect } else { Use::Process };
         let bit = if encrypt {
             usage::ENCRYPT
@@ -643,18 +673,25 @@ fn cipher_op(
         )?;
         let data = data.unwrap_or_default();
         take_usage(&info, data.len(), keys)?;
-        let uid = entry.unique_identifier.clone();
+        let uid = unique_identifier.clone();
         let mut out = vec![uid_item(&uid, uid_type)];
         if fin {
-            let r = entry.stream.finish(&data, tag.as_deref())?;
+            let r = stream.finish(&data, tag.as_deref())?;
             out.push(bytes_item(tags::DATA, r.data));
             if let Some(t) = r.tag {
                 out.push(bytes_item(tags::AUTHENTICATED_ENCRYPTION_TAG, t));
             }
         } else {
-            let mut entry = entry;
-            let part = entry.stream.update(&data)?;
-            streams.put_back(corr.clone(), entry)?;
+            let mut stream = stream;
+            let part = stream.update(&data)?;
+            streams.put_back(
+                corr.clone(),
+                StreamEntry {
+                    unique_identifier,
+                    state: StreamState::Cipher(stream),
+                    last_used: Instant::now(),
+                },
+            )?;
             out.push(bytes_item(tags::DATA, part));
             out.push(bytes_item(tags::CORRELATION_VALUE, corr));
         }
@@ -695,7 +732,7 @@ fn cipher_op(
     if init && !fin {
         let (mut stream, iv) = CipherStream::start(&key, &p, encrypt)?;
         let part = stream.update(&data)?;
-        let corr = streams.insert(&uid, stream)?;
+        let corr = streams.insert(&uid, StreamState::Cipher(stream))?;
         out.push(bytes_item(tags::DATA, part));
         if let Some(iv) = iv {
             out.push(bytes_item(tags::IV_COUNTER_NONCE, iv));
@@ -745,6 +782,238 @@ pub fn decrypt(
 // ---------------------------------------------------------------------------
 // Sign / Signature Verify / MAC / MAC Verify / Hash
 
+fn unknown_correlation(version: Version) -> OpError {
+    let reason = if version < V2_0 {
+        ResultReason::InvalidField
+    } else {
+        ResultReason::InvalidCorrelationValue
+    };
+    OpError::new(reason, "unknown or expired Correlation Value")
+}
+
+/// The operations streamed by collecting the parts (see [`StreamState`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum PartOp {
+    Sign,
+    Verify,
+    Mac,
+    MacVerify,
+    Hash,
+}
+
+impl PartOp {
+    fn label(self) -> &'static str {
+        match self {
+            PartOp::Sign => "Sign",
+            PartOp::Verify => "Signature Verify",
+            PartOp::Mac => "MAC",
+            PartOp::MacVerify => "MAC Verify",
+            PartOp::Hash => "Hash",
+        }
+    }
+}
+
+/// The request fields a part carries that the computation does not keep.
+const PART_FIELDS: [kmip_ttlv::Tag; 6] = [
+    tags::DATA,
+    tags::CORRELATION_VALUE,
+    tags::INIT_INDICATOR,
+    tags::FINAL_INDICATOR,
+    tags::SIGNATURE_DATA,
+    tags::MAC_DATA,
+];
+
+/// The key checks of a stream's first part (the Final part repeats them
+/// through the single-part function).
+fn check_part_key(
+    op: PartOp,
+    uid: &str,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<(), OpError> {
+    let (types, bit, use_): (&[u32], u32, Use) = match op {
+        PartOp::Sign => (&[object_type::PRIVATE_KEY], usage::SIGN, Use::Protect),
+        PartOp::Verify => (
+            &[
+                object_type::PUBLIC_KEY,
+                object_type::CERTIFICATE,
+                object_type::PRIVATE_KEY,
+            ],
+            usage::VERIFY,
+            Use::Process,
+        ),
+        PartOp::Mac => (
+            &[object_type::SYMMETRIC_KEY, object_type::SECRET_DATA],
+            usage::MAC_GENERATE,
+            Use::Protect,
+        ),
+        PartOp::MacVerify => (
+            &[object_type::SYMMETRIC_KEY, object_type::SECRET_DATA],
+            usage::MAC_VERIFY,
+            Use::Process,
+        ),
+        PartOp::Hash => return Ok(()),
+    };
+    let info = keys.key(uid)?;
+    check_key(&info, types, bit, use_, op.label(), keys, version)
+}
+
+/// Multi-part Sign / Signature Verify / MAC / MAC Verify / Hash (KMIP 1.4
+/// §4.31–4.34, §4.37; 2.1 §6.1.24, §6.1.32, §6.1.33, §6.1.55, §6.1.56:
+/// Correlation Value, Init Indicator, Final Indicator). The first part
+/// (Init Indicator) checks the key and opens a stream; each later part
+/// names it by Correlation Value and adds its Data; the Final part computes
+/// over all the data, with that part's Signature Data / MAC Data for the
+/// verifications, through the single-part function `single`. Parts before
+/// the Final answer the Correlation Value and no result ("No for
+/// multi-part" in the response tables). `None`: a single-part request.
+///
+/// A Final Indicator with neither a Correlation Value nor an Init Indicator
+/// names no stream to finish: Invalid Field. A Correlation Value this server
+/// did not issue (or whose stream expired or finished): Invalid Correlation
+/// Value (KMIP 2.x; Invalid Field in 1.x, which has no such reason).
+fn parts(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+    op: PartOp,
+    single: &dyn Fn(&Item) -> Result<Item, OpError>,
+) -> Result<Option<Item>, OpError> {
+    let init = opt_bool(req, tags::INIT_INDICATOR)?;
+    let fin = opt_bool(req, tags::FINAL_INDICATOR)?;
+    let corr = opt_bytes(req, tags::CORRELATION_VALUE)?;
+    let data = opt_bytes(req, tags::DATA)?.unwrap_or_default();
+    let keyed = op != PartOp::Hash;
+    let without = |r: &Item, drop: &[kmip_ttlv::Tag]| {
+        Item::structure(
+            r.tag,
+            r.children()
+                .iter()
+                .filter(|c| !drop.contains(&c.tag))
+                .cloned()
+                .collect(),
+        )
+    };
+    let Some(corr) = corr else {
+        return match (init, fin) {
+            (false, false) => Ok(None),
+            (true, true) => Ok(Some(single(&without(
+                req,
+                &[tags::INIT_INDICATOR, tags::FINAL_INDICATOR],
+            ))?)),
+            (false, true) => Err(OpError::invalid_field(format!(
+                "{}: Final Indicator without a Correlation Value or an Init Indicator: \
+                 there is no stream to finish",
+                op.label()
+            ))),
+            (true, false) => {
+                if req.child(tags::DIGESTED_DATA).is_some() {
+                    return Err(OpError::invalid_field(format!(
+                        "multi-part {} takes Data, not Digested Data",
+                        op.label()
+                    )));
+                }
+                let mut first = without(req, &PART_FIELDS);
+                let mut out = Vec::new();
+                let uid = if keyed {
+                    let (uid, ty) = request_uid(req, keys, version)?;
+                    check_part_key(op, &uid, keys, version)?;
+                    let item = uid_item(&uid, ty);
+                    first = without(&first, &[tags::UNIQUE_IDENTIFIER]);
+                    if let Value::Structure(c) = &mut first.value {
+                        c.insert(0, item.clone());
+                    }
+                    out.push(item);
+                    uid
+                } else {
+                    // Fail early on a missing or unknown Hashing Algorithm.
+                    single(&Item::structure(
+                        req.tag,
+                        first
+                            .children()
+                            .iter()
+                            .cloned()
+                            .chain(std::iter::once(bytes_item(tags::DATA, Vec::new())))
+                            .collect(),
+                    ))?;
+                    String::new()
+                };
+                let id = streams.insert(
+                    &uid,
+                    StreamState::Parts(PartStream {
+                        op,
+                        first,
+                        data: zeroize::Zeroizing::new(data),
+                    }),
+                )?;
+                out.push(bytes_item(tags::CORRELATION_VALUE, id));
+                Ok(Some(response(out)))
+            }
+        };
+    };
+    let StreamEntry {
+        unique_identifier,
+        state,
+        ..
+    } = streams
+        .take(&corr)?
+        .ok_or_else(|| unknown_correlation(version))?;
+    let mut ps = match state {
+        StreamState::Parts(ps) if ps.op == op => ps,
+        other => {
+            streams.put_back(
+                corr,
+                StreamEntry {
+                    unique_identifier,
+                    state: other,
+                    last_used: Instant::now(),
+                },
+            )?;
+            return Err(OpError::invalid_field(format!(
+                "the Correlation Value is not a {} stream",
+                op.label()
+            )));
+        }
+    };
+    if let Some(u) = req.child(tags::UNIQUE_IDENTIFIER) {
+        if text_value(u)? != unique_identifier {
+            return Err(OpError::invalid_field(
+                "the Unique Identifier is not the stream's key",
+            ));
+        }
+    }
+    if ps.data.len() + data.len() > MAX_STREAM_DATA {
+        return Err(OpError::invalid_field(format!(
+            "multi-part {}: more than {MAX_STREAM_DATA} bytes of data",
+            op.label()
+        )));
+    }
+    ps.data.extend_from_slice(&data);
+    if !fin {
+        let uid = ps.first.child(tags::UNIQUE_IDENTIFIER).cloned();
+        streams.put_back(
+            corr.clone(),
+            StreamEntry {
+                unique_identifier,
+                state: StreamState::Parts(ps),
+                last_used: Instant::now(),
+            },
+        )?;
+        let mut out: Vec<Item> = uid.into_iter().collect();
+        out.push(bytes_item(tags::CORRELATION_VALUE, corr));
+        return Ok(Some(response(out)));
+    }
+    let mut children: Vec<Item> = ps.first.children().to_vec();
+    children.push(bytes_item(tags::DATA, ps.data.to_vec()));
+    for tag in [tags::SIGNATURE_DATA, tags::MAC_DATA] {
+        if let Some(i) = req.child(tag) {
+            children.push(i.clone());
+        }
+    }
+    Ok(Some(single(&Item::structure(req.tag, children))?))
+}
+
 fn no_streaming(req: &Item, op: &str) -> Result<(), OpError> {
     if req.child(tags::CORRELATION_VALUE).is_some()
         || opt_bool(req, tags::INIT_INDICATOR)?
@@ -783,9 +1052,24 @@ fn input<'a>(
     }
 }
 
-/// Sign (KMIP 1.4 §4.31, 2.1 §6.1.53): Data or Digested Data → Signature Data.
-pub fn sign(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
+/// Sign (KMIP 1.4 §4.31, 2.1 §6.1.53): Data or Digested Data → Signature
+/// Data; multi-part with Init Indicator / Correlation Value / Final
+/// Indicator (see [`parts`]).
+pub fn sign(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+) -> Result<Item, OpError> {
     payload_children(req)?;
+    let single = |r: &Item| sign_single(r, keys, version);
+    match parts(req, keys, streams, version, PartOp::Sign, &single)? {
+        Some(r) => Ok(r),
+        None => single(req),
+    }
+}
+
+fn sign_single(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
     no_streaming(req, "Sign")?;
     let (uid, uid_type) = request_uid(req, keys, version)?;
     let info = keys.key(&uid)?;
@@ -830,9 +1114,22 @@ fn validity_item(ok: bool) -> Item {
 pub fn signature_verify(
     req: &Item,
     keys: &dyn KeyLookup,
+    streams: &StreamTable,
     version: Version,
 ) -> Result<Item, OpError> {
     payload_children(req)?;
+    let single = |r: &Item| signature_verify_single(r, keys, version);
+    match parts(req, keys, streams, version, PartOp::Verify, &single)? {
+        Some(r) => Ok(r),
+        None => single(req),
+    }
+}
+
+fn signature_verify_single(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<Item, OpError> {
     no_streaming(req, "Signature Verify")?;
     let (uid, uid_type) = request_uid(req, keys, version)?;
     let info = keys.key(&uid)?;
@@ -862,10 +1159,25 @@ pub fn signature_verify(
 fn mac_op(
     req: &Item,
     keys: &dyn KeyLookup,
+    streams: &StreamTable,
     version: Version,
     verify: bool,
 ) -> Result<Item, OpError> {
     payload_children(req)?;
+    let single = |r: &Item| mac_single(r, keys, version, verify);
+    let op = if verify { PartOp::MacVerify } else { PartOp::Mac };
+    match parts(req, keys, streams, version, op, &single)? {
+        Some(r) => Ok(r),
+        None => single(req),
+    }
+}
+
+fn mac_single(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+    verify: bool,
+) -> Result<Item, OpError> {
     let op = if verify { "MAC Verify" } else { "MAC" };
     no_streaming(req, op)?;
     let (uid, uid_type) = request_uid(req, keys, version)?;
@@ -904,21 +1216,47 @@ fn mac_op(
     }
 }
 
-/// MAC (KMIP 1.4 §4.33, 2.1 §6.1.29): Data → MAC Data (HMAC, AES-CMAC).
-pub fn mac(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
-    mac_op(req, keys, version, false)
+/// MAC (KMIP 1.4 §4.33, 2.1 §6.1.29): Data → MAC Data (HMAC, AES-CMAC);
+/// multi-part like [`sign`].
+pub fn mac(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+) -> Result<Item, OpError> {
+    mac_op(req, keys, streams, version, false)
 }
 
-/// MAC Verify (KMIP 1.4 §4.34, 2.1 §6.1.30): Validity Indicator.
-pub fn mac_verify(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
-    mac_op(req, keys, version, true)
+/// MAC Verify (KMIP 1.4 §4.34, 2.1 §6.1.30): Validity Indicator;
+/// multi-part like [`sign`].
+pub fn mac_verify(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+) -> Result<Item, OpError> {
+    mac_op(req, keys, streams, version, true)
 }
 
 /// Hash (KMIP 1.4 §4.37, 2.1 §6.1.24): Cryptographic Parameters with a
-/// Hashing Algorithm, Data → Data (the digest).
-pub fn hash(req: &Item, version: Version) -> Result<Item, OpError> {
-    let _ = version;
+/// Hashing Algorithm, Data → Data (the digest); multi-part like [`sign`]
+/// (no key: the parts answer only the Correlation Value).
+pub fn hash(req: &Item, streams: &StreamTable, version: Version) -> Result<Item, OpError> {
     payload_children(req)?;
+    struct NoKeys;
+    impl KeyLookup for NoKeys {
+        fn key(&self, uid: &str) -> Result<KeyInfo, OpError> {
+            Err(OpError::invalid_field(format!("Hash uses no key ({uid:?})")))
+        }
+    }
+    let single = |r: &Item| hash_single(r);
+    match parts(req, &NoKeys, streams, version, PartOp::Hash, &single)? {
+        Some(r) => Ok(r),
+        None => single(req),
+    }
+}
+
+fn hash_single(req: &Item) -> Result<Item, OpError> {
     no_streaming(req, "Hash")?;
     let p = request_params(req)?;
     let alg = p

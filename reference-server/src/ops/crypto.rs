@@ -176,27 +176,29 @@ pub fn decrypt(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
 
 /// Sign (KMIP 1.4 §4.31, 2.1 §6.1.55).
 pub fn sign(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    keyed(s, req, cops::sign)
+    keyed(s, req, |r, k, v| cops::sign(r, k, streams(), v))
 }
 
 /// Signature Verify (KMIP 1.4 §4.32, 2.1 §6.1.56).
 pub fn signature_verify(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    keyed(s, req, cops::signature_verify)
+    keyed(s, req, |r, k, v| {
+        cops::signature_verify(r, k, streams(), v)
+    })
 }
 
 /// MAC (KMIP 1.4 §4.33, 2.1 §6.1.32).
 pub fn mac(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    keyed(s, req, cops::mac)
+    keyed(s, req, |r, k, v| cops::mac(r, k, streams(), v))
 }
 
 /// MAC Verify (KMIP 1.4 §4.34, 2.1 §6.1.33).
 pub fn mac_verify(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    keyed(s, req, cops::mac_verify)
+    keyed(s, req, |r, k, v| cops::mac_verify(r, k, streams(), v))
 }
 
 /// Hash (KMIP 1.4 §4.37, 2.1 §6.1.24).
 pub fn hash(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    cops::hash(req, s.version).map_err(to_kmip)
+    cops::hash(req, streams(), s.version).map_err(to_kmip)
 }
 
 /// RNG Retrieve (KMIP 1.4 §4.35, 2.1 §6.1.49).
