@@ -1487,11 +1487,13 @@ pub struct PairRequest {
 
 /// A new key pair as (private, public) Key Blocks (Create Key Pair, Re-key
 /// Key Pair): RSA (`length` 512–8192, multiple of 8; PKCS#1 both by
-/// default), EC / ECDSA / ECDH (Recommended Curve P-256 / P-384 / P-521, or
-/// `length` 256 / 384 / 521; Transparent EC Private / Public Key by default,
+/// default), EC / ECDSA / ECDH (Recommended Curve P-256 / P-384 / P-521 /
+/// SECP256K1, or `length` 256 / 384 / 521; Transparent EC Private / Public
+/// Key by default,
 /// KMIP 1.4 §2.1.7.14–15, 2.1 §3.11–3.12), DSA (`length` = L 2048 or 3072;
-/// PKCS#8 / X.509). Each Key Block carries the algorithm and the length of
-/// the generated key.
+/// PKCS#8 / X.509), Ed25519 (`length` 256 or none; PKCS#8 / X.509, RFC
+/// 8410). Each Key Block carries the algorithm and the length of the
+/// generated key.
 pub fn generate_key_pair_blocks(req: PairRequest) -> Result<(Item, Item), OpError> {
     let alg = Algorithm::from_code(req.algorithm);
     let spec = match alg {
@@ -1503,6 +1505,21 @@ pub fn generate_key_pair_blocks(req: PairRequest) -> Result<(Item, Item), OpErro
                 u32::try_from(bits)
                     .map_err(|_| OpError::invalid_field(format!("RSA length {bits}")))?,
             )
+        }
+        Algorithm::Ed25519 => {
+            if let Some(c) = req.curve.map(Curve::from_code) {
+                if c != Curve::Curve25519 {
+                    return Err(OpError::invalid_field(format!(
+                        "an Ed25519 key pair is on CURVE25519, not {c}"
+                    )));
+                }
+            }
+            if let Some(l) = req.length.filter(|l| *l != 256) {
+                return Err(OpError::invalid_field(format!(
+                    "Cryptographic Length {l}: Ed25519 keys are 256 bits (32 octets)"
+                )));
+            }
+            PairSpec::Ec(Curve::Curve25519)
         }
         a if a.is_ec() => {
             let c = match (req.curve, req.length) {
@@ -1516,6 +1533,11 @@ pub fn generate_key_pair_blocks(req: PairRequest) -> Result<(Item, Item), OpErro
                     ))
                 }
             };
+            if c == Curve::Curve25519 {
+                return Err(OpError::invalid_field(
+                    "CURVE25519 key pairs are Ed25519 keys: Cryptographic Algorithm Ed25519",
+                ));
+            }
             if let (Some(l), Some(b)) = (req.length, c.bits()) {
                 if i64::from(l) != i64::from(b) {
                     return Err(OpError::invalid_field(format!(

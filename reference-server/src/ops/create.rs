@@ -374,7 +374,8 @@ fn pair_request(attrs: &AttributeSet) -> Result<(u32, Option<i32>, Option<u32>),
         None => None,
     };
     let is_ec = matches!(a, alg::EC | alg::ECDSA | alg::ECDH);
-    if l.is_none() && !(is_ec && curve.is_some()) {
+    // An Ed25519 key's size is fixed (RFC 8032: 32 octets).
+    if l.is_none() && !(is_ec && curve.is_some()) && a != alg::ED25519 {
         return Err(KmipError::new(
             rr::INVALID_FIELD,
             "Cryptographic Length is required",
@@ -445,7 +446,8 @@ fn make_pair(
     })
 }
 
-/// Create Key Pair (RSA, EC / ECDSA / ECDH on P-256 / P-384 / P-521, DSA).
+/// Create Key Pair (RSA, EC / ECDSA / ECDH on P-256 / P-384 / P-521 /
+/// secp256k1, Ed25519 from KMIP 2.0, DSA).
 pub fn create_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let common = parse_opt(container(
         p,

@@ -296,6 +296,12 @@ pub fn key_pair_blocks(
     curve: Option<u32>,
 ) -> Result<(Item, Item), KmipError> {
     use crate::crypto::{Algorithm, KeyFormat};
+    if Algorithm::from_code(algorithm) == Algorithm::Ed25519 && s.version < crate::spec::V2_0 {
+        return Err(KmipError::invalid_field(format!(
+            "the Ed25519 algorithm is not defined in KMIP {} (KMIP 2.0 adds it)",
+            s.version
+        )));
+    }
     let formats = if Algorithm::from_code(algorithm).is_ec() && s.version < TRANSPARENT_EC_FROM {
         Some((KeyFormat::Pkcs8.code(), KeyFormat::X509.code()))
     } else {
