@@ -133,14 +133,20 @@ pub fn derive(
             let password = match (input.key, input.data) {
                 (Some(k), _) => key_bytes(k)?,
                 (None, Some(d)) => d,
-                (None, None) => return Err(CryptoError::InvalidParameter("PBKDF2 without a password".into())),
+                (None, None) => {
+                    return Err(CryptoError::InvalidParameter(
+                        "PBKDF2 without a password".into(),
+                    ))
+                }
             };
             let salt = need(input.salt, "a Salt")?;
             let rounds = need(input.iterations.as_ref(), "an Iteration Count")?;
             let rounds = u32::try_from(*rounds)
                 .ok()
                 .filter(|r| *r > 0)
-                .ok_or_else(|| CryptoError::InvalidParameter(format!("Iteration Count {rounds}")))?;
+                .ok_or_else(|| {
+                    CryptoError::InvalidParameter(format!("Iteration Count {rounds}"))
+                })?;
             let h = p.hash.unwrap_or(HashAlg::Sha1);
             let mut out = Zeroizing::new(vec![0u8; out_len]);
             with_digest!(h, D => {
@@ -207,7 +213,9 @@ pub fn derive(
                 msg.extend_from_slice(fixed);
                 msg.extend_from_slice(&bits.to_be_bytes());
                 out.extend_from_slice(&prf(&msg)?);
-                i = i.checked_add(1).ok_or_else(|| CryptoError::Failure("counter overflow".into()))?;
+                i = i
+                    .checked_add(1)
+                    .ok_or_else(|| CryptoError::Failure("counter overflow".into()))?;
             }
             truncate(out, out_len)
         }
@@ -215,9 +223,17 @@ pub fn derive(
             let ikm = match (input.key, input.data) {
                 (Some(k), _) => key_bytes(k)?,
                 (None, Some(d)) => d,
-                (None, None) => return Err(CryptoError::InvalidParameter("HKDF without input key material".into())),
+                (None, None) => {
+                    return Err(CryptoError::InvalidParameter(
+                        "HKDF without input key material".into(),
+                    ))
+                }
             };
-            let info = if input.key.is_some() { input.data.unwrap_or(&[]) } else { &[] };
+            let info = if input.key.is_some() {
+                input.data.unwrap_or(&[])
+            } else {
+                &[]
+            };
             let h = p.hash.unwrap_or(HashAlg::Sha256);
             let mut out = Zeroizing::new(vec![0u8; out_len]);
             with_digest!(h, D => {
@@ -229,11 +245,12 @@ pub fn derive(
             }, return Err(CryptoError::Unsupported(format!("HKDF with {h}"))));
             Ok(out)
         }
-        method::NIST800_108_F | method::NIST800_108_DPI | method::ASYMMETRIC_KEY | method::AWS_SIGV4 => {
-            Err(CryptoError::Unsupported(format!(
-                "Derivation Method 0x{method:X}"
-            )))
-        }
+        method::NIST800_108_F
+        | method::NIST800_108_DPI
+        | method::ASYMMETRIC_KEY
+        | method::AWS_SIGV4 => Err(CryptoError::Unsupported(format!(
+            "Derivation Method 0x{method:X}"
+        ))),
         other => Err(CryptoError::InvalidParameter(format!(
             "unknown Derivation Method 0x{other:X}"
         ))),
@@ -274,7 +291,10 @@ mod tests {
             20,
         )
         .expect("pbkdf2");
-        assert_eq!(hex::encode(&*out), "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957");
+        assert_eq!(
+            hex::encode(&*out),
+            "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957"
+        );
     }
 
     #[test]
@@ -292,7 +312,10 @@ mod tests {
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
         );
         let e = derive(method::HMAC, &input, 33).expect_err("too long");
-        assert_eq!(e.result_reason(), super::super::error::ResultReason::CryptographicFailure);
+        assert_eq!(
+            e.result_reason(),
+            super::super::error::ResultReason::CryptographicFailure
+        );
         let mut hp = input.clone();
         hp.params.hash = Some(HashAlg::Sha256);
         let out = derive(method::HASH, &hp, 32).expect("hash");

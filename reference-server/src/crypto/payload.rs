@@ -782,9 +782,13 @@ pub fn decrypt(
 // ---------------------------------------------------------------------------
 // Sign / Signature Verify / MAC / MAC Verify / Hash
 
+/// A Correlation Value that names no open stream: Invalid Correlation Value
+/// (KMIP 2.x, e.g. 2.1 §6.1.32 Table 261), Item Not Found in 1.x ("No
+/// outstanding operation with the specified Correlation Value exists",
+/// 1.4 §11.30–§11.34; 1.x has no Invalid Correlation Value).
 fn unknown_correlation(version: Version) -> OpError {
     let reason = if version < V2_0 {
-        ResultReason::InvalidField
+        ResultReason::ItemNotFound
     } else {
         ResultReason::InvalidCorrelationValue
     };
@@ -871,7 +875,7 @@ fn check_part_key(
 /// A Final Indicator with neither a Correlation Value nor an Init Indicator
 /// names no stream to finish: Invalid Field. A Correlation Value this server
 /// did not issue (or whose stream expired or finished): Invalid Correlation
-/// Value (KMIP 2.x; Invalid Field in 1.x, which has no such reason).
+/// Value (KMIP 2.x; Item Not Found in 1.x, see [`unknown_correlation`]).
 fn parts(
     req: &Item,
     keys: &dyn KeyLookup,
@@ -1165,7 +1169,11 @@ fn mac_op(
 ) -> Result<Item, OpError> {
     payload_children(req)?;
     let single = |r: &Item| mac_single(r, keys, version, verify);
-    let op = if verify { PartOp::MacVerify } else { PartOp::Mac };
+    let op = if verify {
+        PartOp::MacVerify
+    } else {
+        PartOp::Mac
+    };
     match parts(req, keys, streams, version, op, &single)? {
         Some(r) => Ok(r),
         None => single(req),
@@ -1246,7 +1254,9 @@ pub fn hash(req: &Item, streams: &StreamTable, version: Version) -> Result<Item,
     struct NoKeys;
     impl KeyLookup for NoKeys {
         fn key(&self, uid: &str) -> Result<KeyInfo, OpError> {
-            Err(OpError::invalid_field(format!("Hash uses no key ({uid:?})")))
+            Err(OpError::invalid_field(format!(
+                "Hash uses no key ({uid:?})"
+            )))
         }
     }
     let single = |r: &Item| hash_single(r);
@@ -1436,7 +1446,9 @@ pub fn derive_key_material(
         _ => None,
     };
     let data = explicit.or(data_owned.as_deref().map(|v| v.as_slice()));
-    params.algorithm = params.algorithm.filter(|a| !matches!(a, Algorithm::Other(0)));
+    params.algorithm = params
+        .algorithm
+        .filter(|a| !matches!(a, Algorithm::Other(0)));
     let iv = opt_bytes(dp, tags::INITIALIZATION_VECTOR)?;
     let salt = opt_bytes(dp, tags::SALT)?;
     let iterations = dp

@@ -181,9 +181,7 @@ pub fn sign(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
 
 /// Signature Verify (KMIP 1.4 §4.32, 2.1 §6.1.56).
 pub fn signature_verify(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    keyed(s, req, |r, k, v| {
-        cops::signature_verify(r, k, streams(), v)
-    })
+    keyed(s, req, |r, k, v| cops::signature_verify(r, k, streams(), v))
 }
 
 /// MAC (KMIP 1.4 §4.33, 2.1 §6.1.32).

@@ -48,6 +48,14 @@ pub fn derive_key(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         ));
     }
     let method = f.require_enum(t::DERIVATION_METHOD)?;
+    // AWS Signature Version 4 (0x09) and HKDF (0x0A) are KMIP 2.0 additions
+    // (2.1 §11.14 Table 446; 1.4 §9.1.3.2.21 stops at 0x08).
+    if method > 0x08 && method < 0x8000_0000 && s.version < crate::spec::V2_0 {
+        return Err(KmipError::invalid_field(format!(
+            "Derivation Method 0x{method:X} is not defined in KMIP {}",
+            s.version
+        )));
+    }
     let parameters = f.require(t::DERIVATION_PARAMETERS)?;
     let inc = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
     let mut attrs = client_attributes(s, &[&inc])?;
