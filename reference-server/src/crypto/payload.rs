@@ -1,6 +1,7 @@
 //! The KMIP payload layer: Encrypt, Decrypt, Sign, Signature Verify, MAC,
-//! MAC Verify, Hash, RNG Retrieve, RNG Seed as functions from a request
-//! payload to a response payload, plus the key-block helpers the server's
+//! MAC Verify, Hash (each also multi-part), RNG Retrieve, RNG Seed as
+//! functions from a request payload to a response payload, Derive Key's key
+//! material ([`derive_key_material`]), plus the key-block helpers the server's
 //! Create / Create Key Pair / Re-key / Get / Register use (generation,
 //! format conversion, key length, key wrapping): the server's key
 //! operations have no other cryptographic code path.
@@ -344,8 +345,9 @@ struct StreamEntry {
     last_used: Instant,
 }
 
-/// Multi-part (streaming) Encrypt / Decrypt state, keyed by the Correlation
-/// Value handed to the client. Bounded: at most `max_streams` open, each
+/// Multi-part (streaming) state of Encrypt / Decrypt / Sign / Signature
+/// Verify / MAC / MAC Verify / Hash, keyed by the Correlation Value handed
+/// to the client. Bounded: at most `max_streams` open, each
 /// dropped after `idle_timeout` without a part.
 pub struct StreamTable {
     inner: Mutex<HashMap<Vec<u8>, StreamEntry>>,

@@ -6,14 +6,17 @@
 //! Pair / Re-key Key Pair ([`key_pair_blocks`]), Key Format Type conversion
 //! for Get ([`convert_key_block`]), key wrapping for Get with a Key Wrapping
 //! Specification ([`wrap_for_get`]), the Digest and the key length of a new
-//! object ([`digest_input`], [`sha256`], [`key_length`]).
+//! object ([`digest_input`], [`sha256`], [`key_length`]), Derive Key's
+//! derived bytes ([`derive_material`]) and their Key Block
+//! ([`bytes_key_block`]).
 //!
 //! Each operation resolves the request's Unique Identifier through the
 //! [`Session`] (explicit value, 2.x enumerated reference or ID Placeholder),
 //! hands the payload to the engine with a [`KeyLookup`] over the session's
 //! transaction, and maps an [`OpError`] to a [`KmipError`]. Usage Limits are
 //! decremented in the transaction (committed with the batch). The
-//! multi-part stream table and the server RNG live for the process.
+//! multi-part stream table (Encrypt, Decrypt, Sign, Signature Verify, MAC,
+//! MAC Verify, Hash) and the server RNG live for the process.
 //!
 //! Register stores wrapped key material as the client sent it: the server
 //! has no unwrap path.

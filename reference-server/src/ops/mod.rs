@@ -16,7 +16,8 @@
 //! Signature Verify / MAC / MAC Verify / Hash / RNG Retrieve / RNG Seed are
 //! registered from [`crypto`], the only module that calls the engine in
 //! `crate::crypto` (key generation, Key Format Type conversion and key
-//! wrapping for Create / Create Key Pair / Re-key / Get go through it too);
+//! wrapping for Create / Create Key Pair / Re-key / Get, and Derive Key's
+//! derivation ([`derive`]) go through it too);
 //! Query reports whatever is registered.
 
 pub mod attrs;
