@@ -1905,4 +1905,148 @@ mod tests {
         assert_eq!(e.reason, ResultReason::InvalidField.code(), "{e}");
         assert_eq!(key_block_bits(&kb, PRIVATE_KEY), None);
     }
+
+    fn hash_request(parts: Vec<Item>) -> Item {
+        let mut c = vec![Item::structure(
+            tags::CRYPTOGRAPHIC_PARAMETERS,
+            vec![Item::new(
+                tags::HASHING_ALGORITHM,
+                Value::Enumeration(HashAlg::Sha256.code()),
+            )],
+        )];
+        c.extend(parts);
+        Item::structure(tags::REQUEST_PAYLOAD, c)
+    }
+
+    fn data(b: &[u8]) -> Item {
+        Item::new(tags::DATA, Value::ByteString(b.to_vec()))
+    }
+
+    fn flag(tag: kmip_ttlv::Tag) -> Item {
+        Item::new(tag, Value::Boolean(true))
+    }
+
+    fn corr(v: &[u8]) -> Item {
+        Item::new(tags::CORRELATION_VALUE, Value::ByteString(v.to_vec()))
+    }
+
+    #[test]
+    fn multi_part_hash_is_the_hash_of_all_parts_and_closes_the_stream() {
+        let streams = StreamTable::new();
+        let v = Version::new(2, 1);
+        let first = hash(
+            &hash_request(vec![data(b"abc"), flag(tags::INIT_INDICATOR)]),
+            &streams,
+            v,
+        )
+        .expect("init");
+        assert!(first.child(tags::DATA).is_none(), "no result before Final");
+        let id = match &first.child(tags::CORRELATION_VALUE).expect("corr").value {
+            Value::ByteString(b) => b.clone(),
+            other => panic!("{other:?}"),
+        };
+        let mid = hash(&hash_request(vec![data(b"def"), corr(&id)]), &streams, v).expect("part");
+        assert!(mid.child(tags::CORRELATION_VALUE).is_some());
+        let last = hash(
+            &hash_request(vec![data(b"ghi"), corr(&id), flag(tags::FINAL_INDICATOR)]),
+            &streams,
+            v,
+        )
+        .expect("final");
+        assert_eq!(
+            last.child(tags::DATA).map(|d| &d.value),
+            Some(&Value::ByteString(super::super::hash::sha256(b"abcdefghi")))
+        );
+        assert!(streams.is_empty(), "the Final part closes the stream");
+        let again = hash(
+            &hash_request(vec![data(b"x"), corr(&id), flag(tags::FINAL_INDICATOR)]),
+            &streams,
+            v,
+        )
+        .expect_err("finished stream");
+        assert_eq!(again.reason, ResultReason::InvalidCorrelationValue.code());
+        let old = hash(
+            &hash_request(vec![data(b"x"), corr(&id)]),
+            &streams,
+            Version::new(1, 4),
+        )
+        .expect_err("1.4");
+        assert_eq!(
+            old.reason,
+            ResultReason::ItemNotFound.code(),
+            "1.4 §11.30-§11.34"
+        );
+    }
+
+    #[test]
+    fn final_without_a_stream_is_invalid_field_and_init_with_final_is_single_part() {
+        let streams = StreamTable::new();
+        let v = Version::new(2, 1);
+        let e = hash(
+            &hash_request(vec![data(b"abc"), flag(tags::FINAL_INDICATOR)]),
+            &streams,
+            v,
+        )
+        .expect_err("no stream");
+        assert_eq!(e.reason, ResultReason::InvalidField.code());
+        let one = hash(
+            &hash_request(vec![
+                data(b"abc"),
+                flag(tags::INIT_INDICATOR),
+                flag(tags::FINAL_INDICATOR),
+            ]),
+            &streams,
+            v,
+        )
+        .expect("single part");
+        assert_eq!(
+            one.child(tags::DATA).map(|d| &d.value),
+            Some(&Value::ByteString(super::super::hash::sha256(b"abc")))
+        );
+        assert!(streams.is_empty());
+    }
+
+    #[test]
+    fn secp256k1_and_ed25519_pairs_sign_and_verify() {
+        use crate::crypto::asymmetric::{sign, verify, SignInput};
+        for (algorithm, curve, bits) in [
+            (0x1A, Some(Curve::Secp256k1.code()), 256), // EC
+            (0x37, None, 256),                          // Ed25519
+        ] {
+            let (private, public) = generate_key_pair_blocks(PairRequest {
+                algorithm,
+                curve,
+                ..PairRequest::default()
+            })
+            .expect("pair");
+            assert_eq!(key_block_length(&private).expect("length"), Some(bits));
+            let alg = Algorithm::from_code(algorithm);
+            let sk = decode_key(
+                &encoded_key_from_key_block(&private).expect("private"),
+                alg,
+                KeyClass::Private,
+            )
+            .expect("decode private");
+            let pk = decode_key(
+                &encoded_key_from_key_block(&public).expect("public"),
+                alg,
+                KeyClass::Public,
+            )
+            .expect("decode public");
+            let p = CipherParams::default();
+            let sig = sign(&sk, &p, SignInput::Message(b"msg")).expect("sign");
+            assert!(verify(&pk, &p, SignInput::Message(b"msg"), &sig).expect("verify"));
+            assert!(!verify(&pk, &p, SignInput::Message(b"msh"), &sig).expect("verify"));
+            // Through PKCS#8 and back.
+            let p8 = convert_key_block(&private, PRIVATE_KEY, KeyFormat::Pkcs8.code()).expect("p8");
+            assert_eq!(key_block_bits(&p8, PRIVATE_KEY), Some(bits as u32));
+        }
+        let e = generate_key_pair_blocks(PairRequest {
+            algorithm: 0x37,
+            length: Some(255),
+            ..PairRequest::default()
+        })
+        .expect_err("Ed25519 keys are 256 bits");
+        assert_eq!(e.reason, ResultReason::InvalidField.code());
+    }
 }
