@@ -1466,8 +1466,10 @@ pub fn derive_key_material(
         salt: salt.as_deref(),
         iterations,
     };
+    // Usage Limits: one use per base object (Object unit), or the derived
+    // length (Byte unit).
     for i in &infos {
-        take_usage(i, 1, keys)?;
+        take_usage(i, req.out_len, keys)?;
     }
     Ok(derive(req.method, &input, req.out_len)?)
 }
