@@ -17,10 +17,12 @@ OUT = ROOT / "profiles" / "project"
 VERSIONS = {"14": "1.4", "21": "2.1"}
 TITLES = {
     "batch": "batch semantics (order, errors, ID placeholder)",
+    "derive": "Derive Key (PBKDF2, HASH, HMAC, ENCRYPT, NIST800-108-C, HKDF) and its links",
     "discovery": "version discovery and Query",
-    "keypair": "Create Key Pair (EC P-256/P-384/P-521) and ECDSA Sign / Signature Verify",
+    "keypair": "Create Key Pair (EC P-256/P-384/P-521/secp256k1, Ed25519) and Sign / Signature Verify",
     "lifecycle": "key life-cycle state transitions",
     "locate": "Locate matching and paging",
+    "multipart": "multi-part MAC, MAC Verify, Sign, Signature Verify and Hash",
     "negative": "error paths (unknown objects, operations, values)",
     "notation": "test-case notation (text between messages, commented-out messages)",
 }

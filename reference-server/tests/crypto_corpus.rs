@@ -536,11 +536,11 @@ fn replay_doc(name: &str, doc: &kmip_ttlv::xml::Document) -> Replay {
                 }
                 "Encrypt" => ops::encrypt(&payload, &r.store, &r.streams, v),
                 "Decrypt" => ops::decrypt(&payload, &r.store, &r.streams, v),
-                "Sign" => ops::sign(&payload, &r.store, v),
-                "SignatureVerify" => ops::signature_verify(&payload, &r.store, v),
-                "MAC" => ops::mac(&payload, &r.store, v),
-                "MACVerify" => ops::mac_verify(&payload, &r.store, v),
-                "Hash" => ops::hash(&payload, v),
+                "Sign" => ops::sign(&payload, &r.store, &r.streams, v),
+                "SignatureVerify" => ops::signature_verify(&payload, &r.store, &r.streams, v),
+                "MAC" => ops::mac(&payload, &r.store, &r.streams, v),
+                "MACVerify" => ops::mac_verify(&payload, &r.store, &r.streams, v),
+                "Hash" => ops::hash(&payload, &r.streams, v),
                 "RNGRetrieve" => ops::rng_retrieve(&payload, &r.rng, v),
                 "RNGSeed" => ops::rng_seed(&payload, &r.rng, v),
                 other => {

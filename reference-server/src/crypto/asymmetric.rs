@@ -126,6 +126,31 @@ fn ec_prehash(digest: Vec<u8>, curve: Curve) -> Vec<u8> {
     out
 }
 
+/// The message an Ed25519 signature covers: PureEdDSA (RFC 8032 §5.1)
+/// signs the message itself, so Digested Data and a Digital Signature
+/// Algorithm or Hashing Algorithm that implies another scheme are refused.
+fn ed25519_message<'a>(p: &CipherParams, input: SignInput<'a>) -> Result<&'a [u8], CryptoError> {
+    if let Some(sa) = p.signature_algorithm {
+        return Err(CryptoError::InvalidKey(format!(
+            "Digital Signature Algorithm {} with an Ed25519 key",
+            sa.label()
+        )));
+    }
+    if let Some(a) = p.algorithm {
+        if a != Algorithm::Ed25519 {
+            return Err(CryptoError::InvalidKey(format!(
+                "Cryptographic Algorithm {a} with an Ed25519 key"
+            )));
+        }
+    }
+    match input {
+        SignInput::Message(m) => Ok(m),
+        SignInput::Digest(_) => Err(CryptoError::InvalidParameter(
+            "Ed25519 (PureEdDSA) signs the message: Digested Data is not accepted".into(),
+        )),
+    }
+}
+
 fn dsa_hash(p: &CipherParams) -> Result<HashAlg, CryptoError> {
     let implied = p.signature_algorithm.and_then(|s| s.implies());
     if let Some((alg, _, _)) = implied {
@@ -179,6 +204,11 @@ pub fn sign(
                 ))),
             }
         }
+        KeyMaterial::EcPrivate(EcPrivate::Ed25519(k)) => {
+            use ed25519_dalek::Signer;
+            let msg = ed25519_message(p, input)?;
+            Ok(k.sign(msg).to_bytes().to_vec())
+        }
         KeyMaterial::EcPrivate(k) => {
             let h = ecdsa_hash(p, k.curve())?;
             let digest = ec_prehash(digest_of(input, h)?, k.curve());
@@ -198,6 +228,14 @@ pub fn sign(
                     let sk = p521::ecdsa::SigningKey::from_bytes(&s.to_bytes()).map_err(fail)?;
                     let sig: p521::ecdsa::Signature = sk.sign_prehash(&digest).map_err(fail)?;
                     sig.to_der().as_bytes().to_vec()
+                }
+                EcPrivate::K256(s) => {
+                    let sk = k256::ecdsa::SigningKey::from(s);
+                    let sig: k256::ecdsa::Signature = sk.sign_prehash(&digest).map_err(fail)?;
+                    sig.to_der().as_bytes().to_vec()
+                }
+                EcPrivate::Ed25519(_) => {
+                    return Err(CryptoError::Failure("Ed25519 is not ECDSA".into()))
                 }
             })
         }
@@ -245,6 +283,13 @@ pub fn verify(
                 ))),
             }
         }
+        KeyMaterial::EcPublic(EcPublic::Ed25519(k)) => {
+            let msg = ed25519_message(p, input)?;
+            Ok(match ed25519_dalek::Signature::from_slice(signature) {
+                Ok(sig) => k.verify_strict(msg, &sig).is_ok(),
+                Err(_) => false,
+            })
+        }
         KeyMaterial::EcPublic(k) => {
             let h = ecdsa_hash(p, k.curve())?;
             let digest = ec_prehash(digest_of(input, h)?, k.curve());
@@ -262,6 +307,8 @@ pub fn verify(
             Ok(match k {
                 EcPublic::P256(pk) => ec_verify!(p256, pk),
                 EcPublic::P384(pk) => ec_verify!(p384, pk),
+                EcPublic::K256(pk) => ec_verify!(k256, pk),
+                EcPublic::Ed25519(_) => false,
                 EcPublic::P521(pk) => {
                     use elliptic_curve::sec1::ToEncodedPoint;
                     let vk = match p521::ecdsa::VerifyingKey::from_sec1_bytes(

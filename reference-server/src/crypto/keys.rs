@@ -32,6 +32,11 @@ pub enum EcPrivate {
     P384(p384::SecretKey),
     /// P-521.
     P521(p521::SecretKey),
+    /// secp256k1 (SEC 2; KMIP Recommended Curve SECP256K1).
+    K256(k256::SecretKey),
+    /// Ed25519 (RFC 8032; KMIP 2.x Cryptographic Algorithm Ed25519, curve
+    /// CURVE25519): an EdDSA key, kept with the EC keys for its encodings.
+    Ed25519(ed25519_dalek::SigningKey),
 }
 
 /// An elliptic-curve public key on a supported curve.
@@ -43,6 +48,10 @@ pub enum EcPublic {
     P384(p384::PublicKey),
     /// P-521.
     P521(p521::PublicKey),
+    /// secp256k1.
+    K256(k256::PublicKey),
+    /// Ed25519.
+    Ed25519(ed25519_dalek::VerifyingKey),
 }
 
 /// A key in usable form.
@@ -97,6 +106,8 @@ impl KeyMaterial {
         match self {
             KeyMaterial::Symmetric { algorithm, .. } => *algorithm,
             KeyMaterial::RsaPrivate(_) | KeyMaterial::RsaPublic(_) => Algorithm::Rsa,
+            KeyMaterial::EcPrivate(EcPrivate::Ed25519(_))
+            | KeyMaterial::EcPublic(EcPublic::Ed25519(_)) => Algorithm::Ed25519,
             KeyMaterial::EcPrivate(_) | KeyMaterial::EcPublic(_) => Algorithm::Ec,
             KeyMaterial::DsaPrivate(_) | KeyMaterial::DsaPublic(_) => Algorithm::Dsa,
         }
@@ -117,6 +128,9 @@ impl KeyMaterial {
             }
             KeyMaterial::RsaPrivate(k) => k.n().bits() as u32,
             KeyMaterial::RsaPublic(k) => k.n().bits() as u32,
+            // Ed25519 keys are 32 octets (RFC 8032 §5.1.5): 256 bits.
+            KeyMaterial::EcPrivate(EcPrivate::Ed25519(_))
+            | KeyMaterial::EcPublic(EcPublic::Ed25519(_)) => 256,
             KeyMaterial::EcPrivate(k) => k.curve().bits().unwrap_or(0),
             KeyMaterial::EcPublic(k) => k.curve().bits().unwrap_or(0),
             KeyMaterial::DsaPrivate(k) => k.verifying_key().components().p().bits() as u32,
@@ -149,6 +163,8 @@ impl EcPrivate {
             EcPrivate::P256(_) => Curve::P256,
             EcPrivate::P384(_) => Curve::P384,
             EcPrivate::P521(_) => Curve::P521,
+            EcPrivate::K256(_) => Curve::Secp256k1,
+            EcPrivate::Ed25519(_) => Curve::Curve25519,
         }
     }
 
@@ -158,6 +174,8 @@ impl EcPrivate {
             EcPrivate::P256(k) => EcPublic::P256(k.public_key()),
             EcPrivate::P384(k) => EcPublic::P384(k.public_key()),
             EcPrivate::P521(k) => EcPublic::P521(k.public_key()),
+            EcPrivate::K256(k) => EcPublic::K256(k.public_key()),
+            EcPrivate::Ed25519(k) => EcPublic::Ed25519(k.verifying_key()),
         }
     }
 
@@ -167,6 +185,8 @@ impl EcPrivate {
             EcPrivate::P256(k) => k.to_bytes().to_vec(),
             EcPrivate::P384(k) => k.to_bytes().to_vec(),
             EcPrivate::P521(k) => k.to_bytes().to_vec(),
+            EcPrivate::K256(k) => k.to_bytes().to_vec(),
+            EcPrivate::Ed25519(k) => k.to_bytes().to_vec(),
         })
     }
 
@@ -187,6 +207,13 @@ impl EcPrivate {
             Curve::P256 => EcPrivate::P256(p256::SecretKey::from_slice(&buf).map_err(bad)?),
             Curve::P384 => EcPrivate::P384(p384::SecretKey::from_slice(&buf).map_err(bad)?),
             Curve::P521 => EcPrivate::P521(p521::SecretKey::from_slice(&buf).map_err(bad)?),
+            Curve::Secp256k1 => EcPrivate::K256(k256::SecretKey::from_slice(&buf).map_err(bad)?),
+            Curve::Curve25519 => {
+                let seed: [u8; 32] = buf[..]
+                    .try_into()
+                    .map_err(|_| CryptoError::KeyDecode("Ed25519 private key length".into()))?;
+                EcPrivate::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
+            }
             other => return Err(CryptoError::Unsupported(format!("curve {other}"))),
         })
     }
@@ -199,6 +226,8 @@ impl EcPublic {
             EcPublic::P256(_) => Curve::P256,
             EcPublic::P384(_) => Curve::P384,
             EcPublic::P521(_) => Curve::P521,
+            EcPublic::K256(_) => Curve::Secp256k1,
+            EcPublic::Ed25519(_) => Curve::Curve25519,
         }
     }
 
@@ -209,6 +238,9 @@ impl EcPublic {
             EcPublic::P256(k) => k.to_encoded_point(false).as_bytes().to_vec(),
             EcPublic::P384(k) => k.to_encoded_point(false).as_bytes().to_vec(),
             EcPublic::P521(k) => k.to_encoded_point(false).as_bytes().to_vec(),
+            EcPublic::K256(k) => k.to_encoded_point(false).as_bytes().to_vec(),
+            // RFC 8032 §5.1.2: the 32-octet encoding of the point.
+            EcPublic::Ed25519(k) => k.to_bytes().to_vec(),
         }
     }
 
@@ -219,6 +251,16 @@ impl EcPublic {
             Curve::P256 => EcPublic::P256(p256::PublicKey::from_sec1_bytes(q).map_err(bad)?),
             Curve::P384 => EcPublic::P384(p384::PublicKey::from_sec1_bytes(q).map_err(bad)?),
             Curve::P521 => EcPublic::P521(p521::PublicKey::from_sec1_bytes(q).map_err(bad)?),
+            Curve::Secp256k1 => EcPublic::K256(k256::PublicKey::from_sec1_bytes(q).map_err(bad)?),
+            Curve::Curve25519 => {
+                let b: [u8; 32] = q
+                    .try_into()
+                    .map_err(|_| CryptoError::KeyDecode("Ed25519 public key length".into()))?;
+                EcPublic::Ed25519(
+                    ed25519_dalek::VerifyingKey::from_bytes(&b)
+                        .map_err(|e| CryptoError::KeyDecode(format!("Ed25519 public key: {e}")))?,
+                )
+            }
             other => return Err(CryptoError::Unsupported(format!("curve {other}"))),
         })
     }
@@ -229,6 +271,7 @@ fn field_len(curve: Curve) -> Result<usize, CryptoError> {
         Curve::P256 => Ok(32),
         Curve::P384 => Ok(48),
         Curve::P521 => Ok(66),
+        Curve::Secp256k1 | Curve::Curve25519 => Ok(32),
         other => Err(CryptoError::Unsupported(format!("curve {other}"))),
     }
 }
@@ -342,6 +385,9 @@ const OID_DSA: &str = "1.2.840.10040.4.1";
 const OID_P256: &str = "1.2.840.10045.3.1.7";
 const OID_P384: &str = "1.3.132.0.34";
 const OID_P521: &str = "1.3.132.0.35";
+const OID_SECP256K1: &str = "1.3.132.0.10";
+/// id-Ed25519 (RFC 8410).
+const OID_ED25519: &str = "1.3.101.112";
 
 fn der_err(what: &str) -> impl Fn(String) -> CryptoError + '_ {
     move |e| CryptoError::KeyDecode(format!("{what}: {e}"))
@@ -352,6 +398,7 @@ fn curve_of_oid(oid: &str) -> Result<Curve, CryptoError> {
         OID_P256 => Ok(Curve::P256),
         OID_P384 => Ok(Curve::P384),
         OID_P521 => Ok(Curve::P521),
+        OID_SECP256K1 => Ok(Curve::Secp256k1),
         other => Err(CryptoError::Unsupported(format!(
             "elliptic curve OID {other}"
         ))),
@@ -572,10 +619,17 @@ fn decode_pkcs8(info: pkcs8::PrivateKeyInfo<'_>) -> Result<KeyMaterial, CryptoEr
                     Curve::P521 => {
                         EcPrivate::P521(p521::SecretKey::from_pkcs8_der(&der).map_err(bad)?)
                     }
+                    Curve::Secp256k1 => {
+                        EcPrivate::K256(k256::SecretKey::from_pkcs8_der(&der).map_err(bad)?)
+                    }
                     other => return Err(CryptoError::Unsupported(format!("curve {other}"))),
                 },
             ))
         }
+        OID_ED25519 => Ok(KeyMaterial::EcPrivate(EcPrivate::Ed25519(
+            ed25519_dalek::SigningKey::from_pkcs8_der(&der)
+                .map_err(|e| der_err("PKCS#8 Ed25519 key")(e.to_string()))?,
+        ))),
         OID_DSA => Ok(KeyMaterial::DsaPrivate(Box::new(
             dsa::SigningKey::from_pkcs8_der(&der)
                 .map_err(|e| der_err("PKCS#8 DSA key")(e.to_string()))?,
@@ -631,10 +685,17 @@ fn decode_spki(
                     Curve::P521 => {
                         EcPublic::P521(p521::PublicKey::from_public_key_der(der).map_err(bad)?)
                     }
+                    Curve::Secp256k1 => {
+                        EcPublic::K256(k256::PublicKey::from_public_key_der(der).map_err(bad)?)
+                    }
                     other => return Err(CryptoError::Unsupported(format!("curve {other}"))),
                 },
             ))
         }
+        OID_ED25519 => Ok(KeyMaterial::EcPublic(EcPublic::Ed25519(
+            ed25519_dalek::VerifyingKey::from_public_key_der(der)
+                .map_err(|e| der_err("X.509 Ed25519 key")(e.to_string()))?,
+        ))),
         OID_DSA => Ok(KeyMaterial::DsaPublic(Box::new(
             dsa::VerifyingKey::from_public_key_der(der)
                 .map_err(|e| der_err("X.509 DSA key")(e.to_string()))?,
@@ -713,6 +774,8 @@ pub fn encode_key(key: &KeyMaterial, format: KeyFormat) -> Result<EncodedKey, Cr
                 EcPrivate::P256(s) => s.to_pkcs8_der(),
                 EcPrivate::P384(s) => s.to_pkcs8_der(),
                 EcPrivate::P521(s) => s.to_pkcs8_der(),
+                EcPrivate::K256(s) => s.to_pkcs8_der(),
+                EcPrivate::Ed25519(s) => s.to_pkcs8_der(),
             }
             .map_err(|e| enc_err(e.to_string()))?;
             bytes(format, der.as_bytes().to_vec())
@@ -722,6 +785,12 @@ pub fn encode_key(key: &KeyMaterial, format: KeyFormat) -> Result<EncodedKey, Cr
                 EcPrivate::P256(s) => s.to_sec1_der(),
                 EcPrivate::P384(s) => s.to_sec1_der(),
                 EcPrivate::P521(s) => s.to_sec1_der(),
+                EcPrivate::K256(s) => s.to_sec1_der(),
+                EcPrivate::Ed25519(_) => {
+                    return Err(CryptoError::UnsupportedKeyFormat(
+                        "ECPrivateKey (SEC 1) for an Ed25519 key".into(),
+                    ))
+                }
             }
             .map_err(|e| enc_err(e.to_string()))?;
             bytes(format, der.to_vec())
@@ -738,6 +807,8 @@ pub fn encode_key(key: &KeyMaterial, format: KeyFormat) -> Result<EncodedKey, Cr
                 EcPublic::P256(p) => p.to_public_key_der(),
                 EcPublic::P384(p) => p.to_public_key_der(),
                 EcPublic::P521(p) => p.to_public_key_der(),
+                EcPublic::K256(p) => p.to_public_key_der(),
+                EcPublic::Ed25519(p) => p.to_public_key_der(),
             }
             .map_err(|e| enc_err(e.to_string()))?;
             bytes(format, der.as_bytes().to_vec())
@@ -810,6 +881,9 @@ pub fn convert_key_format(
 pub fn default_formats(algorithm: Algorithm) -> (KeyFormat, KeyFormat) {
     match algorithm {
         Algorithm::Rsa => (KeyFormat::Pkcs1, KeyFormat::Pkcs1),
+        // RFC 8410 PKCS#8 / SubjectPublicKeyInfo: the one encoding of Ed25519
+        // keys every KMIP version that defines Ed25519 has.
+        Algorithm::Ed25519 => (KeyFormat::Pkcs8, KeyFormat::X509),
         a if a.is_ec() => (
             KeyFormat::TransparentEcPrivateKey,
             KeyFormat::TransparentEcPublicKey,
@@ -843,7 +917,12 @@ pub fn generate_symmetric(algorithm: Algorithm, bits: i64) -> Result<KeyMaterial
             256 => 32,
             _ => return Err(bad()),
         },
-        Algorithm::Rsa | Algorithm::Dsa | Algorithm::Ec | Algorithm::Ecdsa | Algorithm::Ecdh => {
+        Algorithm::Rsa
+        | Algorithm::Dsa
+        | Algorithm::Ec
+        | Algorithm::Ecdsa
+        | Algorithm::Ecdh
+        | Algorithm::Ed25519 => {
             return Err(CryptoError::InvalidParameter(format!(
                 "{algorithm} is an asymmetric algorithm (use a key pair)"
             )))
@@ -909,6 +988,10 @@ pub fn generate_key_pair(spec: PairSpec) -> Result<(KeyMaterial, KeyMaterial), C
             Curve::P256 => EcPrivate::P256(p256::SecretKey::random(&mut OsRng)),
             Curve::P384 => EcPrivate::P384(p384::SecretKey::random(&mut OsRng)),
             Curve::P521 => EcPrivate::P521(p521::SecretKey::random(&mut OsRng)),
+            Curve::Secp256k1 => EcPrivate::K256(k256::SecretKey::random(&mut OsRng)),
+            Curve::Curve25519 => {
+                EcPrivate::Ed25519(ed25519_dalek::SigningKey::generate(&mut OsRng))
+            }
             other => return Err(CryptoError::Unsupported(format!("curve {other}"))),
         }),
         PairSpec::Dsa(l, n) => {

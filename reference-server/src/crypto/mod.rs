@@ -18,7 +18,7 @@
 //!      [`engine::mac_verify`], [`engine::wrap_key`], [`engine::unwrap_key`];
 //!    - [`asymmetric`]: [`asymmetric::sign`], [`asymmetric::verify`], RSA
 //!      encryption; [`hash`]: [`hash::hash`], HMAC, CMAC; [`rng`]:
-//!      [`ServerRng`];
+//!      [`ServerRng`]; [`derive`]: [`derive::derive`] (Derive Key methods);
 //!    - [`error`]: [`CryptoError`], whose [`CryptoError::result_reason`] is
 //!      the KMIP Result Reason as a type ([`ResultReason`]), and whose
 //!      Result Message is this server's own text.
@@ -28,15 +28,16 @@
 //!    - [`keyblock`]: Key Block ↔ [`EncodedKey`] (Transparent structures,
 //!      Big Integer conversion);
 //!    - [`payload`]: one function per operation, request payload → response
-//!      payload, over the server's objects through [`KeyLookup`]; and the
-//!      Key Block helpers for the object operations (generate, convert,
-//!      wrap).
+//!      payload, over the server's objects through [`KeyLookup`]; the
+//!      multi-part streams ([`StreamTable`]); Derive Key's key material
+//!      ([`payload::derive_key_material`]); and the Key Block helpers for the
+//!      object operations (generate, convert, wrap).
 //!
 //! # Integrating with the server
 //!
 //! `crate::ops::crypto` is that glue for the bundled server, and the only
 //! module outside `crypto` that calls it: it registers the nine operations
-//! in `crate::ops::OPERATIONS`, implements [`KeyLookup`] over the session's
+//! in `crate::ops::OPERATIONS` (and gives Derive Key its key material), implements [`KeyLookup`] over the session's
 //! transaction (Usage Limits are staged with the batch), keeps the
 //! process-wide [`StreamTable`] and [`ServerRng`], and gives Create, Create
 //! Key Pair, Re-key, Re-key Key Pair and Get their key material (generation,
@@ -89,8 +90,8 @@
 //!
 //! The other entry points have the same shape: [`payload::decrypt`] (with
 //! the stream table), [`payload::sign`], [`payload::signature_verify`],
-//! [`payload::mac`], [`payload::mac_verify`] (keys + version),
-//! [`payload::hash`] (version only), [`payload::rng_retrieve`],
+//! [`payload::mac`], [`payload::mac_verify`] (keys, stream table, version),
+//! [`payload::hash`] (stream table, version), [`payload::rng_retrieve`],
 //! [`payload::rng_seed`] (the [`ServerRng`]). For Create / Create Key Pair /
 //! Re-key / Get the server uses [`payload::generate_symmetric_key_block`],
 //! [`payload::generate_key_pair_blocks`], [`payload::convert_key_block`]
@@ -109,23 +110,32 @@
 //!   Init Indicator / Correlation Value / Final Indicator for everything but
 //!   XTS, key wrap and RSA.
 //! - Sign / Signature Verify: RSA PKCS#1 v1.5 and PSS (salt length
-//!   recovered on verify), ECDSA P-256/384/521, DSA; Data or Digested Data;
-//!   Digital Signature Algorithm or Padding Method + Hashing Algorithm.
+//!   recovered on verify), ECDSA P-256/384/521 and secp256k1, Ed25519
+//!   (PureEdDSA), DSA; Data or Digested Data; Digital Signature Algorithm or
+//!   Padding Method + Hashing Algorithm.
 //! - MAC / MAC Verify: HMAC-SHA1/224/256/384/512 and SHA3 (over any
 //!   symmetric key), AES-CMAC. Hash: SHA-1, SHA-2, SHA-3. RNG Retrieve /
-//!   RNG Seed.
+//!   RNG Seed. Sign, Signature Verify, MAC, MAC Verify and Hash are also
+//!   multi-part (Init Indicator / Correlation Value / Final Indicator): the
+//!   parts' data is collected, at most 64 MiB per stream, and the result
+//!   computed at the Final part.
+//! - Derive Key: PBKDF2, HASH, HMAC, ENCRYPT, NIST800-108-C (counter mode,
+//!   HMAC or AES-CMAC PRF) and HKDF (KMIP 2.x).
 //! - Keys: generation (AES, 3DES, ChaCha20, HMAC, other symmetric; RSA
-//!   512–8192, EC P-256/384/521, DSA 2048/3072) and conversion between Raw,
-//!   Transparent Symmetric, PKCS#1, PKCS#8, X.509 (SPKI or certificate),
-//!   SEC 1 ECPrivateKey and the Transparent RSA / DSA / EC structures.
-//! - Not implemented: Derive Key, multi-part Sign / Verify / Hash, PSS with
-//!   an MGF1 hash different from the message hash (signing), OAEP labels
-//!   that are not UTF-8, curves other than P-256/384/521, DES / Blowfish /
-//!   Camellia / … as ciphers (their keys can still be generated).
+//!   512–8192, EC P-256/384/521/secp256k1, Ed25519, DSA 2048/3072) and
+//!   conversion between Raw, Transparent Symmetric, PKCS#1, PKCS#8, X.509
+//!   (SPKI or certificate), SEC 1 ECPrivateKey and the Transparent RSA / DSA
+//!   / EC structures.
+//! - Not implemented: Derive Key by NIST800-108-F / -DPI, Asymmetric Key
+//!   and AWS Signature Version 4; PSS with an MGF1 hash different from the
+//!   message hash (signing), OAEP labels that are not UTF-8, curves other
+//!   than P-256/384/521, secp256k1 and Curve25519 (Ed25519), DES / Blowfish
+//!   / Camellia / … as ciphers (their keys can still be generated).
 
 pub mod aead;
 pub mod asymmetric;
 pub mod codes;
+pub mod derive;
 pub mod engine;
 pub mod error;
 pub mod hash;
@@ -140,7 +150,9 @@ pub mod types;
 pub use engine::{CipherStream, EncryptOutput};
 pub use error::{CryptoError, ResultReason};
 pub use keys::{EncodedKey, KeyMaterial};
-pub use payload::{KeyInfo, KeyLookup, OpError, PairRequest, StreamTable, UsageLimits};
+pub use payload::{
+    DeriveRequest, KeyInfo, KeyLookup, OpError, PairRequest, StreamTable, UsageLimits,
+};
 pub use rng::ServerRng;
 pub use types::{
     Algorithm, BlockMode, CipherParams, Curve, HashAlg, KeyFormat, Padding, SignatureAlg,

@@ -1,6 +1,7 @@
 //! The KMIP payload layer: Encrypt, Decrypt, Sign, Signature Verify, MAC,
-//! MAC Verify, Hash, RNG Retrieve, RNG Seed as functions from a request
-//! payload to a response payload, plus the key-block helpers the server's
+//! MAC Verify, Hash (each also multi-part), RNG Retrieve, RNG Seed as
+//! functions from a request payload to a response payload, Derive Key's key
+//! material ([`derive_key_material`]), plus the key-block helpers the server's
 //! Create / Create Key Pair / Re-key / Get / Register use (generation,
 //! format conversion, key length, key wrapping): the server's key
 //! operations have no other cryptographic code path.
@@ -319,14 +320,34 @@ pub trait KeyLookup {
     }
 }
 
+/// What a stream carries between parts.
+enum StreamState {
+    /// Encrypt / Decrypt: the cipher state.
+    Cipher(CipherStream),
+    /// Sign / Signature Verify / MAC / MAC Verify / Hash: the first part's
+    /// request (key, Cryptographic Parameters) and the data so far,
+    /// computed at the Final part.
+    Parts(PartStream),
+}
+
+struct PartStream {
+    op: PartOp,
+    first: Item,
+    data: zeroize::Zeroizing<Vec<u8>>,
+}
+
+/// Upper bound of the data one buffered stream may collect.
+const MAX_STREAM_DATA: usize = 64 * 1024 * 1024;
+
 struct StreamEntry {
     unique_identifier: String,
-    stream: CipherStream,
+    state: StreamState,
     last_used: Instant,
 }
 
-/// Multi-part (streaming) Encrypt / Decrypt state, keyed by the Correlation
-/// Value handed to the client. Bounded: at most `max_streams` open, each
+/// Multi-part (streaming) state of Encrypt / Decrypt / Sign / Signature
+/// Verify / MAC / MAC Verify / Hash, keyed by the Correlation Value handed
+/// to the client. Bounded: at most `max_streams` open, each
 /// dropped after `idle_timeout` without a part.
 pub struct StreamTable {
     inner: Mutex<HashMap<Vec<u8>, StreamEntry>>,
@@ -380,7 +401,7 @@ impl StreamTable {
             .map_err(|_| OpError::new(ResultReason::GeneralFailure, "stream table lock poisoned"))
     }
 
-    fn insert(&self, unique_identifier: &str, stream: CipherStream) -> Result<Vec<u8>, OpError> {
+    fn insert(&self, unique_identifier: &str, state: StreamState) -> Result<Vec<u8>, OpError> {
         let mut m = self.lock()?;
         let timeout = self.idle_timeout;
         m.retain(|_, e| e.last_used.elapsed() < timeout);
@@ -398,7 +419,7 @@ impl StreamTable {
             id.clone(),
             StreamEntry {
                 unique_identifier: unique_identifier.to_string(),
-                stream,
+                state,
                 last_used: Instant::now(),
             },
         );
@@ -599,22 +620,33 @@ fn cipher_op(
 
     // A later part of a stream.
     if let Some(corr) = correlation {
-        let entry = streams.take(&corr)?.ok_or_else(|| {
-            let reason = if version < V2_0 {
-                ResultReason::InvalidField
-            } else {
-                ResultReason::InvalidCorrelationValue
-            };
-            OpError::new(reason, "unknown or expired Correlation Value")
-        })?;
-        if entry.stream.is_encrypt() != encrypt {
-            return Err(OpError::invalid_field(format!(
-                "the Correlation Value is not an {op} stream"
-            )));
-        }
+        let StreamEntry {
+            unique_identifier,
+            state,
+            ..
+        } = streams
+            .take(&corr)?
+            .ok_or_else(|| unknown_correlation(version))?;
+        let stream = match state {
+            StreamState::Cipher(c) if c.is_encrypt() == encrypt => c,
+            other => {
+                // Not this operation's stream: leave it to its owner.
+                streams.put_back(
+                    corr,
+                    StreamEntry {
+                        unique_identifier,
+                        state: other,
+                        last_used: Instant::now(),
+                    },
+                )?;
+                return Err(OpError::invalid_field(format!(
+                    "the Correlation Value is not an {op} stream"
+                )));
+            }
+        };
         let uid_type = req.child(tags::UNIQUE_IDENTIFIER).map(Item::item_type);
         if let Some(u) = req.child(tags::UNIQUE_IDENTIFIER) {
-            if text_value(u)? != entry.unique_identifier {
+            if text_value(u)? != unique_identifier {
                 return Err(OpError::invalid_field(
                     "the Unique Identifier is not the stream's key",
                 ));
@@ -625,7 +657,7 @@ fn cipher_op(
         } else {
             ItemType::TextString
         });
-        let info = keys.key(&entry.unique_identifier)?;
+        let info = keys.key(&unique_identifier)?;
         let use_ = if encrypt { Use::Protect } else { Use::Process };
         let bit = if encrypt {
             usage::ENCRYPT
@@ -643,18 +675,25 @@ fn cipher_op(
         )?;
         let data = data.unwrap_or_default();
         take_usage(&info, data.len(), keys)?;
-        let uid = entry.unique_identifier.clone();
+        let uid = unique_identifier.clone();
         let mut out = vec![uid_item(&uid, uid_type)];
         if fin {
-            let r = entry.stream.finish(&data, tag.as_deref())?;
+            let r = stream.finish(&data, tag.as_deref())?;
             out.push(bytes_item(tags::DATA, r.data));
             if let Some(t) = r.tag {
                 out.push(bytes_item(tags::AUTHENTICATED_ENCRYPTION_TAG, t));
             }
         } else {
-            let mut entry = entry;
-            let part = entry.stream.update(&data)?;
-            streams.put_back(corr.clone(), entry)?;
+            let mut stream = stream;
+            let part = stream.update(&data)?;
+            streams.put_back(
+                corr.clone(),
+                StreamEntry {
+                    unique_identifier,
+                    state: StreamState::Cipher(stream),
+                    last_used: Instant::now(),
+                },
+            )?;
             out.push(bytes_item(tags::DATA, part));
             out.push(bytes_item(tags::CORRELATION_VALUE, corr));
         }
@@ -695,7 +734,7 @@ fn cipher_op(
     if init && !fin {
         let (mut stream, iv) = CipherStream::start(&key, &p, encrypt)?;
         let part = stream.update(&data)?;
-        let corr = streams.insert(&uid, stream)?;
+        let corr = streams.insert(&uid, StreamState::Cipher(stream))?;
         out.push(bytes_item(tags::DATA, part));
         if let Some(iv) = iv {
             out.push(bytes_item(tags::IV_COUNTER_NONCE, iv));
@@ -745,6 +784,242 @@ pub fn decrypt(
 // ---------------------------------------------------------------------------
 // Sign / Signature Verify / MAC / MAC Verify / Hash
 
+/// A Correlation Value that names no open stream: Invalid Correlation Value
+/// (KMIP 2.x, e.g. 2.1 §6.1.32 Table 261), Item Not Found in 1.x ("No
+/// outstanding operation with the specified Correlation Value exists",
+/// 1.4 §11.30–§11.34; 1.x has no Invalid Correlation Value).
+fn unknown_correlation(version: Version) -> OpError {
+    let reason = if version < V2_0 {
+        ResultReason::ItemNotFound
+    } else {
+        ResultReason::InvalidCorrelationValue
+    };
+    OpError::new(reason, "unknown or expired Correlation Value")
+}
+
+/// The operations streamed by collecting the parts (see [`StreamState`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum PartOp {
+    Sign,
+    Verify,
+    Mac,
+    MacVerify,
+    Hash,
+}
+
+impl PartOp {
+    fn label(self) -> &'static str {
+        match self {
+            PartOp::Sign => "Sign",
+            PartOp::Verify => "Signature Verify",
+            PartOp::Mac => "MAC",
+            PartOp::MacVerify => "MAC Verify",
+            PartOp::Hash => "Hash",
+        }
+    }
+}
+
+/// The request fields a part carries that the computation does not keep.
+const PART_FIELDS: [kmip_ttlv::Tag; 6] = [
+    tags::DATA,
+    tags::CORRELATION_VALUE,
+    tags::INIT_INDICATOR,
+    tags::FINAL_INDICATOR,
+    tags::SIGNATURE_DATA,
+    tags::MAC_DATA,
+];
+
+/// The key checks of a stream's first part (the Final part repeats them
+/// through the single-part function).
+fn check_part_key(
+    op: PartOp,
+    uid: &str,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<(), OpError> {
+    let (types, bit, use_): (&[u32], u32, Use) = match op {
+        PartOp::Sign => (&[object_type::PRIVATE_KEY], usage::SIGN, Use::Protect),
+        PartOp::Verify => (
+            &[
+                object_type::PUBLIC_KEY,
+                object_type::CERTIFICATE,
+                object_type::PRIVATE_KEY,
+            ],
+            usage::VERIFY,
+            Use::Process,
+        ),
+        PartOp::Mac => (
+            &[object_type::SYMMETRIC_KEY, object_type::SECRET_DATA],
+            usage::MAC_GENERATE,
+            Use::Protect,
+        ),
+        PartOp::MacVerify => (
+            &[object_type::SYMMETRIC_KEY, object_type::SECRET_DATA],
+            usage::MAC_VERIFY,
+            Use::Process,
+        ),
+        PartOp::Hash => return Ok(()),
+    };
+    let info = keys.key(uid)?;
+    check_key(&info, types, bit, use_, op.label(), keys, version)
+}
+
+/// Multi-part Sign / Signature Verify / MAC / MAC Verify / Hash (KMIP 1.4
+/// §4.31–4.34, §4.37; 2.1 §6.1.24, §6.1.32, §6.1.33, §6.1.55, §6.1.56:
+/// Correlation Value, Init Indicator, Final Indicator). The first part
+/// (Init Indicator) checks the key and opens a stream; each later part
+/// names it by Correlation Value and adds its Data; the Final part computes
+/// over all the data, with that part's Signature Data / MAC Data for the
+/// verifications, through the single-part function `single`. Parts before
+/// the Final answer the Correlation Value and no result ("No for
+/// multi-part" in the response tables). `None`: a single-part request.
+///
+/// A Final Indicator with neither a Correlation Value nor an Init Indicator
+/// names no stream to finish: Invalid Field. A Correlation Value this server
+/// did not issue (or whose stream expired or finished): Invalid Correlation
+/// Value (KMIP 2.x; Item Not Found in 1.x, see [`unknown_correlation`]).
+fn parts(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+    op: PartOp,
+    single: &dyn Fn(&Item) -> Result<Item, OpError>,
+) -> Result<Option<Item>, OpError> {
+    let init = opt_bool(req, tags::INIT_INDICATOR)?;
+    let fin = opt_bool(req, tags::FINAL_INDICATOR)?;
+    let corr = opt_bytes(req, tags::CORRELATION_VALUE)?;
+    let data = opt_bytes(req, tags::DATA)?.unwrap_or_default();
+    let keyed = op != PartOp::Hash;
+    let without = |r: &Item, drop: &[kmip_ttlv::Tag]| {
+        Item::structure(
+            r.tag,
+            r.children()
+                .iter()
+                .filter(|c| !drop.contains(&c.tag))
+                .cloned()
+                .collect(),
+        )
+    };
+    let Some(corr) = corr else {
+        return match (init, fin) {
+            (false, false) => Ok(None),
+            (true, true) => Ok(Some(single(&without(
+                req,
+                &[tags::INIT_INDICATOR, tags::FINAL_INDICATOR],
+            ))?)),
+            (false, true) => Err(OpError::invalid_field(format!(
+                "{}: Final Indicator without a Correlation Value or an Init Indicator: \
+                 there is no stream to finish",
+                op.label()
+            ))),
+            (true, false) => {
+                if req.child(tags::DIGESTED_DATA).is_some() {
+                    return Err(OpError::invalid_field(format!(
+                        "multi-part {} takes Data, not Digested Data",
+                        op.label()
+                    )));
+                }
+                let mut first = without(req, &PART_FIELDS);
+                let mut out = Vec::new();
+                let uid = if keyed {
+                    let (uid, ty) = request_uid(req, keys, version)?;
+                    check_part_key(op, &uid, keys, version)?;
+                    let item = uid_item(&uid, ty);
+                    first = without(&first, &[tags::UNIQUE_IDENTIFIER]);
+                    if let Value::Structure(c) = &mut first.value {
+                        c.insert(0, item.clone());
+                    }
+                    out.push(item);
+                    uid
+                } else {
+                    // Fail early on a missing or unknown Hashing Algorithm.
+                    single(&Item::structure(
+                        req.tag,
+                        first
+                            .children()
+                            .iter()
+                            .cloned()
+                            .chain(std::iter::once(bytes_item(tags::DATA, Vec::new())))
+                            .collect(),
+                    ))?;
+                    String::new()
+                };
+                let id = streams.insert(
+                    &uid,
+                    StreamState::Parts(PartStream {
+                        op,
+                        first,
+                        data: zeroize::Zeroizing::new(data),
+                    }),
+                )?;
+                out.push(bytes_item(tags::CORRELATION_VALUE, id));
+                Ok(Some(response(out)))
+            }
+        };
+    };
+    let StreamEntry {
+        unique_identifier,
+        state,
+        ..
+    } = streams
+        .take(&corr)?
+        .ok_or_else(|| unknown_correlation(version))?;
+    let mut ps = match state {
+        StreamState::Parts(ps) if ps.op == op => ps,
+        other => {
+            streams.put_back(
+                corr,
+                StreamEntry {
+                    unique_identifier,
+                    state: other,
+                    last_used: Instant::now(),
+                },
+            )?;
+            return Err(OpError::invalid_field(format!(
+                "the Correlation Value is not a {} stream",
+                op.label()
+            )));
+        }
+    };
+    if let Some(u) = req.child(tags::UNIQUE_IDENTIFIER) {
+        if text_value(u)? != unique_identifier {
+            return Err(OpError::invalid_field(
+                "the Unique Identifier is not the stream's key",
+            ));
+        }
+    }
+    if ps.data.len() + data.len() > MAX_STREAM_DATA {
+        return Err(OpError::invalid_field(format!(
+            "multi-part {}: more than {MAX_STREAM_DATA} bytes of data",
+            op.label()
+        )));
+    }
+    ps.data.extend_from_slice(&data);
+    if !fin {
+        let uid = ps.first.child(tags::UNIQUE_IDENTIFIER).cloned();
+        streams.put_back(
+            corr.clone(),
+            StreamEntry {
+                unique_identifier,
+                state: StreamState::Parts(ps),
+                last_used: Instant::now(),
+            },
+        )?;
+        let mut out: Vec<Item> = uid.into_iter().collect();
+        out.push(bytes_item(tags::CORRELATION_VALUE, corr));
+        return Ok(Some(response(out)));
+    }
+    let mut children: Vec<Item> = ps.first.children().to_vec();
+    children.push(bytes_item(tags::DATA, ps.data.to_vec()));
+    for tag in [tags::SIGNATURE_DATA, tags::MAC_DATA] {
+        if let Some(i) = req.child(tag) {
+            children.push(i.clone());
+        }
+    }
+    Ok(Some(single(&Item::structure(req.tag, children))?))
+}
+
 fn no_streaming(req: &Item, op: &str) -> Result<(), OpError> {
     if req.child(tags::CORRELATION_VALUE).is_some()
         || opt_bool(req, tags::INIT_INDICATOR)?
@@ -783,9 +1058,24 @@ fn input<'a>(
     }
 }
 
-/// Sign (KMIP 1.4 §4.31, 2.1 §6.1.53): Data or Digested Data → Signature Data.
-pub fn sign(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
+/// Sign (KMIP 1.4 §4.31, 2.1 §6.1.53): Data or Digested Data → Signature
+/// Data; multi-part with Init Indicator / Correlation Value / Final
+/// Indicator (see [`parts`]).
+pub fn sign(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+) -> Result<Item, OpError> {
     payload_children(req)?;
+    let single = |r: &Item| sign_single(r, keys, version);
+    match parts(req, keys, streams, version, PartOp::Sign, &single)? {
+        Some(r) => Ok(r),
+        None => single(req),
+    }
+}
+
+fn sign_single(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
     no_streaming(req, "Sign")?;
     let (uid, uid_type) = request_uid(req, keys, version)?;
     let info = keys.key(&uid)?;
@@ -830,9 +1120,22 @@ fn validity_item(ok: bool) -> Item {
 pub fn signature_verify(
     req: &Item,
     keys: &dyn KeyLookup,
+    streams: &StreamTable,
     version: Version,
 ) -> Result<Item, OpError> {
     payload_children(req)?;
+    let single = |r: &Item| signature_verify_single(r, keys, version);
+    match parts(req, keys, streams, version, PartOp::Verify, &single)? {
+        Some(r) => Ok(r),
+        None => single(req),
+    }
+}
+
+fn signature_verify_single(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<Item, OpError> {
     no_streaming(req, "Signature Verify")?;
     let (uid, uid_type) = request_uid(req, keys, version)?;
     let info = keys.key(&uid)?;
@@ -862,10 +1165,29 @@ pub fn signature_verify(
 fn mac_op(
     req: &Item,
     keys: &dyn KeyLookup,
+    streams: &StreamTable,
     version: Version,
     verify: bool,
 ) -> Result<Item, OpError> {
     payload_children(req)?;
+    let single = |r: &Item| mac_single(r, keys, version, verify);
+    let op = if verify {
+        PartOp::MacVerify
+    } else {
+        PartOp::Mac
+    };
+    match parts(req, keys, streams, version, op, &single)? {
+        Some(r) => Ok(r),
+        None => single(req),
+    }
+}
+
+fn mac_single(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+    verify: bool,
+) -> Result<Item, OpError> {
     let op = if verify { "MAC Verify" } else { "MAC" };
     no_streaming(req, op)?;
     let (uid, uid_type) = request_uid(req, keys, version)?;
@@ -904,21 +1226,49 @@ fn mac_op(
     }
 }
 
-/// MAC (KMIP 1.4 §4.33, 2.1 §6.1.29): Data → MAC Data (HMAC, AES-CMAC).
-pub fn mac(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
-    mac_op(req, keys, version, false)
+/// MAC (KMIP 1.4 §4.33, 2.1 §6.1.29): Data → MAC Data (HMAC, AES-CMAC);
+/// multi-part like [`sign`].
+pub fn mac(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+) -> Result<Item, OpError> {
+    mac_op(req, keys, streams, version, false)
 }
 
-/// MAC Verify (KMIP 1.4 §4.34, 2.1 §6.1.30): Validity Indicator.
-pub fn mac_verify(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Item, OpError> {
-    mac_op(req, keys, version, true)
+/// MAC Verify (KMIP 1.4 §4.34, 2.1 §6.1.30): Validity Indicator;
+/// multi-part like [`sign`].
+pub fn mac_verify(
+    req: &Item,
+    keys: &dyn KeyLookup,
+    streams: &StreamTable,
+    version: Version,
+) -> Result<Item, OpError> {
+    mac_op(req, keys, streams, version, true)
 }
 
 /// Hash (KMIP 1.4 §4.37, 2.1 §6.1.24): Cryptographic Parameters with a
-/// Hashing Algorithm, Data → Data (the digest).
-pub fn hash(req: &Item, version: Version) -> Result<Item, OpError> {
-    let _ = version;
+/// Hashing Algorithm, Data → Data (the digest); multi-part like [`sign`]
+/// (no key: the parts answer only the Correlation Value).
+pub fn hash(req: &Item, streams: &StreamTable, version: Version) -> Result<Item, OpError> {
     payload_children(req)?;
+    struct NoKeys;
+    impl KeyLookup for NoKeys {
+        fn key(&self, uid: &str) -> Result<KeyInfo, OpError> {
+            Err(OpError::invalid_field(format!(
+                "Hash uses no key ({uid:?})"
+            )))
+        }
+    }
+    let single = |r: &Item| hash_single(r);
+    match parts(req, &NoKeys, streams, version, PartOp::Hash, &single)? {
+        Some(r) => Ok(r),
+        None => single(req),
+    }
+}
+
+fn hash_single(req: &Item) -> Result<Item, OpError> {
     no_streaming(req, "Hash")?;
     let p = request_params(req)?;
     let alg = p
@@ -962,6 +1312,169 @@ pub fn rng_seed(req: &Item, rng: &ServerRng, version: Version) -> Result<Item, O
 }
 
 // ---------------------------------------------------------------------------
+// Derive Key
+
+/// What Derive Key asks of the engine (KMIP 1.4 §4.6, 2.1 §6.1.14): the
+/// Derivation Method code, the base objects' Unique Identifiers (in request
+/// order), the Derivation Parameters structure and the output length in
+/// bytes.
+#[derive(Clone, Debug)]
+pub struct DeriveRequest<'a> {
+    /// Derivation Method code.
+    pub method: u32,
+    /// Unique Identifiers of the base objects.
+    pub base: &'a [String],
+    /// Derivation Parameters.
+    pub parameters: &'a Item,
+    /// Output length, bytes (Cryptographic Length / 8).
+    pub out_len: usize,
+}
+
+/// The derived bytes of a Derive Key request. Every base object must be a
+/// Symmetric Key or Secret Data with the Derive Key bit in its Cryptographic
+/// Usage Mask, Active, within its Protect Stop Date. The derivation key is
+/// the first Symmetric Key (else the first base object); another Secret
+/// Data base object is the derivation data, which the request may not also
+/// give as Derivation Data. KMIP 1.x reasons follow 1.4 §11.7 Table 333
+/// (wrong type, no Derive Key bit, bad parameters: Invalid Field; both
+/// kinds of derivation data: Invalid Message; length beyond the method's
+/// output: Cryptographic Failure); 2.x answers Invalid Object Type and
+/// Incompatible Cryptographic Usage Mask for the first two.
+pub fn derive_key_material(
+    req: &DeriveRequest<'_>,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, OpError> {
+    use super::derive::{derive, DeriveInput};
+    let allowed = [object_type::SYMMETRIC_KEY, object_type::SECRET_DATA];
+    let mut infos = Vec::with_capacity(req.base.len());
+    for uid in req.base {
+        let info = keys.key(uid)?;
+        if !allowed.contains(&info.object_type) {
+            let reason = if version < V2_0 {
+                ResultReason::InvalidField
+            } else {
+                ResultReason::InvalidObjectType
+            };
+            return Err(OpError::new(
+                reason,
+                format!(
+                    "object {uid:?} (type 0x{:X}) cannot be a derivation base: \
+                     Symmetric Key or Secret Data only",
+                    info.object_type
+                ),
+            ));
+        }
+        if info.usage_mask.unwrap_or(0) & usage::DERIVE_KEY == 0 {
+            let reason = if version < V2_0 {
+                ResultReason::InvalidField
+            } else {
+                ResultReason::IncompatibleCryptographicUsageMask
+            };
+            return Err(OpError::new(
+                reason,
+                format!("object {uid:?} does not have the Derive Key bit in its Cryptographic Usage Mask"),
+            ));
+        }
+        check_key(
+            &info,
+            &allowed,
+            usage::DERIVE_KEY,
+            Use::Protect,
+            "Derive Key",
+            keys,
+            version,
+        )?;
+        infos.push(info);
+    }
+    let key_index = infos
+        .iter()
+        .position(|i| i.object_type == object_type::SYMMETRIC_KEY)
+        .unwrap_or(0);
+    let key_info = infos
+        .get(key_index)
+        .ok_or_else(|| OpError::invalid_field("Derive Key without a Unique Identifier"))?;
+    let data_info = infos
+        .iter()
+        .enumerate()
+        .find(|(n, i)| *n != key_index && i.object_type == object_type::SECRET_DATA)
+        .map(|(_, i)| i);
+    if infos.len() > 2 || (infos.len() == 2 && data_info.is_none()) {
+        return Err(OpError::invalid_field(
+            "Derive Key takes one derivation key and at most one Secret Data object as derivation data",
+        ));
+    }
+    let dp = req.parameters;
+    payload_children(dp)?;
+    let data_fields: Vec<&Item> = dp
+        .children()
+        .iter()
+        .filter(|c| c.tag == tags::DERIVATION_DATA)
+        .collect();
+    if data_fields.len() > 1 {
+        return Err(OpError::invalid_field(
+            "repeated Derivation Data is only defined for AWS Signature Version 4",
+        ));
+    }
+    let explicit = data_fields.first().map(|i| bytes_value(i)).transpose()?;
+    if explicit.is_some() && data_info.is_some() {
+        return Err(OpError::new(
+            ResultReason::InvalidMessage,
+            "derivation data given both as Derivation Data and as a Secret Data object",
+        ));
+    }
+    let stored = key_info.parameters.first().cloned().unwrap_or_default();
+    let mut params = dp
+        .child(tags::CRYPTOGRAPHIC_PARAMETERS)
+        .map(parse_cryptographic_parameters)
+        .transpose()?
+        .unwrap_or_default()
+        .or(&stored);
+    let as_bytes = CipherParams {
+        algorithm: Some(Algorithm::Other(0)),
+        ..CipherParams::default()
+    };
+    let material = |i: &KeyInfo| -> Result<KeyMaterial, OpError> {
+        if i.object_type == object_type::SECRET_DATA {
+            i.key_material(&as_bytes)
+        } else {
+            i.key_material(&params)
+        }
+    };
+    let key = material(key_info)?;
+    let data_key = data_info.map(material).transpose()?;
+    let data_owned: Option<zeroize::Zeroizing<Vec<u8>>> = match &data_key {
+        Some(KeyMaterial::Symmetric { bytes, .. }) => Some(bytes.clone()),
+        _ => None,
+    };
+    let data = explicit.or(data_owned.as_deref().map(|v| v.as_slice()));
+    params.algorithm = params
+        .algorithm
+        .filter(|a| !matches!(a, Algorithm::Other(0)));
+    let iv = opt_bytes(dp, tags::INITIALIZATION_VECTOR)?;
+    let salt = opt_bytes(dp, tags::SALT)?;
+    let iterations = dp
+        .child(tags::ITERATION_COUNT)
+        .map(int_value)
+        .transpose()?
+        .map(i64::from);
+    let input = DeriveInput {
+        key: Some(&key),
+        data,
+        params,
+        iv: iv.as_deref(),
+        salt: salt.as_deref(),
+        iterations,
+    };
+    // Usage Limits: one use per base object (Object unit), or the derived
+    // length (Byte unit).
+    for i in &infos {
+        take_usage(i, req.out_len, keys)?;
+    }
+    Ok(derive(req.method, &input, req.out_len)?)
+}
+
+// ---------------------------------------------------------------------------
 // Key blocks: generation, conversion, wrapping
 
 /// A new symmetric key as a Raw Key Block (Create). `algorithm` is the
@@ -990,11 +1503,13 @@ pub struct PairRequest {
 
 /// A new key pair as (private, public) Key Blocks (Create Key Pair, Re-key
 /// Key Pair): RSA (`length` 512–8192, multiple of 8; PKCS#1 both by
-/// default), EC / ECDSA / ECDH (Recommended Curve P-256 / P-384 / P-521, or
-/// `length` 256 / 384 / 521; Transparent EC Private / Public Key by default,
+/// default), EC / ECDSA / ECDH (Recommended Curve P-256 / P-384 / P-521 /
+/// SECP256K1, or `length` 256 / 384 / 521; Transparent EC Private / Public
+/// Key by default,
 /// KMIP 1.4 §2.1.7.14–15, 2.1 §3.11–3.12), DSA (`length` = L 2048 or 3072;
-/// PKCS#8 / X.509). Each Key Block carries the algorithm and the length of
-/// the generated key.
+/// PKCS#8 / X.509), Ed25519 (`length` 256 or none; PKCS#8 / X.509, RFC
+/// 8410). Each Key Block carries the algorithm and the length of the
+/// generated key.
 pub fn generate_key_pair_blocks(req: PairRequest) -> Result<(Item, Item), OpError> {
     let alg = Algorithm::from_code(req.algorithm);
     let spec = match alg {
@@ -1006,6 +1521,21 @@ pub fn generate_key_pair_blocks(req: PairRequest) -> Result<(Item, Item), OpErro
                 u32::try_from(bits)
                     .map_err(|_| OpError::invalid_field(format!("RSA length {bits}")))?,
             )
+        }
+        Algorithm::Ed25519 => {
+            if let Some(c) = req.curve.map(Curve::from_code) {
+                if c != Curve::Curve25519 {
+                    return Err(OpError::invalid_field(format!(
+                        "an Ed25519 key pair is on CURVE25519, not {c}"
+                    )));
+                }
+            }
+            if let Some(l) = req.length.filter(|l| *l != 256) {
+                return Err(OpError::invalid_field(format!(
+                    "Cryptographic Length {l}: Ed25519 keys are 256 bits (32 octets)"
+                )));
+            }
+            PairSpec::Ec(Curve::Curve25519)
         }
         a if a.is_ec() => {
             let c = match (req.curve, req.length) {
@@ -1019,6 +1549,11 @@ pub fn generate_key_pair_blocks(req: PairRequest) -> Result<(Item, Item), OpErro
                     ))
                 }
             };
+            if c == Curve::Curve25519 {
+                return Err(OpError::invalid_field(
+                    "CURVE25519 key pairs are Ed25519 keys: Cryptographic Algorithm Ed25519",
+                ));
+            }
             if let (Some(l), Some(b)) = (req.length, c.bits()) {
                 if i64::from(l) != i64::from(b) {
                     return Err(OpError::invalid_field(format!(
@@ -1371,5 +1906,149 @@ mod tests {
         let e = convert_key_block(&kb, PRIVATE_KEY, KeyFormat::Pkcs8.code()).expect_err("garbage");
         assert_eq!(e.reason, ResultReason::InvalidField.code(), "{e}");
         assert_eq!(key_block_bits(&kb, PRIVATE_KEY), None);
+    }
+
+    fn hash_request(parts: Vec<Item>) -> Item {
+        let mut c = vec![Item::structure(
+            tags::CRYPTOGRAPHIC_PARAMETERS,
+            vec![Item::new(
+                tags::HASHING_ALGORITHM,
+                Value::Enumeration(HashAlg::Sha256.code()),
+            )],
+        )];
+        c.extend(parts);
+        Item::structure(tags::REQUEST_PAYLOAD, c)
+    }
+
+    fn data(b: &[u8]) -> Item {
+        Item::new(tags::DATA, Value::ByteString(b.to_vec()))
+    }
+
+    fn flag(tag: kmip_ttlv::Tag) -> Item {
+        Item::new(tag, Value::Boolean(true))
+    }
+
+    fn corr(v: &[u8]) -> Item {
+        Item::new(tags::CORRELATION_VALUE, Value::ByteString(v.to_vec()))
+    }
+
+    #[test]
+    fn multi_part_hash_is_the_hash_of_all_parts_and_closes_the_stream() {
+        let streams = StreamTable::new();
+        let v = Version::new(2, 1);
+        let first = hash(
+            &hash_request(vec![data(b"abc"), flag(tags::INIT_INDICATOR)]),
+            &streams,
+            v,
+        )
+        .expect("init");
+        assert!(first.child(tags::DATA).is_none(), "no result before Final");
+        let id = match &first.child(tags::CORRELATION_VALUE).expect("corr").value {
+            Value::ByteString(b) => b.clone(),
+            other => panic!("{other:?}"),
+        };
+        let mid = hash(&hash_request(vec![data(b"def"), corr(&id)]), &streams, v).expect("part");
+        assert!(mid.child(tags::CORRELATION_VALUE).is_some());
+        let last = hash(
+            &hash_request(vec![data(b"ghi"), corr(&id), flag(tags::FINAL_INDICATOR)]),
+            &streams,
+            v,
+        )
+        .expect("final");
+        assert_eq!(
+            last.child(tags::DATA).map(|d| &d.value),
+            Some(&Value::ByteString(super::super::hash::sha256(b"abcdefghi")))
+        );
+        assert!(streams.is_empty(), "the Final part closes the stream");
+        let again = hash(
+            &hash_request(vec![data(b"x"), corr(&id), flag(tags::FINAL_INDICATOR)]),
+            &streams,
+            v,
+        )
+        .expect_err("finished stream");
+        assert_eq!(again.reason, ResultReason::InvalidCorrelationValue.code());
+        let old = hash(
+            &hash_request(vec![data(b"x"), corr(&id)]),
+            &streams,
+            Version::new(1, 4),
+        )
+        .expect_err("1.4");
+        assert_eq!(
+            old.reason,
+            ResultReason::ItemNotFound.code(),
+            "1.4 §11.30-§11.34"
+        );
+    }
+
+    #[test]
+    fn final_without_a_stream_is_invalid_field_and_init_with_final_is_single_part() {
+        let streams = StreamTable::new();
+        let v = Version::new(2, 1);
+        let e = hash(
+            &hash_request(vec![data(b"abc"), flag(tags::FINAL_INDICATOR)]),
+            &streams,
+            v,
+        )
+        .expect_err("no stream");
+        assert_eq!(e.reason, ResultReason::InvalidField.code());
+        let one = hash(
+            &hash_request(vec![
+                data(b"abc"),
+                flag(tags::INIT_INDICATOR),
+                flag(tags::FINAL_INDICATOR),
+            ]),
+            &streams,
+            v,
+        )
+        .expect("single part");
+        assert_eq!(
+            one.child(tags::DATA).map(|d| &d.value),
+            Some(&Value::ByteString(super::super::hash::sha256(b"abc")))
+        );
+        assert!(streams.is_empty());
+    }
+
+    #[test]
+    fn secp256k1_and_ed25519_pairs_sign_and_verify() {
+        use crate::crypto::asymmetric::{sign, verify, SignInput};
+        for (algorithm, curve, bits) in [
+            (0x1A, Some(Curve::Secp256k1.code()), 256), // EC
+            (0x37, None, 256),                          // Ed25519
+        ] {
+            let (private, public) = generate_key_pair_blocks(PairRequest {
+                algorithm,
+                curve,
+                ..PairRequest::default()
+            })
+            .expect("pair");
+            assert_eq!(key_block_length(&private).expect("length"), Some(bits));
+            let alg = Algorithm::from_code(algorithm);
+            let sk = decode_key(
+                &encoded_key_from_key_block(&private).expect("private"),
+                alg,
+                KeyClass::Private,
+            )
+            .expect("decode private");
+            let pk = decode_key(
+                &encoded_key_from_key_block(&public).expect("public"),
+                alg,
+                KeyClass::Public,
+            )
+            .expect("decode public");
+            let p = CipherParams::default();
+            let sig = sign(&sk, &p, SignInput::Message(b"msg")).expect("sign");
+            assert!(verify(&pk, &p, SignInput::Message(b"msg"), &sig).expect("verify"));
+            assert!(!verify(&pk, &p, SignInput::Message(b"msh"), &sig).expect("verify"));
+            // Through PKCS#8 and back.
+            let p8 = convert_key_block(&private, PRIVATE_KEY, KeyFormat::Pkcs8.code()).expect("p8");
+            assert_eq!(key_block_bits(&p8, PRIVATE_KEY), Some(bits as u32));
+        }
+        let e = generate_key_pair_blocks(PairRequest {
+            algorithm: 0x37,
+            length: Some(255),
+            ..PairRequest::default()
+        })
+        .expect_err("Ed25519 keys are 256 bits");
+        assert_eq!(e.reason, ResultReason::InvalidField.code());
     }
 }

@@ -81,6 +81,8 @@ kmip_enum!(
         Skipjack = 0x18, "SKIPJACK";
         /// EC (generic elliptic-curve key).
         Ec = 0x1A, "EC";
+        /// Ed25519 (EdDSA, RFC 8032; KMIP 2.0+).
+        Ed25519 = 0x37, "Ed25519";
         /// ChaCha20 stream cipher.
         ChaCha20 = 0x1C, "ChaCha20";
         /// ChaCha20-Poly1305 AEAD.
@@ -278,6 +280,10 @@ kmip_enum!(
         P384 = 0x0A, "P_384";
         /// NIST P-521 (secp521r1).
         P521 = 0x0D, "P_521";
+        /// SEC 2 secp256k1.
+        Secp256k1 = 0x19, "SECP256K1";
+        /// Curve25519 (Ed25519 keys; KMIP 2.0+).
+        Curve25519 = 0x45, "CURVE25519";
     }
 );
 
@@ -300,6 +306,10 @@ impl Curve {
             Curve::P256 => Some(256),
             Curve::P384 => Some(384),
             Curve::P521 => Some(521),
+            Curve::Secp256k1 => Some(256),
+            // The field of Curve25519 is 2^255 - 19; an Ed25519 key's
+            // Cryptographic Length is its 256-bit size (see KeyMaterial::bits).
+            Curve::Curve25519 => Some(255),
             Curve::Other(_) => None,
         }
     }

@@ -22,11 +22,11 @@ use crate::tree::{boolean, bytes, datetime, enumeration, int, st, tag_label, Fie
 use kmip_ttlv::{Item, Tag, Value};
 
 /// The attribute container of a payload, 1.x or 2.x form, if present.
-fn container(payload: &Item, one_x: Tag, two_x: Tag) -> Option<&Item> {
+pub(crate) fn container(payload: &Item, one_x: Tag, two_x: Tag) -> Option<&Item> {
     payload.child(two_x).or_else(|| payload.child(one_x))
 }
 
-fn parse_opt(c: Option<&Item>) -> Result<Incoming, KmipError> {
+pub(crate) fn parse_opt(c: Option<&Item>) -> Result<Incoming, KmipError> {
     match c {
         Some(c) => parse_container(c),
         None => Ok(Incoming::default()),
@@ -296,7 +296,7 @@ fn quantum_safe_policy(attrs: &AttributeSet) -> Result<(), KmipError> {
     }
 }
 
-fn storage_masks(payload: &Item, tag: Tag) -> Result<Vec<i32>, KmipError> {
+pub(crate) fn storage_masks(payload: &Item, tag: Tag) -> Result<Vec<i32>, KmipError> {
     match payload.child(tag) {
         None => Ok(Vec::new()),
         Some(c) => c.children().iter().map(crate::tree::as_int).collect(),
@@ -313,7 +313,7 @@ fn required_alg_len(attrs: &AttributeSet) -> Result<(u32, i32), KmipError> {
     Ok((a, l))
 }
 
-fn usage_default(attrs: &mut AttributeSet, object_type: u32) {
+pub(crate) fn usage_default(attrs: &mut AttributeSet, object_type: u32) {
     use crate::spec::enums::usage_mask as um;
     if attrs.int_value(t::CRYPTOGRAPHIC_USAGE_MASK).is_some() {
         return;
@@ -374,7 +374,8 @@ fn pair_request(attrs: &AttributeSet) -> Result<(u32, Option<i32>, Option<u32>),
         None => None,
     };
     let is_ec = matches!(a, alg::EC | alg::ECDSA | alg::ECDH);
-    if l.is_none() && !(is_ec && curve.is_some()) {
+    // An Ed25519 key's size is fixed (RFC 8032: 32 octets).
+    if l.is_none() && !(is_ec && curve.is_some()) && a != alg::ED25519 {
         return Err(KmipError::new(
             rr::INVALID_FIELD,
             "Cryptographic Length is required",
@@ -445,7 +446,8 @@ fn make_pair(
     })
 }
 
-/// Create Key Pair (RSA, EC / ECDSA / ECDH on P-256 / P-384 / P-521, DSA).
+/// Create Key Pair (RSA, EC / ECDSA / ECDH on P-256 / P-384 / P-521 /
+/// secp256k1, Ed25519 from KMIP 2.0, DSA).
 pub fn create_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let common = parse_opt(container(
         p,

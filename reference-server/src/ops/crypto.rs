@@ -6,20 +6,23 @@
 //! Pair / Re-key Key Pair ([`key_pair_blocks`]), Key Format Type conversion
 //! for Get ([`convert_key_block`]), key wrapping for Get with a Key Wrapping
 //! Specification ([`wrap_for_get`]), the Digest and the key length of a new
-//! object ([`digest_input`], [`sha256`], [`key_length`]).
+//! object ([`digest_input`], [`sha256`], [`key_length`]), Derive Key's
+//! derived bytes ([`derive_material`]) and their Key Block
+//! ([`bytes_key_block`]).
 //!
 //! Each operation resolves the request's Unique Identifier through the
 //! [`Session`] (explicit value, 2.x enumerated reference or ID Placeholder),
 //! hands the payload to the engine with a [`KeyLookup`] over the session's
 //! transaction, and maps an [`OpError`] to a [`KmipError`]. Usage Limits are
 //! decremented in the transaction (committed with the batch). The
-//! multi-part stream table and the server RNG live for the process.
+//! multi-part stream table (Encrypt, Decrypt, Sign, Signature Verify, MAC,
+//! MAC Verify, Hash) and the server RNG live for the process.
 //!
 //! Register stores wrapped key material as the client sent it: the server
 //! has no unwrap path.
 
 use super::load_live;
-use crate::crypto::payload::{self as cops, PairRequest};
+use crate::crypto::payload::{self as cops, DeriveRequest, PairRequest};
 use crate::crypto::{KeyInfo, KeyLookup, OpError, ServerRng, StreamTable};
 use crate::error::KmipError;
 use crate::server::Session;
@@ -176,27 +179,27 @@ pub fn decrypt(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
 
 /// Sign (KMIP 1.4 §4.31, 2.1 §6.1.55).
 pub fn sign(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    keyed(s, req, cops::sign)
+    keyed(s, req, |r, k, v| cops::sign(r, k, streams(), v))
 }
 
 /// Signature Verify (KMIP 1.4 §4.32, 2.1 §6.1.56).
 pub fn signature_verify(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    keyed(s, req, cops::signature_verify)
+    keyed(s, req, |r, k, v| cops::signature_verify(r, k, streams(), v))
 }
 
 /// MAC (KMIP 1.4 §4.33, 2.1 §6.1.32).
 pub fn mac(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    keyed(s, req, cops::mac)
+    keyed(s, req, |r, k, v| cops::mac(r, k, streams(), v))
 }
 
 /// MAC Verify (KMIP 1.4 §4.34, 2.1 §6.1.33).
 pub fn mac_verify(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    keyed(s, req, cops::mac_verify)
+    keyed(s, req, |r, k, v| cops::mac_verify(r, k, streams(), v))
 }
 
 /// Hash (KMIP 1.4 §4.37, 2.1 §6.1.24).
 pub fn hash(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
-    cops::hash(req, s.version).map_err(to_kmip)
+    cops::hash(req, streams(), s.version).map_err(to_kmip)
 }
 
 /// RNG Retrieve (KMIP 1.4 §4.35, 2.1 §6.1.49).
@@ -207,6 +210,46 @@ pub fn rng_retrieve(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> 
 /// RNG Seed (KMIP 1.4 §4.36, 2.1 §6.1.50).
 pub fn rng_seed(s: &mut Session<'_>, req: &Item) -> Result<Item, KmipError> {
     cops::rng_seed(req, rng()?, s.version).map_err(to_kmip)
+}
+
+/// Derive Key's key material (KMIP 1.4 §4.6, 2.1 §6.1.14): `base` are the
+/// resolved Unique Identifiers of the base objects, `parameters` the
+/// Derivation Parameters, `out_len` the derived length in bytes.
+pub fn derive_material(
+    s: &mut Session<'_>,
+    method: u32,
+    base: &[String],
+    parameters: &Item,
+    out_len: usize,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, KmipError> {
+    let version = s.version;
+    let keys = SessionKeys { s: RefCell::new(s) };
+    let req = DeriveRequest {
+        method,
+        base,
+        parameters,
+        out_len,
+    };
+    cops::derive_key_material(&req, &keys, version).map_err(to_kmip)
+}
+
+/// A Key Block holding `bytes` in Key Format Type `format` (Raw for a
+/// derived Symmetric Key, Opaque for derived Secret Data), with the
+/// algorithm and length when given.
+pub fn bytes_key_block(
+    format: u32,
+    bytes: &[u8],
+    algorithm: Option<u32>,
+    length: Option<i32>,
+) -> Item {
+    crate::crypto::keyblock::key_block_item(
+        &crate::crypto::EncodedKey::Bytes {
+            format: crate::crypto::KeyFormat::from_code(format),
+            bytes: bytes.to_vec(),
+        },
+        algorithm,
+        length,
+    )
 }
 
 /// Get with a Key Wrapping Specification (KMIP 1.4 §2.1.6, 2.1 §7.18):
@@ -254,6 +297,12 @@ pub fn key_pair_blocks(
     curve: Option<u32>,
 ) -> Result<(Item, Item), KmipError> {
     use crate::crypto::{Algorithm, KeyFormat};
+    if Algorithm::from_code(algorithm) == Algorithm::Ed25519 && s.version < crate::spec::V2_0 {
+        return Err(KmipError::invalid_field(format!(
+            "the Ed25519 algorithm is not defined in KMIP {} (KMIP 2.0 adds it)",
+            s.version
+        )));
+    }
     let formats = if Algorithm::from_code(algorithm).is_ec() && s.version < TRANSPARENT_EC_FROM {
         Some((KeyFormat::Pkcs8.code(), KeyFormat::X509.code()))
     } else {

@@ -16,12 +16,14 @@
 //! Signature Verify / MAC / MAC Verify / Hash / RNG Retrieve / RNG Seed are
 //! registered from [`crypto`], the only module that calls the engine in
 //! `crate::crypto` (key generation, Key Format Type conversion and key
-//! wrapping for Create / Create Key Pair / Re-key / Get go through it too);
+//! wrapping for Create / Create Key Pair / Re-key / Get, and Derive Key's
+//! derivation ([`derive`]) go through it too);
 //! Query reports whatever is registered.
 
 pub mod attrs;
 pub mod create;
 pub mod crypto;
+pub mod derive;
 pub mod get;
 pub mod identity;
 pub mod lifecycle;
@@ -62,6 +64,7 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::REGISTER, V1_0, create::register),
     op(o::RE_KEY, V1_0, create::re_key),
     op(o::RE_KEY_KEY_PAIR, V1_1, create::re_key_key_pair),
+    op(o::DERIVE_KEY, V1_0, derive::derive_key),
     op(o::LOCATE, V1_0, locate::locate),
     op(o::CHECK, V1_0, lifecycle::check),
     op(o::GET, V1_0, get::get),
