@@ -22,6 +22,9 @@
 //! - [`tags`]: tag and enumeration constants the rules refer to;
 //! - `session` / `engine` / `render`: binding; the tree walk, which judges
 //!   into findings; the diff rendered from the findings.
+//!
+//! Depends on `kmip-ttlv` only (plus RustCrypto hashes for digest checks).
+//! Pure logic: no I/O, and never the reference server or the runner.
 
 pub mod placeholder;
 pub mod query;

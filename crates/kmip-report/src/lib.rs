@@ -18,6 +18,9 @@
 //!
 //! Every renderer is a pure function of the results; [`write_all`] is the
 //! only function here that touches the file system.
+//!
+//! Depends on `kmip-testcase` (the results model) and `kmip-ttlv` (the one
+//! XML escaper); never on the runner, the comparator or the reference server.
 
 mod html;
 mod junit;

@@ -5,6 +5,9 @@
 //! - [`profile`]: YAML profile definitions (`profiles/*.yaml`).
 //! - [`results`]: the stable, serialisable result of a run (`results.json`),
 //!   produced by the runner and consumed by every reporter.
+//!
+//! Depends on `kmip-ttlv` only; reads files but opens no socket, and never
+//! depends on the comparator, the runner or the reference server.
 
 pub mod case;
 pub mod profile;

@@ -12,6 +12,9 @@
 //! - [`xml`]: the KMIP XML notation used by the OASIS test cases and the XML
 //!   message encoding; also the canonical pretty-printer used for diffs.
 //! - [`json`]: the KMIP JSON message encoding.
+//!
+//! The root of the workspace: depends on no other workspace crate, and does
+//! no I/O.
 
 pub mod consts;
 pub mod dict;
