@@ -13,6 +13,7 @@
 //! - `net` / `tls`: the TLS listener ([`spawn`]) and certificates;
 //!   [`transport`]: TTLV / XML / JSON messages over TLS or HTTPS;
 //!   [`notify`]: opt-in push of Notify / Put to client service endpoints;
+//!   [`pool`]: the bounded worker pool for CPU-heavy requests;
 //!   `cli`: the command-line arguments shared by `kmip-reference-server` and
 //!   `kmip-harness serve`.
 
@@ -26,6 +27,7 @@ pub mod net;
 pub mod notify;
 pub mod object;
 pub mod ops;
+pub mod pool;
 pub mod server;
 pub mod spec;
 pub mod store;
