@@ -798,13 +798,28 @@ impl<'s> Txn<'s> {
     /// Every object as this message currently sees it, in UID order
     /// (shared snapshots).
     pub fn list(&self) -> Result<Vec<Arc<ManagedObject>>, KmipError> {
+        let (seq, all) = self.scan()?;
+        let mut reads = self.reads.borrow_mut();
+        reads.scan = Some(reads.scan.map_or(seq, |s| s.min(seq)));
+        Ok(all)
+    }
+
+    /// Every object, like [`Txn::list`], for a check that depends only on
+    /// the objects' Names and destroyed state (Name uniqueness): commits
+    /// that change neither do not conflict with it.
+    pub fn list_for_names(&self) -> Result<Vec<Arc<ManagedObject>>, KmipError> {
+        let (seq, all) = self.scan()?;
+        let mut reads = self.reads.borrow_mut();
+        reads.names_scan = Some(reads.names_scan.map_or(seq, |s| s.min(seq)));
+        Ok(all)
+    }
+
+    /// The store's objects with this message's changes over them, and the
+    /// store sequence they were read at.
+    fn scan(&self) -> Result<(u64, Vec<Arc<ManagedObject>>), KmipError> {
         let snapshot = self.store.scan()?;
-        {
-            let mut reads = self.reads.borrow_mut();
-            reads.scan = Some(reads.scan.map_or(snapshot.seq, |s| s.min(snapshot.seq)));
-        }
         if self.overlay.is_empty() {
-            return Ok(snapshot.objects);
+            return Ok((snapshot.seq, snapshot.objects));
         }
         let mut map: BTreeMap<&str, &Arc<ManagedObject>> = snapshot
             .objects
@@ -821,7 +836,7 @@ impl<'s> Txn<'s> {
                 }
             }
         }
-        Ok(map.into_values().cloned().collect())
+        Ok((snapshot.seq, map.into_values().cloned().collect()))
     }
 
     /// Insert or replace an object.

@@ -69,12 +69,16 @@ pub struct ReadSet {
     pub points: BTreeMap<String, Option<u64>>,
     /// The lowest store sequence a full scan saw, when the message scanned.
     pub scan: Option<u64>,
+    /// The lowest store sequence a scan for Name uniqueness saw: such a scan
+    /// only depends on the objects' Names and whether they are destroyed,
+    /// so only commits that change those invalidate it.
+    pub names_scan: Option<u64>,
 }
 
 impl ReadSet {
     /// Nothing read.
     pub fn is_empty(&self) -> bool {
-        self.points.is_empty() && self.scan.is_none()
+        self.points.is_empty() && self.scan.is_none() && self.names_scan.is_none()
     }
 }
 
@@ -137,6 +141,9 @@ pub fn new_uid() -> String {
 struct Index {
     /// Number of the last commit.
     seq: u64,
+    /// Number of the last commit that changed a Name, or the destroyed
+    /// state of a named object.
+    names_seq: u64,
     objects: BTreeMap<String, Versioned>,
 }
 
@@ -159,34 +166,55 @@ impl Index {
                 return Err(CommitError::Conflict(format!("object {uid:?}")));
             }
         }
-        match reads.scan {
-            Some(s) if writing && s != self.seq => Err(CommitError::Conflict(
-                "the set of objects (scanned by Locate or a Name check)".into(),
-            )),
-            _ => Ok(()),
+        if !writing {
+            return Ok(());
         }
+        if reads.scan.is_some_and(|s| s != self.seq) {
+            return Err(CommitError::Conflict(
+                "the set of objects (scanned by Locate or a template lookup)".into(),
+            ));
+        }
+        if reads.names_scan.is_some_and(|s| s < self.names_seq) {
+            return Err(CommitError::Conflict(
+                "the Names in use (checked for uniqueness)".into(),
+            ));
+        }
+        Ok(())
     }
 
     fn apply(&mut self, changes: &[Change]) {
         self.seq += 1;
         let version = self.seq;
         for c in changes {
-            match c {
+            let names_changed = match c {
                 Change::Put(o) => {
-                    self.objects.insert(
+                    let old = self.objects.insert(
                         o.uid.clone(),
                         Versioned {
                             version,
                             object: o.clone(),
                         },
                     );
+                    match old {
+                        Some(old) => names_key(&old.object) != names_key(o),
+                        None => o.attributes.names().next().is_some(),
+                    }
                 }
-                Change::Remove(uid) => {
-                    self.objects.remove(uid);
-                }
+                Change::Remove(uid) => self
+                    .objects
+                    .remove(uid)
+                    .is_some_and(|old| old.object.attributes.names().next().is_some()),
+            };
+            if names_changed {
+                self.names_seq = version;
             }
         }
     }
+}
+
+/// What a Name-uniqueness scan depends on.
+fn names_key(o: &ManagedObject) -> (bool, Vec<&str>) {
+    (o.is_destroyed(), o.attributes.names().collect())
 }
 
 fn poisoned() -> StoreError {
@@ -407,6 +435,29 @@ mod tests {
         };
         assert!(s.commit(&reads, &[]).is_ok());
         assert!(s.commit(&reads, &[Change::Put(obj("v"))]).is_err());
+        // a Name scan is invalidated only by a change of Names
+        let snap = s.scan().expect("scan");
+        let names = ReadSet {
+            names_scan: Some(snap.seq),
+            ..ReadSet::default()
+        };
+        put(s, &[Change::Put(obj("u"))]);
+        s.commit(&names, &[Change::Put(obj("t"))])
+            .expect("an unnamed object does not touch Names");
+        let mut named = (*obj("n")).clone();
+        named.attributes.add(
+            crate::attributes::AttrKey::Std(crate::spec::tags::NAME),
+            crate::tree::st(
+                crate::spec::tags::NAME,
+                vec![
+                    crate::tree::text(crate::spec::tags::NAME_VALUE, "k"),
+                    crate::tree::enumeration(crate::spec::tags::NAME_TYPE, 1),
+                ],
+            ),
+        );
+        assert_eq!(named.attributes.names().collect::<Vec<_>>(), ["k"]);
+        put(s, &[Change::Put(Arc::new(named))]);
+        assert!(s.commit(&names, &[Change::Put(obj("v"))]).is_err());
     }
 
     #[test]
