@@ -304,7 +304,7 @@ impl Server {
                             r.outcome = Err(KmipError::general(format!("storage failure: {e}")));
                         }
                     }
-                    return build_response(header.version, now, &results, false);
+                    return build_response(header.version, now, &mut results, false);
                 }
             }
         }
@@ -361,7 +361,7 @@ impl Server {
         if undo {
             session.txn.discard();
         }
-        let mut response = build_response(version, now, &results, undo);
+        let mut response = build_response(version, now, &mut results, undo);
         if let Some(max) = header.max_response_size {
             let len = kmip_ttlv::ttlv::encode(&response)
                 .map(|b| b.len())
@@ -376,7 +376,7 @@ impl Server {
                         ));
                     }
                 }
-                response = build_response(version, now, &results, false);
+                response = build_response(version, now, &mut results, false);
             }
         }
         let (reads, changes) = session.txn.finish();
@@ -706,7 +706,10 @@ fn response_header(version: Version, now: i64, count: usize) -> Item {
     st(t::RESPONSE_HEADER, h)
 }
 
-fn build_response(version: Version, now: i64, results: &[ItemResult], undone: bool) -> Item {
+/// The Response Message. The payloads of successful items move into it;
+/// `results` keeps every item's status (its Ok payloads become empty), which
+/// is all a rebuild after a late failure needs.
+fn build_response(version: Version, now: i64, results: &mut [ItemResult], undone: bool) -> Item {
     let mut children = vec![response_header(version, now, results.len())];
     for r in results {
         let mut bi = Vec::new();
@@ -716,7 +719,7 @@ fn build_response(version: Version, now: i64, results: &[ItemResult], undone: bo
         if let Some(id) = &r.batch_id {
             bi.push(bytes(t::UNIQUE_BATCH_ITEM_ID, id.clone()));
         }
-        match &r.outcome {
+        match &mut r.outcome {
             Ok(payload) => {
                 let status = if undone {
                     result_status::OPERATION_UNDONE
@@ -724,7 +727,10 @@ fn build_response(version: Version, now: i64, results: &[ItemResult], undone: bo
                     result_status::SUCCESS
                 };
                 bi.push(enumeration(t::RESULT_STATUS, status));
-                bi.push(payload.clone());
+                bi.push(std::mem::replace(
+                    payload,
+                    Item::structure(t::RESPONSE_PAYLOAD, Vec::new()),
+                ));
             }
             Err(e) => {
                 bi.push(enumeration(t::RESULT_STATUS, e.status));
@@ -745,7 +751,7 @@ pub fn error_response(version: Version, now: i64, e: &KmipError) -> Item {
     build_response(
         version,
         now,
-        &[ItemResult {
+        &mut [ItemResult {
             operation: None,
             batch_id: None,
             outcome: Err(e.clone()),

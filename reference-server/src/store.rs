@@ -167,6 +167,18 @@ impl Index {
             }
         }
         if !writing {
+            // A read-only message's scans are not re-checked (each was one
+            // consistent snapshot), but an object it read by identifier
+            // after a scan must not be newer than that scan.
+            let first_scan = [reads.scan, reads.names_scan].into_iter().flatten().min();
+            if let Some(s) = first_scan {
+                if let Some((uid, _)) = reads.points.iter().find(|(_, v)| v.is_some_and(|v| v > s))
+                {
+                    return Err(CommitError::Conflict(format!(
+                        "object {uid:?} (changed after the scan the message also read)"
+                    )));
+                }
+            }
             return Ok(());
         }
         if reads.scan.is_some_and(|s| s != self.seq) {
@@ -221,9 +233,11 @@ fn poisoned() -> StoreError {
     StoreError::Database("store lock poisoned".into())
 }
 
-/// A read-only message: its point reads are checked under a read lock.
+/// A read-only message: its point reads are checked under a read lock. One
+/// read of one object and nothing else is consistent by itself.
 fn validate_read_only(index: &RwLock<Index>, reads: &ReadSet) -> Result<(), CommitError> {
-    if reads.points.is_empty() {
+    let scanned = reads.scan.is_some() || reads.names_scan.is_some();
+    if reads.points.is_empty() || (reads.points.len() == 1 && !scanned) {
         return Ok(());
     }
     index.read().map_err(|_| poisoned())?.validate(reads, false)
@@ -422,6 +436,13 @@ mod tests {
         reads.points.insert("z".into(), None);
         put(s, &[Change::Put(obj("z"))]);
         assert!(
+            s.commit(&reads, &[]).is_ok(),
+            "one read alone is consistent"
+        );
+        reads
+            .points
+            .insert("x".into(), s.get("x").expect("get").map(|v| v.version));
+        assert!(
             s.commit(&reads, &[]).is_err(),
             "read-only reads are checked"
         );
@@ -435,6 +456,17 @@ mod tests {
         };
         assert!(s.commit(&reads, &[]).is_ok());
         assert!(s.commit(&reads, &[Change::Put(obj("v"))]).is_err());
+        // read-only: an object read after a scan must not be newer than it
+        let snap = s.scan().expect("scan");
+        put(s, &[Change::Put(obj("x"))]);
+        let mut reads = ReadSet {
+            scan: Some(snap.seq),
+            ..ReadSet::default()
+        };
+        reads
+            .points
+            .insert("x".into(), s.get("x").expect("get").map(|v| v.version));
+        assert!(s.commit(&reads, &[]).is_err(), "scan and read disagree");
         // a Name scan is invalidated only by a change of Names
         let snap = s.scan().expect("scan");
         let names = ReadSet {
