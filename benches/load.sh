@@ -23,6 +23,7 @@
 #                       alternating with BIN's at each client count, always
 #                       driven by BIN's load client
 #   BASELINE_LABEL      label of the baseline rows (default "baseline")
+#   BIN_LABEL           label of BIN's rows (default "this tree (COMMIT)")
 #   BENCH_OUT           report file (default reports/bench.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +36,7 @@ OUT=${BENCH_OUT:-$ROOT/reports/bench.md}
 TD=${CARGO_TARGET_DIR:-$ROOT/target}
 BASE=${BASELINE_BIN:-}
 BASE_LABEL=${BASELINE_LABEL:-baseline}
-W=$(mktemp -d /tmp/kmip-load.XXXXXX)
+W=$(mktemp -d "${TMPDIR:-/tmp}/kh-loadbench.XXXXXX")
 SRV_PID=""
 cleanup() {
   if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null || true; wait "$SRV_PID" 2>/dev/null || true; fi
@@ -83,8 +84,8 @@ run() {
   kill "$SRV_PID" 2>/dev/null || true
   wait "$SRV_PID" 2>/dev/null || true
   SRV_PID=""
-  echo "label=$label clients=$n rep=$rep server_ticks=$((c1 - c0)) tck=$TCK wall=$t0:$t1 client_cpu=$(tr ' ' ':' <"$W/$tag.clientcpu")" >"$W/$tag.env"
-  log "$label, $n clients: $(grep -m1 -i 'ops/s\|total' "$W/$tag.txt" || tail -1 "$W/$tag.txt")"
+  echo "label=$label clients=$n rep=$rep server_ticks=$((c1 - c0)) tck=$TCK wall=$t0:$t1 client_cpu=$(tail -1 "$W/$tag.clientcpu" | tr ' ' ':')" >"$W/$tag.env"
+  log "$label, $n clients: done (load exit status in $tag.txt)"
 }
 
 for n in $COUNTS; do
@@ -99,9 +100,11 @@ for n in $COUNTS; do
 done
 
 BIN_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
-python3 - "$W" "$OUT" "$SECS" "$OPS" "$BASE_LABEL" "$BIN_REV" "$COUNTS" "$REPEAT" <<'PY'
+if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then BIN_REV="$BIN_REV + local changes"; fi
+BIN_LABEL=${BIN_LABEL:-"this tree ($BIN_REV)"}
+python3 - "$W" "$OUT" "$SECS" "$OPS" "$BASE_LABEL" "$BIN_LABEL" "$COUNTS" "$REPEAT" <<'PY'
 import json, os, sys, datetime, re
-w, out, secs, ops, base_label, rev, counts, repeat = sys.argv[1:9]
+w, out, secs, ops, base_label, bin_label, counts, repeat = sys.argv[1:9]
 counts = counts.split()
 cpu = ""
 try:
@@ -121,7 +124,7 @@ L = ["<!-- load:begin (written by benches/load.sh) -->",
      "| server | clients | ops/s | ok | failed | lost | p50 / p99 ms (create) | "
      "p50 / p99 ms (get) | p50 / p99 ms (destroy) | server CPU µs/op | client CPU µs/op |",
      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-labels = [("base", base_label), ("cur", f"this tree ({rev})")]
+labels = [("base", base_label), ("cur", bin_label)]
 for n in counts:
     for rep in range(1, int(repeat) + 1):
         for key, label in labels:
