@@ -39,8 +39,9 @@
 //! other, and messages on the same object are serialised at commit. Batch
 //! atomicity is unchanged: a message's changes, Undo and Stop included, are
 //! one commit or nothing. A message that conflicted
-//! [`MAX_OPTIMISTIC_ATTEMPTS`] times runs once more alone (an exclusive
-//! gate that every other message holds shared), so it always finishes.
+//! [`MAX_OPTIMISTIC_ATTEMPTS`] times runs once more with no other commit
+//! allowed meanwhile (an exclusive gate that every commit holds shared, only
+//! for the commit itself), so it always finishes.
 //!
 //! [`Server::cost`] tells the network layer which messages are CPU-heavy
 //! (key-pair generation, signatures, …) or wait on disk, so they can go to a
@@ -58,6 +59,7 @@ use kmip_ttlv::dict::Version;
 use kmip_ttlv::{Item, ItemType, Value};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// Optimistic runs of one message before it runs alone (see the module
@@ -112,9 +114,13 @@ impl Default for ServerInfo {
 /// (see the module documentation).
 pub struct Server {
     store: Box<dyn Store>,
-    /// Held shared by every message run, exclusively by a message that
-    /// conflicted too often.
+    /// Held shared by every commit, and exclusively by a message that
+    /// conflicted too often, from the start of its last run to its commit.
     gate: RwLock<()>,
+    /// Commits refused for a conflict, and runs made alone (see
+    /// [`Server::contention`]).
+    conflicts: AtomicU64,
+    alone_runs: AtomicU64,
     clock: Clock,
     info: ServerInfo,
     limits: kmip_ttlv::ttlv::Limits,
@@ -133,6 +139,8 @@ impl Server {
         Server {
             store,
             gate: RwLock::new(()),
+            conflicts: AtomicU64::new(0),
+            alone_runs: AtomicU64::new(0),
             clock: system_clock(),
             info: ServerInfo::default(),
             limits: kmip_ttlv::ttlv::Limits::default(),
@@ -204,6 +212,15 @@ impl Server {
         }
     }
 
+    /// Since start: (commits refused because another message changed what
+    /// the message read, messages that then ran alone).
+    pub fn contention(&self) -> (u64, u64) {
+        (
+            self.conflicts.load(Ordering::Relaxed),
+            self.alone_runs.load(Ordering::Relaxed),
+        )
+    }
+
     /// How the network layer should schedule `request` (a cheap look at
     /// its operations; the message is not validated here).
     pub fn cost(&self, request: &Item) -> Cost {
@@ -270,16 +287,24 @@ impl Server {
         loop {
             attempt += 1;
             let alone = attempt > MAX_OPTIMISTIC_ATTEMPTS;
-            // A read guard never poisons; a panicking exclusive run is
-            // caught by handle_message, so the gate stays usable either way.
-            let _gate = if alone {
-                Gate::Alone(self.gate.write().unwrap_or_else(|p| p.into_inner()))
-            } else {
-                Gate::Shared(self.gate.read().unwrap_or_else(|p| p.into_inner()))
-            };
+            // Alone: no other message commits from here until this one has
+            // run and committed, so what it reads stays current. (A panic
+            // while holding the gate poisons it; the guard is still good.)
+            if alone {
+                self.alone_runs.fetch_add(1, Ordering::Relaxed);
+            }
+            let exclusive = alone.then(|| self.gate.write().unwrap_or_else(|p| p.into_inner()));
             let run = self.run_batch(&header, now);
             let before = self.notify_snapshot(&run.changes);
-            match self.store.commit(&run.reads, &run.changes) {
+            let committed = {
+                // the others hold the gate shared for their commit only
+                let _shared = exclusive
+                    .is_none()
+                    .then(|| self.gate.read().unwrap_or_else(|p| p.into_inner()));
+                self.store.commit(&run.reads, &run.changes)
+            };
+            drop(exclusive);
+            match committed {
                 Ok(()) => {
                     if let Some(before) = before {
                         self.push_changes(&run.changes, before);
@@ -294,6 +319,7 @@ impl Server {
                     return run.response;
                 }
                 Err(CommitError::Conflict(what)) if !alone => {
+                    self.conflicts.fetch_add(1, Ordering::Relaxed);
                     tracing::debug!(attempt, %what, "commit conflict; running the message again");
                 }
                 Err(e) => {
@@ -443,12 +469,6 @@ impl Server {
             }
         }
     }
-}
-
-/// The gate guard a message run holds.
-enum Gate<'a> {
-    Shared(#[allow(dead_code)] std::sync::RwLockReadGuard<'a, ()>),
-    Alone(#[allow(dead_code)] std::sync::RwLockWriteGuard<'a, ()>),
 }
 
 /// One run of a message's batch, before its commit.

@@ -8,7 +8,8 @@
 //! - Undo batches that fail leave nothing behind (no created object, no
 //!   attribute) while other clients keep writing the object they touched;
 //!   Stop batches keep exactly the items before the failure;
-//! - a long key-pair generation does not hold up other clients.
+//! - a long key-pair generation does not hold up other clients;
+//! - a message that keeps conflicting runs alone once and commits.
 
 use kmip_reference_server::server::Server;
 use kmip_reference_server::spec::enums::{
@@ -467,8 +468,8 @@ fn key_generation_does_not_block_others() {
     );
 }
 
-/// The gate and retries are internal; this checks the server stays usable
-/// when one client hammers an object the others also write.
+/// 8 clients send 4-item batches to one object: every item lands, the
+/// commits did conflict (so the re-run path ran), and all finish.
 #[test]
 fn hot_object_under_contention_finishes() {
     let s = Arc::new(Server::new(Box::new(MemoryStore::new())));
@@ -492,4 +493,70 @@ fn hot_object_under_contention_finishes() {
         h.join().expect("thread");
     }
     assert_eq!(values(&s, &shared, "x-hot").len(), 8 * 50 * 4);
+    let (conflicts, alone) = s.contention();
+    eprintln!("hot object: {conflicts} conflicts, {alone} runs alone");
+    assert!(
+        conflicts > 0,
+        "8 writers of one object never overlapped: the optimistic path went untested"
+    );
+}
+
+/// A store that refuses its first `refuse` writing commits as conflicts.
+struct Contended {
+    inner: MemoryStore,
+    refuse: std::sync::atomic::AtomicU32,
+}
+
+impl Store for Contended {
+    fn get(
+        &self,
+        uid: &str,
+    ) -> Result<Option<kmip_reference_server::store::Versioned>, kmip_reference_server::StoreError>
+    {
+        self.inner.get(uid)
+    }
+    fn scan(
+        &self,
+    ) -> Result<kmip_reference_server::store::Snapshot, kmip_reference_server::StoreError> {
+        self.inner.scan()
+    }
+    fn commit(
+        &self,
+        reads: &kmip_reference_server::store::ReadSet,
+        changes: &[kmip_reference_server::store::Change],
+    ) -> Result<(), kmip_reference_server::store::CommitError> {
+        let left = self.refuse.load(Ordering::SeqCst);
+        if !changes.is_empty() && left > 0 {
+            self.refuse.store(left - 1, Ordering::SeqCst);
+            return Err(kmip_reference_server::store::CommitError::Conflict(
+                "test".into(),
+            ));
+        }
+        self.inner.commit(reads, changes)
+    }
+}
+
+/// A message refused MAX_OPTIMISTIC_ATTEMPTS times runs once more alone and
+/// succeeds; its earlier runs left nothing behind.
+#[test]
+fn starving_message_runs_alone_and_commits_once() {
+    use kmip_reference_server::server::MAX_OPTIMISTIC_ATTEMPTS;
+    let s = Server::new(Box::new(Contended {
+        inner: MemoryStore::new(),
+        refuse: std::sync::atomic::AtomicU32::new(MAX_OPTIMISTIC_ATTEMPTS),
+    }));
+    let u = create(&s);
+    assert_eq!(
+        s.contention(),
+        (u64::from(MAX_OPTIMISTIC_ATTEMPTS), 1),
+        "(conflicts, runs alone)"
+    );
+    let all = call(&s, op::LOCATE, Vec::new()).expect("Locate");
+    let found: Vec<String> = all
+        .children()
+        .iter()
+        .filter(|c| c.tag == t::UNIQUE_IDENTIFIER)
+        .map(|c| c.value.as_text().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(found, [u], "one object: the refused runs committed nothing");
 }
