@@ -20,9 +20,9 @@
 //! task; CPU-heavy ones (key-pair generation, private-key operations, large
 //! batches, Locate) go to the bounded worker pool ([`crate::pool`]) and
 //! ones that wait on a durable commit to the blocking pool, so neither
-//! stalls the reactor (see [`crate::server::Cost`]). Shutdown (the [`RunningServer::shutdown`]
-//! handle, or Ctrl-C in the binaries) stops accepting, lets in-flight
-//! exchanges finish, and closes the connections.
+//! stalls the reactor (see [`crate::server::Cost`]). Shutdown (the
+//! [`RunningServer::shutdown`] handle, or Ctrl-C in the binaries) stops
+//! accepting, lets in-flight exchanges finish, and closes the connections.
 
 use crate::error::ServerError;
 use crate::server::{Cost, Server};
