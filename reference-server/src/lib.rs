@@ -17,6 +17,7 @@
 //!   ([`kmip_wire::conn`], [`kmip_wire::tls`]), the wire layer the harness
 //!   shares;
 //!   [`notify`]: opt-in push of Notify / Put to client service endpoints;
+//!   [`pool`]: the bounded worker pool for CPU-heavy requests;
 //!   `cli`: the command-line arguments shared by `kmip-reference-server` and
 //!   `kmip-harness serve`.
 //!
@@ -32,6 +33,7 @@ pub mod net;
 pub mod notify;
 pub mod object;
 pub mod ops;
+pub mod pool;
 pub mod server;
 pub mod spec;
 pub mod store;

@@ -16,13 +16,16 @@
 //! resynchronised. Waiting for the first byte of a message is bounded by
 //! `idle_timeout`; once a message has started, the rest must arrive within
 //! `read_timeout` or the connection is dropped (a stalled half message
-//! never pins a task). Requests run on the blocking pool so key generation
-//! does not stall the reactor. Shutdown (the [`RunningServer::shutdown`]
-//! handle, or Ctrl-C in the binaries) stops accepting, lets in-flight
-//! exchanges finish, and closes the connections.
+//! never pins a task). Light requests are handled on the connection's I/O
+//! task; CPU-heavy ones (key-pair generation, private-key operations, large
+//! batches, Locate) go to the bounded worker pool ([`crate::pool`]) and
+//! ones that wait on a durable commit to the blocking pool, so neither
+//! stalls the reactor (see [`crate::server::Cost`]). Shutdown (the
+//! [`RunningServer::shutdown`] handle, or Ctrl-C in the binaries) stops
+//! accepting, lets in-flight exchanges finish, and closes the connections.
 
 use crate::error::ServerError;
-use crate::server::Server;
+use crate::server::{Cost, Server};
 use crate::store::{MemoryStore, RedbStore, Store};
 use kmip_wire::tls::{self, CertSource as TlsConfig};
 use kmip_wire::{
@@ -377,23 +380,24 @@ async fn serve_connection(
             }
         };
         let reply_to = request.reply_to;
-        let srv = server.clone();
-        let handle = move || match &request.item {
-            Ok(item) => srv.handle_message(item),
+        let resp = match request.item {
+            Ok(item) => match server.cost(&item) {
+                // microseconds of CPU: on this I/O task, no hand-off
+                Cost::Light => server.handle_message(&item),
+                cost => {
+                    let srv = server.clone();
+                    let job = move || srv.handle_message(&item);
+                    match cost {
+                        Cost::Cpu => crate::pool::run_cpu(job).await,
+                        _ => crate::pool::run_blocking(job).await,
+                    }
+                    .map_err(|_| ConnError::Task)?
+                }
+            },
             Err(e) => {
                 tracing::warn!(error = %e, "undecodable request");
-                invalid_message(&srv, &e.to_string())
+                invalid_message(&server, &e.to_string())
             }
-        };
-        // Handling may block (durable commits, RSA key generation): on a
-        // multi-thread runtime the worker hands its other tasks off and runs
-        // it in place (no thread switch per request); on a current-thread
-        // runtime it goes to the blocking pool.
-        let resp = match tokio::runtime::Handle::current().runtime_flavor() {
-            tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(handle),
-            _ => tokio::task::spawn_blocking(handle)
-                .await
-                .map_err(|_| ConnError::Task)?,
         };
         conn.write_response(reply_to, &resp)
             .await

@@ -82,6 +82,23 @@ impl ManagedObject {
         )
     }
 
+    /// Would [`ManagedObject::apply_dates`] change anything at `now`?
+    pub fn dates_due(&self, now: i64) -> bool {
+        if !has_state(self.object_type) {
+            return false;
+        }
+        let reached = |tag| {
+            self.attributes
+                .date_value(tag)
+                .is_some_and(|d: i64| d <= now)
+        };
+        match self.state() {
+            state::PRE_ACTIVE => reached(t::ACTIVATION_DATE) || reached(t::DEACTIVATION_DATE),
+            state::ACTIVE => reached(t::DEACTIVATION_DATE),
+            _ => false,
+        }
+    }
+
     /// Apply the date-driven transitions for `now` (Activation Date reached:
     /// Pre-Active → Active; Deactivation Date reached: Pre-Active / Active →
     /// Deactivated). Returns true if the state changed.

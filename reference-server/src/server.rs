@@ -18,12 +18,34 @@
 //!   enumerated Unique Identifier forms) is set from the Unique Identifier
 //!   an operation returns; the Unique Batch Item ID is echoed;
 //! - every change of the message is applied to the store in one atomic,
-//!   durable [`Store::apply`] before the response is returned;
+//!   durable [`Store::commit`] before the response is returned;
 //! - a response larger than Maximum Response Size is replaced by Response
 //!   Too Large failures for the items that carried payloads, and the changes
 //!   of the message are discarded (the request had no effect).
 //!
 //! Operations live in [`crate::ops`] (see there for the dispatch point).
+//!
+//! ## Concurrency
+//!
+//! There is no lock around message processing. Each message runs its batch
+//! against shared immutable snapshots of the objects ([`Txn`]: reads are
+//! `Arc`s, changes are staged copies), so header parsing, key generation and
+//! building the response run in parallel for any number of clients. The
+//! message then commits its changes together with the versions of what it
+//! read ([`crate::store::ReadSet`]); when another message committed a change
+//! to one of those objects in between, the commit is refused and the whole
+//! message is run again on fresh snapshots (optimistic concurrency control,
+//! per object). Messages on different objects therefore never wait for each
+//! other, and messages on the same object are serialised at commit. Batch
+//! atomicity is unchanged: a message's changes, Undo and Stop included, are
+//! one commit or nothing. A message that conflicted
+//! [`MAX_OPTIMISTIC_ATTEMPTS`] times runs once more with no other commit
+//! allowed meanwhile (an exclusive gate that every commit holds shared, only
+//! for the commit itself), so it always finishes.
+//!
+//! [`Server::cost`] tells the network layer which messages are CPU-heavy
+//! (key-pair generation, signatures, …) or wait on disk, so they can go to a
+//! bounded worker pool while light ones stay on the I/O task.
 
 use crate::error::KmipError;
 use crate::object::ManagedObject;
@@ -31,12 +53,31 @@ use crate::ops;
 use crate::spec::enums::{batch_error_continuation as bec, result_reason as rr, result_status};
 use crate::spec::tags as t;
 use crate::spec::{SUPPORTED_VERSIONS, V1_0, V2_0, V3_0};
-use crate::store::{Change, MemoryStore, Store};
+use crate::store::{Change, CommitError, MemoryStore, ReadSet, Store};
 use crate::tree::{bytes, datetime, enumeration, int, st, text, Fields};
 use kmip_ttlv::dict::Version;
 use kmip_ttlv::{Item, ItemType, Value};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// Optimistic runs of one message before it runs alone (see the module
+/// documentation).
+pub const MAX_OPTIMISTIC_ATTEMPTS: u32 = 8;
+
+/// How a message should be scheduled by the network layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cost {
+    /// Microseconds of CPU: run it on the I/O task.
+    Light,
+    /// Waits for stable storage (a durable store's commit): run it where
+    /// blocking is allowed.
+    Blocking,
+    /// Long CPU work (key-pair generation, private-key operations, a large
+    /// batch or a scan of every object): run it on the bounded worker pool.
+    Cpu,
+}
 
 /// A source of the current time (seconds since the epoch).
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -69,10 +110,17 @@ impl Default for ServerInfo {
     }
 }
 
-/// The KMIP server core. Thread-safe: messages are processed one at a time.
+/// The KMIP server core. Thread-safe: messages are processed concurrently
+/// (see the module documentation).
 pub struct Server {
     store: Box<dyn Store>,
-    lock: Mutex<()>,
+    /// Held shared by every commit, and exclusively by a message that
+    /// conflicted too often, from the start of its last run to its commit.
+    gate: RwLock<()>,
+    /// Commits refused for a conflict, and runs made alone (see
+    /// [`Server::contention`]).
+    conflicts: AtomicU64,
+    alone_runs: AtomicU64,
     clock: Clock,
     info: ServerInfo,
     limits: kmip_ttlv::ttlv::Limits,
@@ -90,7 +138,9 @@ impl Server {
     pub fn new(store: Box<dyn Store>) -> Server {
         Server {
             store,
-            lock: Mutex::new(()),
+            gate: RwLock::new(()),
+            conflicts: AtomicU64::new(0),
+            alone_runs: AtomicU64::new(0),
             clock: system_clock(),
             info: ServerInfo::default(),
             limits: kmip_ttlv::ttlv::Limits::default(),
@@ -162,12 +212,55 @@ impl Server {
         }
     }
 
+    /// Since start: (commits refused because another message changed what
+    /// the message read, messages that then ran alone).
+    pub fn contention(&self) -> (u64, u64) {
+        (
+            self.conflicts.load(Ordering::Relaxed),
+            self.alone_runs.load(Ordering::Relaxed),
+        )
+    }
+
+    /// How the network layer should schedule `request` (a cheap look at
+    /// its operations; the message is not validated here).
+    pub fn cost(&self, request: &Item) -> Cost {
+        use crate::spec::enums::operation as o;
+        /// More batch items than this make a message CPU-heavy.
+        const LARGE_BATCH: usize = 16;
+        let mut items = 0usize;
+        let mut heavy = false;
+        for bi in request.children().iter().filter(|c| c.tag == t::BATCH_ITEM) {
+            items += 1;
+            if let Some(Value::Enumeration(op)) = bi.child(t::OPERATION).map(|i| &i.value) {
+                heavy |= matches!(
+                    *op,
+                    o::CREATE_KEY_PAIR
+                        | o::RE_KEY_KEY_PAIR
+                        | o::CERTIFY
+                        | o::RE_CERTIFY
+                        | o::SIGN
+                        | o::SIGNATURE_VERIFY
+                        | o::DECRYPT
+                        | o::DERIVE_KEY
+                        | o::CREATE_SPLIT_KEY
+                        | o::JOIN_SPLIT_KEY
+                        | o::LOCATE
+                );
+            }
+        }
+        if heavy || items > LARGE_BATCH {
+            Cost::Cpu
+        } else if self.store.is_durable() {
+            Cost::Blocking
+        } else {
+            Cost::Light
+        }
+    }
+
     /// Handle one request message tree; never panics.
     pub fn handle_message(&self, request: &Item) -> Item {
-        let guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
         let result =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process(request)));
-        drop(guard);
         match result {
             Ok(r) => r,
             Err(_) => {
@@ -190,6 +283,62 @@ impl Server {
                 return error_response(version.unwrap_or(V1_0), now, &e);
             }
         };
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let alone = attempt > MAX_OPTIMISTIC_ATTEMPTS;
+            // Alone: no other message commits from here until this one has
+            // run and committed, so what it reads stays current. (A panic
+            // while holding the gate poisons it; the guard is still good.)
+            if alone {
+                self.alone_runs.fetch_add(1, Ordering::Relaxed);
+            }
+            let exclusive = alone.then(|| self.gate.write().unwrap_or_else(|p| p.into_inner()));
+            let run = self.run_batch(&header, now);
+            let before = self.notify_snapshot(&run.changes);
+            let committed = {
+                // the others hold the gate shared for their commit only
+                let _shared = exclusive
+                    .is_none()
+                    .then(|| self.gate.read().unwrap_or_else(|p| p.into_inner()));
+                self.store.commit(&run.reads, &run.changes)
+            };
+            drop(exclusive);
+            match committed {
+                Ok(()) => {
+                    if let Some(before) = before {
+                        self.push_changes(&run.changes, before);
+                    }
+                    tracing::info!(
+                        correlation = header.correlation.as_deref().unwrap_or(""),
+                        items = header.items.len(),
+                        failed = run.failed,
+                        attempts = attempt,
+                        "request"
+                    );
+                    return run.response;
+                }
+                Err(CommitError::Conflict(what)) if !alone => {
+                    self.conflicts.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(attempt, %what, "commit conflict; running the message again");
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "store commit failed");
+                    let mut results = run.results;
+                    for r in &mut results {
+                        if r.outcome.is_ok() {
+                            r.outcome = Err(KmipError::general(format!("storage failure: {e}")));
+                        }
+                    }
+                    return build_response(header.version, now, &mut results, false);
+                }
+            }
+        }
+    }
+
+    /// Run every batch item of one message on the current snapshots; the
+    /// response and what to commit.
+    fn run_batch(&self, header: &Header<'_>, now: i64) -> BatchRun {
         let version = header.version;
         let mut session = Session {
             version,
@@ -201,14 +350,16 @@ impl Server {
         };
         let mut results: Vec<ItemResult> = Vec::with_capacity(header.items.len());
         let mut undo = false;
+        let mut failed = 0usize;
         for bi in &header.items {
             let before = session.txn.checkpoint();
             let outcome = run_item(&mut session, bi);
-            let failed = outcome.is_err();
-            if failed {
+            let item_failed = outcome.is_err();
+            if item_failed {
+                failed += 1;
                 session.txn.restore(before);
             }
-            tracing::info!(
+            tracing::debug!(
                 correlation = header.correlation.as_deref().unwrap_or(""),
                 operation = bi.operation.map(op_name).unwrap_or("?"),
                 result = match &outcome {
@@ -222,7 +373,7 @@ impl Server {
                 batch_id: bi.batch_id.clone(),
                 outcome,
             });
-            if failed {
+            if item_failed {
                 match header.continuation {
                     bec::CONTINUE => continue,
                     bec::UNDO => {
@@ -236,7 +387,7 @@ impl Server {
         if undo {
             session.txn.discard();
         }
-        let mut response = build_response(version, now, &results, undo);
+        let mut response = build_response(version, now, &mut results, undo);
         if let Some(max) = header.max_response_size {
             let len = kmip_ttlv::ttlv::encode(&response)
                 .map(|b| b.len())
@@ -251,34 +402,28 @@ impl Server {
                         ));
                     }
                 }
-                response = build_response(version, now, &results, false);
+                response = build_response(version, now, &mut results, false);
             }
         }
-        let changes = session.txn.into_changes();
-        let before = self.notify_snapshot(&changes);
-        if let Err(e) = self.store.apply(&changes) {
-            tracing::error!(error = %e, "store commit failed");
-            for r in &mut results {
-                if r.outcome.is_ok() {
-                    r.outcome = Err(KmipError::general(format!("storage failure: {e}")));
-                }
-            }
-            response = build_response(version, now, &results, false);
-        } else if let Some(before) = before {
-            self.push_changes(&changes, before);
+        let (reads, changes) = session.txn.finish();
+        BatchRun {
+            response,
+            results,
+            failed,
+            reads,
+            changes,
         }
-        response
     }
 
     /// With a notifier: the stored state of every object about to change
     /// (read before the commit so the push can tell new from changed).
-    fn notify_snapshot(&self, changes: &[Change]) -> Option<Vec<Option<ManagedObject>>> {
+    fn notify_snapshot(&self, changes: &[Change]) -> Option<Vec<Option<Arc<ManagedObject>>>> {
         self.notifier.as_ref()?;
         Some(
             changes
                 .iter()
                 .map(|c| match c {
-                    Change::Put(o) => self.store.get(&o.uid).ok().flatten(),
+                    Change::Put(o) => self.store.get(&o.uid).ok().flatten().map(|v| v.object),
                     Change::Remove(_) => None,
                 })
                 .collect(),
@@ -288,7 +433,7 @@ impl Server {
     /// Queue a Put for each new object and a Notify (changed attributes
     /// only) for each changed one. Removals (Obliterate) are not pushed:
     /// the client service has no operation for them.
-    fn push_changes(&self, changes: &[Change], before: Vec<Option<ManagedObject>>) {
+    fn push_changes(&self, changes: &[Change], before: Vec<Option<Arc<ManagedObject>>>) {
         let Some(n) = &self.notifier else { return };
         let version = n.version();
         let v = Version::new(
@@ -324,6 +469,15 @@ impl Server {
             }
         }
     }
+}
+
+/// One run of a message's batch, before its commit.
+struct BatchRun {
+    response: Item,
+    results: Vec<ItemResult>,
+    failed: usize,
+    reads: ReadSet,
+    changes: Vec<Change>,
 }
 
 fn op_name(op: u32) -> &'static str {
@@ -572,7 +726,10 @@ fn response_header(version: Version, now: i64, count: usize) -> Item {
     st(t::RESPONSE_HEADER, h)
 }
 
-fn build_response(version: Version, now: i64, results: &[ItemResult], undone: bool) -> Item {
+/// The Response Message. The payloads of successful items move into it;
+/// `results` keeps every item's status (its Ok payloads become empty), which
+/// is all a rebuild after a late failure needs.
+fn build_response(version: Version, now: i64, results: &mut [ItemResult], undone: bool) -> Item {
     let mut children = vec![response_header(version, now, results.len())];
     for r in results {
         let mut bi = Vec::new();
@@ -582,7 +739,7 @@ fn build_response(version: Version, now: i64, results: &[ItemResult], undone: bo
         if let Some(id) = &r.batch_id {
             bi.push(bytes(t::UNIQUE_BATCH_ITEM_ID, id.clone()));
         }
-        match &r.outcome {
+        match &mut r.outcome {
             Ok(payload) => {
                 let status = if undone {
                     result_status::OPERATION_UNDONE
@@ -590,7 +747,10 @@ fn build_response(version: Version, now: i64, results: &[ItemResult], undone: bo
                     result_status::SUCCESS
                 };
                 bi.push(enumeration(t::RESULT_STATUS, status));
-                bi.push(payload.clone());
+                bi.push(std::mem::replace(
+                    payload,
+                    Item::structure(t::RESPONSE_PAYLOAD, Vec::new()),
+                ));
             }
             Err(e) => {
                 bi.push(enumeration(t::RESULT_STATUS, e.status));
@@ -611,7 +771,7 @@ pub fn error_response(version: Version, now: i64, e: &KmipError) -> Item {
     build_response(
         version,
         now,
-        &[ItemResult {
+        &mut [ItemResult {
             operation: None,
             batch_id: None,
             outcome: Err(e.clone()),
@@ -620,55 +780,94 @@ pub fn error_response(version: Version, now: i64, e: &KmipError) -> Item {
     )
 }
 
-/// Pending changes of one request message over the store (copy-on-write).
+/// Pending changes of one request message over the store (copy-on-write),
+/// and what it read (checked when it commits).
 pub struct Txn<'s> {
     store: &'s dyn Store,
-    overlay: BTreeMap<String, Option<ManagedObject>>,
+    overlay: BTreeMap<String, Option<Arc<ManagedObject>>>,
+    reads: RefCell<ReadSet>,
 }
 
 /// A saved overlay state (to roll back one failed batch item).
-pub struct Checkpoint(BTreeMap<String, Option<ManagedObject>>);
+pub struct Checkpoint(BTreeMap<String, Option<Arc<ManagedObject>>>);
 
 impl<'s> Txn<'s> {
     fn new(store: &'s dyn Store) -> Txn<'s> {
         Txn {
             store,
             overlay: BTreeMap::new(),
+            reads: RefCell::new(ReadSet::default()),
         }
     }
 
-    /// An object as this message currently sees it.
+    /// An object as this message currently sees it: the shared snapshot,
+    /// not a copy.
+    pub fn get_shared(&self, uid: &str) -> Result<Option<Arc<ManagedObject>>, KmipError> {
+        if let Some(o) = self.overlay.get(uid) {
+            return Ok(o.clone());
+        }
+        let found = self.store.get(uid)?;
+        self.reads
+            .borrow_mut()
+            .points
+            .entry(uid.to_string())
+            .or_insert(found.as_ref().map(|v| v.version));
+        Ok(found.map(|v| v.object))
+    }
+
+    /// An object as this message currently sees it, as a private copy to
+    /// change and [`Txn::put`] back.
     pub fn get(&self, uid: &str) -> Result<Option<ManagedObject>, KmipError> {
-        match self.overlay.get(uid) {
-            Some(o) => Ok(o.clone()),
-            None => Ok(self.store.get(uid)?),
-        }
+        Ok(self.get_shared(uid)?.map(Arc::unwrap_or_clone))
     }
 
-    /// Every object as this message currently sees it, in UID order.
-    pub fn list(&self) -> Result<Vec<ManagedObject>, KmipError> {
-        let mut map: BTreeMap<String, ManagedObject> = self
-            .store
-            .list()?
-            .into_iter()
-            .map(|o| (o.uid.clone(), o))
+    /// Every object as this message currently sees it, in UID order
+    /// (shared snapshots).
+    pub fn list(&self) -> Result<Vec<Arc<ManagedObject>>, KmipError> {
+        let (seq, all) = self.scan()?;
+        let mut reads = self.reads.borrow_mut();
+        reads.scan = Some(reads.scan.map_or(seq, |s| s.min(seq)));
+        Ok(all)
+    }
+
+    /// Every object, like [`Txn::list`], for a check that depends only on
+    /// the objects' Names and destroyed state (Name uniqueness): commits
+    /// that change neither do not conflict with it.
+    pub fn list_for_names(&self) -> Result<Vec<Arc<ManagedObject>>, KmipError> {
+        let (seq, all) = self.scan()?;
+        let mut reads = self.reads.borrow_mut();
+        reads.names_scan = Some(reads.names_scan.map_or(seq, |s| s.min(seq)));
+        Ok(all)
+    }
+
+    /// The store's objects with this message's changes over them, and the
+    /// store sequence they were read at.
+    fn scan(&self) -> Result<(u64, Vec<Arc<ManagedObject>>), KmipError> {
+        let snapshot = self.store.scan()?;
+        if self.overlay.is_empty() {
+            return Ok((snapshot.seq, snapshot.objects));
+        }
+        let mut map: BTreeMap<&str, &Arc<ManagedObject>> = snapshot
+            .objects
+            .iter()
+            .map(|o| (o.uid.as_str(), o))
             .collect();
         for (uid, o) in &self.overlay {
             match o {
                 Some(o) => {
-                    map.insert(uid.clone(), o.clone());
+                    map.insert(uid.as_str(), o);
                 }
                 None => {
-                    map.remove(uid);
+                    map.remove(uid.as_str());
                 }
             }
         }
-        Ok(map.into_values().collect())
+        Ok((snapshot.seq, map.into_values().cloned().collect()))
     }
 
     /// Insert or replace an object.
     pub fn put(&mut self, obj: ManagedObject) {
-        self.overlay.insert(obj.uid.clone(), Some(obj));
+        self.overlay.insert(obj.uid.clone(), Some(Arc::new(obj)));
     }
 
     /// Remove an object entirely.
@@ -688,14 +887,17 @@ impl<'s> Txn<'s> {
         self.overlay.clear();
     }
 
-    fn into_changes(self) -> Vec<Change> {
-        self.overlay
+    /// What was read, and the changes to commit.
+    fn finish(self) -> (ReadSet, Vec<Change>) {
+        let changes = self
+            .overlay
             .into_iter()
             .map(|(uid, o)| match o {
                 Some(o) => Change::Put(o),
                 None => Change::Remove(uid),
             })
-            .collect()
+            .collect();
+        (self.reads.into_inner(), changes)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Robustness of the network server (issue 4 "Done when"): malformed TTLV,
 //! a 100 MB request, a connection that sends half a message and stalls,
 //! 64 concurrent clients doing Create / Get / Destroy, and durability of
-//! `--data-dir` across `kill -9`. In every case the server answers an error
+//! `--data-dir` across `kill -9` (alone, and with 16 clients writing at the
+//! moment of the kill). In every case the server answers an error
 //! or closes the offending connection, keeps serving the others and loses
 //! no acknowledged object.
 //!
@@ -493,5 +494,108 @@ async fn acknowledged_writes_survive_kill_9() {
             "object {uid} changed"
         );
     }
+    second.kill_9();
+}
+
+/// What a client of the kill -9 load test knows about one of its objects.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Destroyed {
+    No,
+    /// Destroy sent, no answer before the crash: either state is right.
+    Unacknowledged,
+    Yes,
+}
+
+/// One exchange that may fail because the server died.
+async fn try_exchange(s: &mut TlsStream<TcpStream>, req: &[u8]) -> Option<Item> {
+    let io = async {
+        s.write_all(req).await?;
+        s.flush().await?;
+        read_message(s).await
+    };
+    tokio::time::timeout(Duration::from_secs(10), io)
+        .await
+        .ok()?
+        .ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_kill_9_under_concurrent_load() {
+    let scratch = Scratch::new("kill9-load");
+    let data = scratch.0.join("data");
+    let first = ServerProcess::start(&data);
+    let ca = std::fs::read_to_string(data.join("certs").join("ca.pem")).expect("ca.pem written");
+    let cfg = client_config(&ca);
+    let acked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut clients = tokio::task::JoinSet::new();
+    for c in 0..16u8 {
+        let (cfg, acked, addr) = (cfg.clone(), acked.clone(), first.addr);
+        clients.spawn(async move {
+            let mut s = connect(addr, &cfg).await;
+            let mut mine: Vec<(String, Vec<u8>, Destroyed)> = Vec::new();
+            for i in 0u16.. {
+                let mut material = [c; 32];
+                material[..2].copy_from_slice(&i.to_be_bytes());
+                let Some(resp) = try_exchange(&mut s, &register_aes(&material)).await else {
+                    break;
+                };
+                let (st_, _, payload) = outcome(&resp);
+                assert_eq!(st_, SUCCESS, "Register");
+                mine.push((
+                    uid_of(&payload.expect("payload")),
+                    material.to_vec(),
+                    Destroyed::No,
+                ));
+                acked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                if i % 3 == 2 {
+                    // destroy the previous one
+                    let n = mine.len() - 2;
+                    mine[n].2 = Destroyed::Unacknowledged;
+                    let Some(resp) = try_exchange(&mut s, &by_uid(OP_DESTROY, &mine[n].0)).await
+                    else {
+                        break;
+                    };
+                    assert_eq!(outcome(&resp).0, SUCCESS, "Destroy");
+                    mine[n].2 = Destroyed::Yes;
+                }
+            }
+            mine
+        });
+    }
+    // kill -9 while the 16 clients are mid-request
+    let t0 = std::time::Instant::now();
+    while acked.load(std::sync::atomic::Ordering::SeqCst) < 300
+        && t0.elapsed() < Duration::from_secs(20)
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.kill_9();
+    let mut objects = Vec::new();
+    while let Some(r) = clients.join_next().await {
+        objects.extend(r.expect("client task"));
+    }
+    assert!(objects.len() >= 16, "clients wrote before the crash");
+
+    let second = ServerProcess::start(&data);
+    let mut s = connect(second.addr, &cfg).await;
+    let mut destroyed = 0;
+    for (uid, material, d) in &objects {
+        let (st_, reason, payload) = outcome(&exchange(&mut s, &by_uid(OP_GET, uid)).await);
+        match (d, st_) {
+            (Destroyed::Yes, _) | (Destroyed::Unacknowledged, 0x01) => {
+                assert_eq!((st_, reason), (0x01, Some(0x36)), "Destroy of {uid} lost");
+                destroyed += 1;
+            }
+            (Destroyed::No | Destroyed::Unacknowledged, _) => {
+                assert_eq!(st_, SUCCESS, "object {uid} lost after kill -9");
+                assert_eq!(
+                    &key_material(&payload.expect("payload")),
+                    material,
+                    "object {uid} changed"
+                );
+            }
+        }
+    }
+    assert!(destroyed > 0, "some Destroys were acknowledged");
     second.kill_9();
 }

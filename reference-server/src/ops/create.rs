@@ -110,7 +110,7 @@ pub fn check_unique_names<'n>(
     if names.is_empty() {
         return Ok(());
     }
-    for o in s.txn.list()? {
+    for o in s.txn.list_for_names()? {
         if o.uid == own_uid || o.is_destroyed() {
             continue;
         }

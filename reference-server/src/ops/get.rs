@@ -1,6 +1,6 @@
 //! Get (with key format conversion), Get Attributes, Get Attribute List.
 
-use super::{load, payload, reason_for};
+use super::{load_shared, payload, reason_for};
 use crate::attributes::{
     self, defined_in, parse_name_reference, parse_reference, AttrKey, AttrRef,
 };
@@ -17,7 +17,7 @@ use kmip_ttlv::Item;
 pub fn get(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let f = Fields::new(p);
     let uid = s.resolve_uid(p)?;
-    let mut obj = load(s, &uid)?;
+    let obj = load_shared(s, &uid)?;
     if obj.is_destroyed() {
         return Err(KmipError::new(
             reason_for(s.version, rr::OBJECT_DESTROYED, rr::ITEM_NOT_FOUND),
@@ -76,12 +76,14 @@ pub fn get(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     if let Some(spec) = wrapping {
         super::crypto::wrap_for_get(s, &mut body, spec)?;
     }
+    let object_type = obj.object_type;
     if obj.attributes.bool_value(t::FRESH) == Some(true) {
-        obj.attributes.set_std(boolean(t::FRESH, false));
-        s.txn.put(obj.clone());
+        let mut changed = std::sync::Arc::unwrap_or_clone(obj);
+        changed.attributes.set_std(boolean(t::FRESH, false));
+        s.txn.put(changed);
     }
     Ok(payload(vec![
-        enumeration(t::OBJECT_TYPE, obj.object_type),
+        enumeration(t::OBJECT_TYPE, object_type),
         s.uid_item(t::UNIQUE_IDENTIFIER, &uid),
         body,
     ]))
@@ -154,7 +156,7 @@ pub fn references(s: &Session<'_>, p: &Item) -> Result<Vec<AttrRef>, KmipError> 
 /// Get Attributes.
 pub fn get_attributes(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let uid = s.resolve_uid(p)?;
-    let obj = load(s, &uid)?;
+    let obj = load_shared(s, &uid)?;
     if obj.archived {
         return Err(KmipError::new(
             rr::OBJECT_ARCHIVED,
@@ -199,7 +201,7 @@ pub fn get_attributes(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> 
 /// Get Attribute List.
 pub fn get_attribute_list(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let uid = s.resolve_uid(p)?;
-    let obj = load(s, &uid)?;
+    let obj = load_shared(s, &uid)?;
     if obj.archived {
         return Err(KmipError::new(
             rr::OBJECT_ARCHIVED,

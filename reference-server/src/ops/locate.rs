@@ -107,7 +107,9 @@ pub fn locate(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     objects.reverse(); // most recently created first (UIDs are time-ordered)
     let mut found: Vec<String> = Vec::new();
     for mut obj in objects {
-        obj.apply_dates(s.now);
+        if obj.dates_due(s.now) {
+            std::sync::Arc::make_mut(&mut obj).apply_dates(s.now);
+        }
         let storage = if obj.is_destroyed() {
             storage_status::DESTROYED_STORAGE
         } else if obj.archived {
@@ -124,7 +126,7 @@ pub fn locate(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             continue;
         }
         if filters.iter().all(|f| matches(&obj, f)) {
-            found.push(obj.uid);
+            found.push(obj.uid.clone());
         }
     }
     let total = found.len();

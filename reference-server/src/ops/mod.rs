@@ -8,7 +8,9 @@
 //! registered in [`OPERATIONS`] with its Operation code and the first
 //! protocol version that defines it. It reads its arguments from the request
 //! payload with [`crate::tree::Fields`], resolves the target object with
-//! [`Session::resolve_uid`] + [`load`] / [`load_live`], stages changes with
+//! [`Session::resolve_uid`] + [`load`] / [`load_live`] (a private copy to
+//! change) or [`load_shared`] / [`load_live_shared`] (the shared snapshot,
+//! to read only), stages changes with
 //! `session.txn.put(obj)` (the message layer commits them atomically after
 //! the whole batch) and returns the payload built with [`payload`]. A
 //! failure is a [`KmipError`] (Result Reason + message); the message layer
@@ -39,6 +41,7 @@ use crate::spec::{V1_0, V1_1, V2_0, V2_1, V3_0};
 use crate::tree::{datetime, st};
 use kmip_ttlv::dict::Version;
 use kmip_ttlv::Item;
+use std::sync::Arc;
 
 /// An operation implementation.
 pub type OpFn = fn(&mut Session<'_>, &Item) -> Result<Item, KmipError>;
@@ -200,16 +203,34 @@ pub fn reason_for(version: Version, v2: u32, v1: u32) -> u32 {
     }
 }
 
-/// Load an object (dates applied); not found is an error.
+/// Load an object (dates applied) as a private copy to change and
+/// `session.txn.put` back; not found is an error.
 pub fn load(s: &Session<'_>, uid: &str) -> Result<ManagedObject, KmipError> {
-    let mut obj = s.txn.get(uid)?.ok_or_else(|| not_found(s.version, uid))?;
-    obj.apply_dates(s.now);
+    load_shared(s, uid).map(Arc::unwrap_or_clone)
+}
+
+/// Load an object (dates applied) as the shared snapshot, for operations
+/// that only read it (no copy unless a date changes its State).
+pub fn load_shared(s: &Session<'_>, uid: &str) -> Result<Arc<ManagedObject>, KmipError> {
+    let mut obj = s
+        .txn
+        .get_shared(uid)?
+        .ok_or_else(|| not_found(s.version, uid))?;
+    if obj.dates_due(s.now) {
+        Arc::make_mut(&mut obj).apply_dates(s.now);
+    }
     Ok(obj)
 }
 
-/// Load an object that must be neither destroyed nor archived.
+/// Load an object that must be neither destroyed nor archived, as a private
+/// copy (see [`load`]).
 pub fn load_live(s: &Session<'_>, uid: &str) -> Result<ManagedObject, KmipError> {
-    let obj = load(s, uid)?;
+    load_live_shared(s, uid).map(Arc::unwrap_or_clone)
+}
+
+/// [`load_live`] as the shared snapshot (see [`load_shared`]).
+pub fn load_live_shared(s: &Session<'_>, uid: &str) -> Result<Arc<ManagedObject>, KmipError> {
+    let obj = load_shared(s, uid)?;
     if obj.is_destroyed() {
         return Err(KmipError::new(
             reason_for(s.version, rr::OBJECT_DESTROYED, rr::ITEM_NOT_FOUND),
