@@ -9,6 +9,7 @@
 //!   rustls handshakes with and without client certificates.
 //! - [`assess`]: runs every probe a clause needs within a count and time
 //!   budget and turns the outcomes into verdicts with evidence.
+//! - [`table`]: the terminal clause table (tabled).
 //!
 //! A probe needs only the server's first answer, so no TLS library that
 //! implements the CBC suites is needed (the testssl.sh / sslyze technique).
@@ -16,6 +17,7 @@
 pub mod hello;
 pub mod probe;
 pub mod suites;
+pub mod table;
 
 pub use assess::{assess, Assessment, ClauseResult, Config, Evidence, Verdict};
 
