@@ -515,6 +515,119 @@ pub fn decode_server_flight(buf: &[u8]) -> Decoded {
     }
 }
 
+/// Decoder state of the server's leaf certificate (TLS 1.2 sends its
+/// Certificate message in the clear right after the ServerHello).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertDecoded {
+    /// Not enough bytes yet.
+    NeedMore,
+    /// The leaf certificate (DER), or why there is none.
+    Done(Result<Vec<u8>, String>),
+}
+
+/// Find the first certificate of the TLS 1.2 Certificate message in the
+/// server's flight. Bounded like [`decode_server_flight`]; never panics.
+pub fn decode_leaf_certificate(buf: &[u8]) -> CertDecoded {
+    let mut pos = 0usize;
+    let mut hs: Vec<u8> = Vec::new();
+    let mut at = 0usize; // start of the next handshake message in `hs`
+    loop {
+        // Walk every complete handshake message collected so far.
+        while let Some(h) = hs.get(at..at + 4) {
+            let (ty, mlen) = (
+                h[0],
+                (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]),
+            );
+            if mlen > MAX_HANDSHAKE {
+                return CertDecoded::Done(Err(format!(
+                    "handshake message length {mlen} too large"
+                )));
+            }
+            let Some(body) = hs.get(at + 4..at + 4 + mlen) else {
+                break;
+            };
+            match ty {
+                2 => at += 4 + mlen,
+                11 => {
+                    let mut r = Reader { b: body };
+                    let first = (|| {
+                        let list = r.take(3)?;
+                        let list_len = (usize::from(list[0]) << 16)
+                            | (usize::from(list[1]) << 8)
+                            | usize::from(list[2]);
+                        let mut l = Reader {
+                            b: r.take(list_len)?,
+                        };
+                        let e = l.take(3)?;
+                        let n = (usize::from(e[0]) << 16)
+                            | (usize::from(e[1]) << 8)
+                            | usize::from(e[2]);
+                        Ok::<_, String>(l.take(n)?.to_vec())
+                    })();
+                    return CertDecoded::Done(first.and_then(|c| {
+                        if c.is_empty() {
+                            Err("empty certificate list".to_string())
+                        } else {
+                            Ok(c)
+                        }
+                    }));
+                }
+                t => {
+                    return CertDecoded::Done(Err(format!(
+                        "handshake message {t} before any Certificate"
+                    )))
+                }
+            }
+        }
+        let Some(hdr) = buf.get(pos..pos + 5) else {
+            return CertDecoded::NeedMore;
+        };
+        let (ty, len) = (hdr[0], usize::from(u16::from_be_bytes([hdr[3], hdr[4]])));
+        if len > MAX_RECORD || hdr[1] != 0x03 {
+            return CertDecoded::Done(Err("not a TLS record".into()));
+        }
+        let Some(payload) = buf.get(pos + 5..pos + 5 + len) else {
+            return CertDecoded::NeedMore;
+        };
+        pos += 5 + len;
+        match ty {
+            22 => hs.extend_from_slice(payload),
+            21 => return CertDecoded::Done(Err("alert before the Certificate".into())),
+            t => return CertDecoded::Done(Err(format!("record type {t} before the Certificate"))),
+        }
+        if hs.len() > 4 * MAX_HANDSHAKE {
+            return CertDecoded::Done(Err("handshake too large".into()));
+        }
+    }
+}
+
+/// The named curve of an EC public key in a DER certificate, as a TLS group
+/// code point (secp256r1 / secp384r1 / secp521r1): the OID that follows
+/// id-ecPublicKey (RFC 5480 §2.1.1). `Err` for any other key.
+pub fn ec_curve_of(cert_der: &[u8]) -> Result<u16, String> {
+    const EC_PUBLIC_KEY: &[u8] = &[0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
+    const CURVES: [(&[u8], u16); 3] = [
+        (
+            &[0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07],
+            0x0017,
+        ),
+        (&[0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22], 0x0018),
+        (&[0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x23], 0x0019),
+    ];
+    let at = cert_der
+        .windows(EC_PUBLIC_KEY.len())
+        .position(|w| w == EC_PUBLIC_KEY)
+        .ok_or_else(|| "the certificate key is not an EC key".to_string())?;
+    let rest = &cert_der[at + EC_PUBLIC_KEY.len()..];
+    CURVES
+        .iter()
+        .find(|(oid, _)| rest.starts_with(oid))
+        .map(|(_, g)| *g)
+        .ok_or_else(|| {
+            "the certificate EC key is on a curve other than P-256/P-384/P-521".to_string()
+        })
+}
+
 /// A bounded big-endian reader.
 struct Reader<'a> {
     b: &'a [u8],
@@ -715,6 +828,32 @@ mod tests {
     }
 
     #[test]
+    fn finds_the_leaf_certificate_and_its_curve() {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).expect("key");
+        let cert = rcgen::CertificateParams::new(vec!["x".to_string()])
+            .expect("params")
+            .self_signed(&key)
+            .expect("cert");
+        let der = cert.der().to_vec();
+        assert_eq!(ec_curve_of(&der), Ok(0x0018));
+        let sh = server_hello_record(0x0303, 0xC02C, &[], [5; 32]);
+        let mut body = Vec::new();
+        let mut entry = Vec::new();
+        put_vec(&mut entry, 3, &der);
+        put_vec(&mut body, 3, &entry);
+        let mut msg = vec![11u8];
+        put_vec(&mut msg, 3, &body);
+        let mut flight = sh.clone();
+        flight.extend_from_slice(&[22, 3, 3]);
+        put_vec(&mut flight, 2, &msg);
+        assert_eq!(decode_leaf_certificate(&flight), CertDecoded::Done(Ok(der)));
+        assert_eq!(decode_leaf_certificate(&sh), CertDecoded::NeedMore);
+        for n in 0..flight.len() {
+            assert_eq!(decode_leaf_certificate(&flight[..n]), CertDecoded::NeedMore);
+        }
+    }
+
+    #[test]
     fn client_hello_is_well_formed() {
         for tls13 in [false, true] {
             let spec = HelloSpec {
@@ -763,6 +902,8 @@ mod tests {
     fn fuzz_server_flight_decoder() {
         arbtest::arbtest(|u| {
             let bytes: Vec<u8> = u.arbitrary()?;
+            let _ = decode_leaf_certificate(&bytes);
+            let _ = ec_curve_of(&bytes);
             let d = decode_server_flight(&bytes);
             if let Decoded::Done(a) = &d {
                 let mut longer = bytes.clone();
@@ -792,6 +933,8 @@ mod tests {
             let cut = u.int_in_range(0..=rec.len())?;
             let _ = decode_server_flight(&rec[..cut]);
             let _ = parse_server_hello(&rec[9.min(rec.len())..]);
+            let _ = decode_leaf_certificate(&rec[..cut]);
+            let _ = ec_curve_of(&rec[..cut]);
             Ok(())
         })
         .budget_ms(500);

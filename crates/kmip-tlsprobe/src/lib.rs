@@ -252,7 +252,8 @@ pub mod assess {
                         Outcome::Inconclusive("not run: time budget exhausted".into()),
                     );
                 }
-                let raw = send_hello(&target, &spec, timeout.min(left)).await;
+                let want_cert = matches!(p, Probe::SuiteB { .. });
+                let raw = send_hello(&target, &spec, timeout.min(left), want_cert).await;
                 let o = classify(&p, &raw);
                 Job::Hello(p, o)
             });

@@ -6,8 +6,9 @@
 //! client has finished, so the refusal shows on the first read).
 
 use crate::hello::{
-    alert_name, client_hello, cs, decode_server_flight, group_name, groups, key_share, suite_name,
-    Answer, Decoded, HelloSpec, Version, MAX_RECORD,
+    alert_name, client_hello, cs, decode_leaf_certificate, decode_server_flight, ec_curve_of,
+    group_name, groups, key_share, suite_name, Answer, CertDecoded, Decoded, HelloSpec, Version,
+    MAX_RECORD,
 };
 use crate::suites::{MutualCase, Probe, PROHIBITED};
 use std::sync::Arc;
@@ -117,6 +118,17 @@ pub fn hello_spec(probe: &Probe, sni: Option<&str>) -> HelloSpec {
             sni,
             extensions: true,
         },
+        Probe::SuiteB {
+            suite, groups: gs, ..
+        } => HelloSpec {
+            version: Version::TLS12,
+            tls13: false,
+            suites: vec![suite.id],
+            groups: gs.iter().map(|g| g.id).collect(),
+            key_shares: Vec::new(),
+            sni,
+            extensions: true,
+        },
         Probe::RustlsCompatible => HelloSpec {
             version: Version::TLS12,
             tls13: false,
@@ -134,6 +146,9 @@ pub fn hello_spec(probe: &Probe, sni: Option<&str>) -> HelloSpec {
 pub enum Raw {
     /// A decided answer.
     Answer(Answer),
+    /// A TLS 1.2 ServerHello and the curve of the certificate that followed
+    /// (a TLS group code point), or why it could not be read.
+    Certified(crate::hello::ServerHello, Result<u16, String>),
     /// The server closed the connection after `n` bytes without a decision.
     Closed(usize),
     /// Nothing decisive within the timeout.
@@ -146,7 +161,9 @@ pub enum Raw {
 
 /// Send one ClientHello and read the server's first answer, bounded in time
 /// (`timeout` for connect + write + read) and size ([`MAX_READ`]).
-pub async fn send_hello(addr: &str, spec: &HelloSpec, timeout: Duration) -> Raw {
+/// With `want_cert`, a TLS 1.2 ServerHello is followed up to the server's
+/// Certificate message and the curve of its key is returned too.
+pub async fn send_hello(addr: &str, spec: &HelloSpec, timeout: Duration, want_cert: bool) -> Raw {
     let bytes = client_hello(spec);
     let work = async {
         let mut tcp = match TcpStream::connect(addr).await {
@@ -165,7 +182,25 @@ pub async fn send_hello(addr: &str, spec: &HelloSpec, timeout: Duration) -> Raw 
                 Ok(n) => {
                     buf.extend_from_slice(&chunk[..n]);
                     if let Decoded::Done(a) = decode_server_flight(&buf) {
-                        return Raw::Answer(a);
+                        match a {
+                            Answer::Hello(h)
+                                if want_cert && h.version == Version::TLS12 && !h.retry =>
+                            {
+                                match decode_leaf_certificate(&buf) {
+                                    CertDecoded::Done(c) => {
+                                        return Raw::Certified(h, c.and_then(|d| ec_curve_of(&d)))
+                                    }
+                                    CertDecoded::NeedMore if buf.len() < MAX_READ => continue,
+                                    CertDecoded::NeedMore => {
+                                        return Raw::Certified(
+                                            h,
+                                            Err("no Certificate within the read limit".into()),
+                                        )
+                                    }
+                                }
+                            }
+                            a => return Raw::Answer(a),
+                        }
                     }
                     if buf.len() >= MAX_READ {
                         return Raw::Answer(Answer::NotTls(format!(
@@ -189,8 +224,9 @@ pub async fn send_hello(addr: &str, spec: &HelloSpec, timeout: Duration) -> Raw 
 
 /// Decide what a probe's raw answer means.
 pub fn classify(probe: &Probe, raw: &Raw) -> Outcome {
-    let h = match raw {
-        Raw::Answer(Answer::Hello(h)) => h,
+    let (h, cert) = match raw {
+        Raw::Answer(Answer::Hello(h)) => (h, None),
+        Raw::Certified(h, c) => (h, Some(c)),
         Raw::Answer(Answer::Alert(_, d)) => {
             return Outcome::Refused(format!("alert {}", alert_name(*d)))
         }
@@ -231,6 +267,25 @@ pub fn classify(probe: &Probe, raw: &Raw) -> Outcome {
         Probe::Group(g) => h.version == Version::TLS13 && h.group == Some(g.id),
         Probe::RustlsCompatible => {
             h.version == Version::TLS12 && RUSTLS_TLS12_SUITES.contains(&h.suite)
+        }
+        Probe::SuiteB {
+            suite, cert_curves, ..
+        } => {
+            if h.version != Version::TLS12 || h.suite != suite.id {
+                false
+            } else {
+                return match cert {
+                    Some(Ok(c)) if cert_curves.iter().any(|g| g.id == *c) => {
+                        Outcome::Accepted(format!("{what}, certificate on {}", group_name(*c)))
+                    }
+                    Some(Ok(c)) => Outcome::Refused(format!(
+                        "{what}, but the certificate key is on {}",
+                        group_name(*c)
+                    )),
+                    Some(Err(e)) => Outcome::Refused(format!("{what}, but {e}")),
+                    None => Outcome::Inconclusive(format!("{what}; the certificate was not read")),
+                };
+            }
         }
     };
     if ok {

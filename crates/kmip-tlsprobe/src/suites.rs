@@ -31,7 +31,9 @@
 //!   SUITEB_192 in Profiles v1.3/v1.4, per `profiles.md`): TLS 1.2; minLOS_128
 //!   servers accept `TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256` or
 //!   `TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384` with P-256/P-384; minLOS_192
-//!   servers accept `TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384` with P-384.
+//!   servers accept `TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384` with P-384;
+//!   the server certificate's ECDSA key is on those curves (RFC 6460 §3.3
+//!   and §4, from knowledge of the RFC).
 //! - **Quantum Safe suite, KMIP Profiles v3.0 §3.3** (`rules.md` §3.3): TLS
 //!   1.3 with the hybrid groups X25519MLKEM768, SecP256r1MLKEM768 and
 //!   SecP384r1MLKEM1024. Whether the Profiles require all three or one is
@@ -79,6 +81,17 @@ pub enum Probe {
     },
     /// TLS 1.3 offering only this key-exchange group (with a key share).
     Group(Group),
+    /// A Suite B offer at TLS 1.2: one suite, these groups, and accepted
+    /// only when the server certificate's EC key is on one of `cert_curves`
+    /// (read from the Certificate message, which TLS 1.2 sends in clear).
+    SuiteB {
+        /// The one suite.
+        suite: Suite,
+        /// supported_groups.
+        groups: &'static [Group],
+        /// Curves allowed for the server certificate key.
+        cert_curves: &'static [Group],
+    },
     /// TLS 1.2 offering only the suites rustls implements: tells whether a
     /// rustls handshake (the mutual-authentication cases) can work at all.
     RustlsCompatible,
@@ -103,6 +116,20 @@ impl Probe {
                 format!("{} {} [{}]", version.name(), suite.name, g.join(","))
             }
             Probe::Group(g) => format!("TLS 1.3 group {}", g.name),
+            Probe::SuiteB {
+                suite,
+                groups,
+                cert_curves,
+            } => {
+                let g: Vec<&str> = groups.iter().map(|g| g.name).collect();
+                let c: Vec<&str> = cert_curves.iter().map(|g| g.name).collect();
+                format!(
+                    "TLS 1.2 {} [{}], certificate on {}",
+                    suite.name,
+                    g.join(","),
+                    c.join("/")
+                )
+            }
             Probe::RustlsCompatible => "TLS 1.2 ECDHE AEAD suites (rustls)".to_string(),
         }
     }
@@ -317,32 +344,32 @@ pub fn clauses() -> Vec<ClauseDef> {
         ClauseDef {
             id: "suiteb-128",
             suite: "Suite B (minLOS_128)",
-            text: "TLS 1.2 server SHALL accept TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 or TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 over P-256/P-384 (key exchange group only: the curve of the server certificate is not checked)",
+            text: "TLS 1.2 server SHALL accept TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 or TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 with ECDHE over P-256/P-384 and a P-256 or P-384 ECDSA server certificate",
             source: "RFC 6460 §3.1-3.3 via the KMIP Suite B Profile (SUITEB_128 in Profiles v1.3/v1.4); applies only to servers claiming SUITEB_128",
             editions: &[V1],
             rule: Rule::AnyAccepted(vec![
-                Probe::Suite {
-                    version: Version::TLS12,
+                Probe::SuiteB {
                     suite: cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
                     groups: &P256_P384,
+                    cert_curves: &P256_P384,
                 },
-                Probe::Suite {
-                    version: Version::TLS12,
+                Probe::SuiteB {
                     suite: cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
                     groups: &P256_P384,
+                    cert_curves: &P256_P384,
                 },
             ]),
         },
         ClauseDef {
             id: "suiteb-192",
             suite: "Suite B (minLOS_192)",
-            text: "TLS 1.2 server SHALL accept TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 over P-384 (key exchange group only: the curve of the server certificate is not checked)",
+            text: "TLS 1.2 server SHALL accept TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 with ECDHE over P-384 and a P-384 ECDSA server certificate",
             source: "RFC 6460 §3.1-3.3 via the KMIP Suite B Profile (SUITEB_192 in Profiles v1.3/v1.4); applies only to servers claiming SUITEB_192",
             editions: &[V1],
-            rule: Rule::AllAccepted(vec![Probe::Suite {
-                version: Version::TLS12,
+            rule: Rule::AllAccepted(vec![Probe::SuiteB {
                 suite: cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
                 groups: &P384,
+                cert_curves: &P384,
             }]),
         },
         ClauseDef {

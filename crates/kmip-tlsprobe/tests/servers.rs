@@ -160,6 +160,19 @@ async fn reference_server_with_required_client_certificates() {
         .expect("clause");
     assert_eq!(shall.verdict, Verdict::Fail);
     assert_eq!(shall.evidence.refused.len(), 2, "{:?}", shall.evidence);
+    // Suite B: the P-256 certificate is fine for minLOS_128, not for 192.
+    assert_eq!(verdict(&a, "suiteb-128"), Verdict::Pass);
+    let b192 = a
+        .clauses
+        .iter()
+        .find(|c| c.id == "suiteb-192")
+        .expect("clause");
+    assert_eq!(b192.verdict, Verdict::Fail);
+    assert!(
+        b192.evidence.refused[0].contains("certificate key is on secp256r1"),
+        "{:?}",
+        b192.evidence
+    );
     // No ML-KEM groups in rustls' ring provider.
     assert_eq!(verdict(&a, "qs-x25519mlkem768"), Verdict::Fail);
     // Ephemeral port: §3.1.4 is not applicable, with the reason.
