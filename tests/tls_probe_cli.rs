@@ -90,3 +90,63 @@ fn tls_probe_unreachable_target_exits_3() {
         .expect("run tls-probe");
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+fn run_with_assess_tls_writes_the_assessment() {
+    let dir = temp_dir("run");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = rt
+        .block_on(kmip_reference_server::spawn(
+            kmip_reference_server::ServerConfig {
+                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                tls: kmip_reference_server::TlsConfig::Generate {
+                    cert_dir: Some(dir.join("certs")),
+                },
+                require_client_cert: true,
+                ..Default::default()
+            },
+        ))
+        .expect("reference server");
+    let c = dir.join("certs");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let reports = dir.join("reports");
+    let out = Command::new(BIN)
+        .current_dir(root)
+        .args(["run", "--target", &server.addr.to_string(), "--ca"])
+        .arg(c.join("ca.pem"))
+        .arg("--cert")
+        .arg(c.join("client.pem"))
+        .arg("--key")
+        .arg(c.join("client-key.pem"))
+        .args([
+            "--sni",
+            "localhost",
+            "--quiet",
+            "--assess-tls",
+            "--testcases",
+        ])
+        .arg(format!("{root}/testcases/server/discovery"))
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .expect("run");
+    rt.block_on(server.shutdown());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("TLS assessment of"), "{stdout}");
+    let v: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(reports.join("tls-assessment.json")).expect("tls-assessment.json"),
+    )
+    .expect("json");
+    let no_cert = v["clauses"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == "basic-3.1.3-no-cert"))
+        .map(|c| c["verdict"].clone());
+    assert_eq!(no_cert, Some(serde_json::json!("pass")));
+    // The run itself still writes its own results.
+    assert!(reports.join("results.json").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -234,6 +234,14 @@ pub struct RunArgs {
     /// its remaining requests (its clean-up) best effort.
     #[arg(long)]
     pub no_cleanup: bool,
+
+    /// After the cases, assess the target's TLS against the KMIP
+    /// Authentication Suites (as `tls-probe`, default limits: 5 s, 96
+    /// connections): prints the clause table and writes
+    /// tls-assessment.json to the report folder. HOST:PORT targets only;
+    /// does not change the run's exit code.
+    #[arg(long)]
+    pub assess_tls: bool,
 }
 
 /// A usage error: printed, exit 2.
@@ -504,6 +512,17 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     let written = kmip_report::write_all(&results, &report_dir)
         .with_context(|| format!("writing reports to {}", report_dir.display()))?;
     print!("{}", kmip_report::render_table(&results));
+    if args.assess_tls {
+        if let TargetSpec::Remote { host, port } = &spec {
+            let ca = args.ca.clone().or_else(|| config.ca.clone());
+            let cert = args.cert.clone().or_else(|| config.cert.clone());
+            let key = args.key.clone().or_else(|| config.key.clone());
+            let sni = args.sni.clone().or_else(|| config.sni.clone());
+            super::tls_probe::assess_for_run(&rt, host, *port, sni, [ca, cert, key], &report_dir)?;
+        } else if !args.quiet {
+            eprintln!("--assess-tls: skipped for the in-process reference target");
+        }
+    }
     let _ = std::io::stdout().flush();
     if !args.quiet {
         eprintln!(

@@ -84,6 +84,32 @@ fn read(p: &Option<PathBuf>) -> anyhow::Result<Option<Vec<u8>>> {
         .transpose()
 }
 
+/// `run --assess-tls`: assess a remote target with the default limits and
+/// the run's TLS files (`[ca, cert, key]`), print the clause table and write
+/// `tls-assessment.json` into the report folder.
+pub fn assess_for_run(
+    rt: &tokio::runtime::Runtime,
+    host: &str,
+    port: u16,
+    sni: Option<String>,
+    [ca, cert, key]: [Option<PathBuf>; 3],
+    report_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let mut config = Config::new(host, port);
+    config.sni = sni;
+    config.material = ClientMaterial {
+        ca_pem: read(&ca)?,
+        cert_key_pem: read(&cert)?.zip(read(&key)?),
+        client_ca_pem: None,
+    };
+    let a = rt.block_on(assess(&config));
+    print!("{}", kmip_tlsprobe::table::render_table(&a));
+    let path = report_dir.join("tls-assessment.json");
+    let text = serde_json::to_string_pretty(&a).context("serialising the TLS assessment")?;
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
 /// Run the subcommand.
 pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     let (host, port) = match args.target.parse::<TargetSpec>()? {

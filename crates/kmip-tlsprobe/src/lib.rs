@@ -349,6 +349,10 @@ pub mod assess {
             Outcome::Accepted(_)
         ) || matches!(outcome(&Probe::RustlsCompatible), Outcome::Accepted(_));
 
+        // Some ClientHello got a decided answer (a TLS server is there).
+        let answered = results
+            .values()
+            .any(|o| !matches!(o, Outcome::Inconclusive(_)));
         let clauses = defs
             .iter()
             .map(|d| {
@@ -397,7 +401,9 @@ pub mod assess {
                     }
                     Rule::Port5696 => {
                         r.evidence.offered.push(format!("TCP port {}", config.port));
-                        if config.port == 5696 {
+                        if !answered {
+                            r.reason = Some("no TLS answer from the target on this port".into());
+                        } else if config.port == 5696 {
                             r.verdict = Verdict::Pass;
                             r.evidence
                                 .accepted
