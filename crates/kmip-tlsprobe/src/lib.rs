@@ -315,18 +315,22 @@ pub mod assess {
                 Job::Mutual(case, o)
             });
         }
-        let connections = config.max_probes - budget_left;
+        let mut connections = config.max_probes - budget_left;
+        let not_run =
+            |o: &Outcome| matches!(o, Outcome::Inconclusive(r) if r.starts_with("not run"));
         while let Some(r) = set.join_next().await {
             match r {
                 Ok(Job::Hello(p, o)) => {
-                    if matches!(&o, Outcome::Inconclusive(r) if r.starts_with("not run")) {
+                    if not_run(&o) {
                         skipped += 1;
+                        connections -= 1;
                     }
                     results.insert(p, o);
                 }
                 Ok(Job::Mutual(c, o)) => {
-                    if matches!(&o, Outcome::Inconclusive(r) if r.starts_with("not run")) {
+                    if not_run(&o) {
                         skipped += 1;
+                        connections -= 1;
                     }
                     mutual.insert(c, o);
                 }
