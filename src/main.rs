@@ -34,6 +34,8 @@ enum Command {
     Record(cmd::record::Args),
     /// Send Notify / Put to a client's service port and check the acknowledgements.
     Notify(cmd::notify::Args),
+    /// Assess a server's TLS against the KMIP Authentication Suites.
+    TlsProbe(cmd::tls_probe::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::ClientTest(a) => cmd::client_test::execute(a),
         Command::Record(a) => cmd::record::execute(a),
         Command::Notify(a) => cmd::notify::execute(a),
+        Command::TlsProbe(a) => cmd::tls_probe::execute(a),
     };
     match result {
         Ok(code) => code,

@@ -13,6 +13,7 @@ pub mod record;
 pub mod report;
 pub mod run;
 pub mod serve;
+pub mod tls_probe;
 
 /// Conformance or check failures.
 pub const EXIT_FAILED: u8 = 1;

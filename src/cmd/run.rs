@@ -266,6 +266,13 @@ pub struct RunArgs {
     /// target as it is (see "Clean world" below).
     #[arg(long)]
     pub shared_world: bool,
+    /// After the cases, assess the target's TLS against the KMIP
+    /// Authentication Suites (as `tls-probe`, default limits: 5 s, 96
+    /// connections): prints the clause table and writes
+    /// tls-assessment.json to the report folder. HOST:PORT targets only;
+    /// does not change the run's exit code.
+    #[arg(long)]
+    pub assess_tls: bool,
 }
 
 /// A usage error: printed, exit 2.
@@ -324,6 +331,12 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
         Some(p) => TargetConfig::load(p)?,
         None => TargetConfig::default(),
     };
+    // The TLS files a HOST:PORT target uses, for `--assess-tls`.
+    let tls_paths = [
+        args.ca.clone().or_else(|| config.ca.clone()),
+        args.cert.clone().or_else(|| config.cert.clone()),
+        args.key.clone().or_else(|| config.key.clone()),
+    ];
     let spec = match RunSpec::resolve(settings(&args, config)) {
         Ok(s) => s,
         Err(RunError::Usage(m)) => return usage(m),
@@ -368,6 +381,21 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     let written = kmip_report::write_all(results, &report_dir)
         .with_context(|| format!("writing reports to {}", report_dir.display()))?;
     print!("{}", kmip_report::render_table(results));
+    if args.assess_tls {
+        if let kmip_runner::target::TargetSpec::Remote { host, port } = &spec.target {
+            let [ca, cert, key] = tls_paths;
+            super::tls_probe::assess_for_run(
+                &rt,
+                host,
+                *port,
+                spec.sni.clone(),
+                [ca, cert, key],
+                &report_dir,
+            )?;
+        } else if !args.quiet {
+            eprintln!("--assess-tls: skipped for the in-process reference target");
+        }
+    }
     let _ = std::io::stdout().flush();
     if !args.quiet {
         eprintln!(

@@ -1,0 +1,166 @@
+//! `kmip-harness tls-probe`: assess a KMIP server's TLS against the KMIP
+//! Authentication Suites (protocol versions, cipher suites, key-exchange
+//! groups, mutual authentication, port 5696) with bounded ClientHello
+//! probes and rustls handshakes; prints the clause table and optionally
+//! writes the evidence as JSON. All logic is in `kmip-tlsprobe`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use kmip_runner::target::TargetSpec;
+use kmip_tlsprobe::probe::ClientMaterial;
+use kmip_tlsprobe::suites::Edition;
+use kmip_tlsprobe::{assess, Config, Verdict};
+
+use super::{EXIT_FAILED, EXIT_UNREACHABLE};
+
+/// Arguments of `tls-probe`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The server, HOST[:PORT] (default port 5696).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub target: String,
+
+    /// CA of the server certificate (PEM), checked in the
+    /// mutual-authentication handshakes. Without it the server certificate
+    /// is not verified there (the probes send only Discover Versions).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+
+    /// A valid client certificate (PEM): the control handshake that shows a
+    /// refusal of the other clients is about their certificates.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+
+    /// Key of --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// CA that signs client certificates (PEM), with --client-ca-key: the
+    /// probe issues an expired client certificate from it (§3.1.3).
+    #[arg(long, value_name = "FILE", requires = "client_ca_key")]
+    pub client_ca: Option<PathBuf>,
+
+    /// Private key of --client-ca (PEM).
+    #[arg(long, value_name = "FILE", requires = "client_ca")]
+    pub client_ca_key: Option<PathBuf>,
+
+    /// TLS server name (SNI and certificate check). Default: the host.
+    #[arg(long, value_name = "NAME")]
+    pub sni: Option<String>,
+
+    /// Time limit of each probe connection, milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1500)]
+    pub timeout_ms: u64,
+
+    /// Time limit of the whole probe, seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub budget_s: f64,
+
+    /// Most probe connections open at once (servers with a small accept
+    /// backlog drop more, and each dropped connection costs a 1 s retry).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub parallel: usize,
+
+    /// Most probe connections in total.
+    #[arg(long, value_name = "N", default_value_t = 96)]
+    pub max_connections: usize,
+
+    /// KMIP version(s) the server claims (1.0–3.0): clauses of other
+    /// Profiles editions are reported not applicable. Default: all.
+    #[arg(long = "kmip-version", value_name = "X.Y")]
+    pub kmip_version: Vec<String>,
+
+    /// Write the assessment (every clause with its evidence) as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+fn read(p: &Option<PathBuf>) -> anyhow::Result<Option<Vec<u8>>> {
+    p.as_ref()
+        .map(|p| std::fs::read(p).with_context(|| format!("reading {}", p.display())))
+        .transpose()
+}
+
+/// `run --assess-tls`: assess a remote target with the default limits and
+/// the run's TLS files (`[ca, cert, key]`), print the clause table and write
+/// `tls-assessment.json` into the report folder.
+pub fn assess_for_run(
+    rt: &tokio::runtime::Runtime,
+    host: &str,
+    port: u16,
+    sni: Option<String>,
+    [ca, cert, key]: [Option<PathBuf>; 3],
+    report_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let mut config = Config::new(host, port);
+    config.sni = sni;
+    config.material = ClientMaterial {
+        ca_pem: read(&ca)?,
+        cert_key_pem: read(&cert)?.zip(read(&key)?),
+        client_ca_pem: None,
+    };
+    let a = rt.block_on(assess(&config));
+    print!("{}", kmip_tlsprobe::table::render_table(&a));
+    let path = report_dir.join("tls-assessment.json");
+    let text = serde_json::to_string_pretty(&a).context("serialising the TLS assessment")?;
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Run the subcommand.
+pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
+    let (host, port) = match args.target.parse::<TargetSpec>()? {
+        TargetSpec::Remote { host, port } => (host, port),
+        TargetSpec::Reference => bail!(
+            "tls-probe needs a network target: start the reference server with `serve` and \
+             give its HOST:PORT"
+        ),
+    };
+    if !(args.budget_s > 0.0 && args.budget_s.is_finite()) {
+        bail!("--budget-s must be a positive number of seconds");
+    }
+    let mut editions = Vec::new();
+    for v in &args.kmip_version {
+        let e = Edition::of(v).with_context(|| format!("unknown KMIP version {v:?} (1.0–3.0)"))?;
+        if !editions.contains(&e) {
+            editions.push(e);
+        }
+    }
+    let mut config = Config::new(&host, port);
+    if !editions.is_empty() {
+        config.editions = editions;
+    }
+    config.sni = args.sni.clone();
+    config.timeout = Duration::from_millis(args.timeout_ms.max(1));
+    config.budget = Duration::from_secs_f64(args.budget_s);
+    config.parallel = args.parallel.max(1);
+    config.max_probes = args.max_connections;
+    config.material = ClientMaterial {
+        ca_pem: read(&args.ca)?,
+        cert_key_pem: read(&args.cert)?.zip(read(&args.key)?),
+        client_ca_pem: read(&args.client_ca)?.zip(read(&args.client_ca_key)?),
+    };
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let a = rt.block_on(assess(&config));
+    print!("{}", kmip_tlsprobe::table::render_table(&a));
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&a).context("serialising the assessment")?;
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if a.unreachable() {
+        eprintln!("error: {} could not be reached", a.target);
+        return Ok(ExitCode::from(EXIT_UNREACHABLE));
+    }
+    Ok(if a.clauses.iter().any(|c| c.verdict == Verdict::Fail) {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
