@@ -520,6 +520,15 @@ impl Store for Contended {
     ) -> Result<kmip_reference_server::store::Snapshot, kmip_reference_server::StoreError> {
         self.inner.scan()
     }
+    fn get_async(
+        &self,
+        id: &str,
+    ) -> Result<Option<(u64, Arc<Vec<u8>>)>, kmip_reference_server::StoreError> {
+        self.inner.get_async(id)
+    }
+    fn list_async(&self) -> Result<Vec<(String, Arc<Vec<u8>>)>, kmip_reference_server::StoreError> {
+        self.inner.list_async()
+    }
     fn commit(
         &self,
         reads: &kmip_reference_server::store::ReadSet,

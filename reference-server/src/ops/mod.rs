@@ -110,6 +110,13 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::RNG_RETRIEVE, crate::spec::V1_2, crypto::rng_retrieve),
     op(o::RNG_SEED, crate::spec::V1_2, crypto::rng_seed),
     op(o::HASH, crate::spec::V1_2, crypto::hash),
+    op(o::POLL, V1_0, crate::asynchronous::poll),
+    op(o::CANCEL, V1_0, crate::asynchronous::cancel),
+    op(
+        o::QUERY_ASYNCHRONOUS_REQUESTS,
+        V2_1,
+        crate::asynchronous::query_asynchronous_requests,
+    ),
 ];
 
 /// The operations available in `version`, in table order.
