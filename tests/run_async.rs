@@ -64,7 +64,13 @@ fn run_async_cases(certs: &Path, port: u16, report: &Path) -> Vec<(String, Strin
         .arg(certs.join("client.pem"))
         .arg("--key")
         .arg(certs.join("client-key.pem"))
-        .args(["--sni", "localhost", "--filter", "KH-ASYNC-4", "--testcases"])
+        .args([
+            "--sni",
+            "localhost",
+            "--filter",
+            "KH-ASYNC-4",
+            "--testcases",
+        ])
         .arg(&cases)
         .arg("--report-dir")
         .arg(report)

@@ -35,6 +35,12 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+/// An encoded asynchronous-request record (see [`crate::asynchronous`]).
+pub type RecordBytes = Arc<Vec<u8>>;
+
+/// A record with its version (the commit that last wrote it).
+pub type VersionedRecord = (u64, RecordBytes);
+
 /// One change to apply.
 #[derive(Clone, Debug)]
 pub enum Change {
@@ -118,9 +124,9 @@ pub trait Store: Send + Sync {
     fn commit(&self, reads: &ReadSet, changes: &[Change]) -> Result<(), CommitError>;
     /// One asynchronous-request record (correlation value in hex), with
     /// its version.
-    fn get_async(&self, id: &str) -> Result<Option<(u64, Arc<Vec<u8>>)>, StoreError>;
+    fn get_async(&self, id: &str) -> Result<Option<VersionedRecord>, StoreError>;
     /// Every asynchronous-request record, in correlation-value order.
-    fn list_async(&self) -> Result<Vec<(String, Arc<Vec<u8>>)>, StoreError>;
+    fn list_async(&self) -> Result<Vec<(String, RecordBytes)>, StoreError>;
     /// Does a commit wait for stable storage (so it should not run on an
     /// I/O task)?
     fn is_durable(&self) -> bool {
@@ -171,11 +177,11 @@ impl Index {
         self.objects.get(uid).cloned()
     }
 
-    fn get_async(&self, id: &str) -> Option<(u64, Arc<Vec<u8>>)> {
+    fn get_async(&self, id: &str) -> Option<VersionedRecord> {
         self.asyncs.get(id).cloned()
     }
 
-    fn list_async(&self) -> Vec<(String, Arc<Vec<u8>>)> {
+    fn list_async(&self) -> Vec<(String, RecordBytes)> {
         self.asyncs
             .iter()
             .map(|(k, (_, v))| (k.clone(), v.clone()))
@@ -305,11 +311,11 @@ impl Store for MemoryStore {
         Ok(self.index.read().map_err(|_| poisoned())?.scan())
     }
 
-    fn get_async(&self, id: &str) -> Result<Option<(u64, Arc<Vec<u8>>)>, StoreError> {
+    fn get_async(&self, id: &str) -> Result<Option<VersionedRecord>, StoreError> {
         Ok(self.index.read().map_err(|_| poisoned())?.get_async(id))
     }
 
-    fn list_async(&self) -> Result<Vec<(String, Arc<Vec<u8>>)>, StoreError> {
+    fn list_async(&self) -> Result<Vec<(String, RecordBytes)>, StoreError> {
         Ok(self.index.read().map_err(|_| poisoned())?.list_async())
     }
 
@@ -423,11 +429,11 @@ impl Store for RedbStore {
         Ok(self.index.read().map_err(|_| poisoned())?.scan())
     }
 
-    fn get_async(&self, id: &str) -> Result<Option<(u64, Arc<Vec<u8>>)>, StoreError> {
+    fn get_async(&self, id: &str) -> Result<Option<VersionedRecord>, StoreError> {
         Ok(self.index.read().map_err(|_| poisoned())?.get_async(id))
     }
 
-    fn list_async(&self) -> Result<Vec<(String, Arc<Vec<u8>>)>, StoreError> {
+    fn list_async(&self) -> Result<Vec<(String, RecordBytes)>, StoreError> {
         Ok(self.index.read().map_err(|_| poisoned())?.list_async())
     }
 

@@ -418,7 +418,8 @@ async fn exchange<S: AsyncStream + ?Sized>(
         (None, e) => return Err(Failure::Read(e.unwrap_or_default())),
     };
     let mut actual = decoded.map_err(|e| Failure::Decode(e.to_string()))?;
-    let asynchronous = resolve_pending(stream, case, step, &request, &mut actual, opts, events).await?;
+    let asynchronous =
+        resolve_pending(stream, case, step, &request, &mut actual, opts, events).await?;
     if let Some(l) = &opts.ledger {
         l.record(&case.id, &request, &actual);
     }
@@ -467,13 +468,15 @@ async fn resolve_pending<S: AsyncStream + ?Sized>(
                     .get(*k)
                     .is_none_or(|e| result_status_of(e) != Some(pending))
         })
-        .filter_map(|(k, bi)| match bi.child(wire::ASYNCHRONOUS_CORRELATION_VALUE) {
-            Some(Item {
-                value: Value::ByteString(id),
-                ..
-            }) => Some((k, id.clone())),
-            _ => None,
-        })
+        .filter_map(
+            |(k, bi)| match bi.child(wire::ASYNCHRONOUS_CORRELATION_VALUE) {
+                Some(Item {
+                    value: Value::ByteString(id),
+                    ..
+                }) => Some((k, id.clone())),
+                _ => None,
+            },
+        )
         .collect();
     let mut notes = Vec::new();
     for (k, id) in todo {
@@ -533,7 +536,10 @@ async fn resolve_pending<S: AsyncStream + ?Sized>(
             wait = (wait * 2).min(MAX_POLL_WAIT);
         }
         let waited = started.elapsed().as_millis();
-        let outcome = match last.as_ref().filter(|b| result_status_of(b) != Some(pending)) {
+        let outcome = match last
+            .as_ref()
+            .filter(|b| result_status_of(b) != Some(pending))
+        {
             Some(polled) => {
                 let status = wire::enum_values_named(&[polled], wire::RESULT_STATUS)
                     .into_iter()

@@ -182,7 +182,10 @@ pub fn join(
                         den = gf_mul(den, xk ^ xj);
                     }
                 }
-                basis.push(gf_mul(num, gf_inv(den).ok_or_else(|| invalid("duplicate Key Part Identifier"))?));
+                basis.push(gf_mul(
+                    num,
+                    gf_inv(den).ok_or_else(|| invalid("duplicate Key Part Identifier"))?,
+                ));
             }
             let mut out = vec![0u8; first.len()];
             for (pos, o) in out.iter_mut().enumerate() {
@@ -326,7 +329,10 @@ mod tests {
     fn every_threshold_subset_joins() {
         let secret: Vec<u8> = (0u8..16).collect();
         let prime = p521();
-        for m in [method::POLYNOMIAL_SHARING_GF28, method::POLYNOMIAL_SHARING_PRIME_FIELD] {
+        for m in [
+            method::POLYNOMIAL_SHARING_GF28,
+            method::POLYNOMIAL_SHARING_PRIME_FIELD,
+        ] {
             let shares = split(m, &secret, 5, 3, Some(&prime), &mut rng()).expect("split");
             assert_eq!(shares.len(), 5);
             for a in 0..5u32 {
@@ -357,7 +363,10 @@ mod tests {
         assert!(shares.iter().all(|s| s != &secret));
         let all: Vec<(u32, Vec<u8>)> = shares.into_iter().zip(1..).map(|(s, i)| (i, s)).collect();
         assert_eq!(join(method::XOR, &all, 32, None).expect("join"), secret);
-        assert!(check_shape(method::XOR, 3, 2).is_err(), "XOR needs parts == threshold");
+        assert!(
+            check_shape(method::XOR, 3, 2).is_err(),
+            "XOR needs parts == threshold"
+        );
     }
 
     #[test]
@@ -367,9 +376,25 @@ mod tests {
             split(method::POLYNOMIAL_SHARING_GF216, &s, 3, 2, None, &mut rng()),
             Err(SplitError::Unsupported(_))
         ));
-        assert!(split(method::POLYNOMIAL_SHARING_PRIME_FIELD, &s, 3, 2, None, &mut rng()).is_err());
+        assert!(split(
+            method::POLYNOMIAL_SHARING_PRIME_FIELD,
+            &s,
+            3,
+            2,
+            None,
+            &mut rng()
+        )
+        .is_err());
         let small = [0xFFu8; 16]; // 2^128 - 1: not above 2^128
-        assert!(split(method::POLYNOMIAL_SHARING_PRIME_FIELD, &s, 3, 2, Some(&small), &mut rng()).is_err());
+        assert!(split(
+            method::POLYNOMIAL_SHARING_PRIME_FIELD,
+            &s,
+            3,
+            2,
+            Some(&small),
+            &mut rng()
+        )
+        .is_err());
         assert!(check_shape(method::POLYNOMIAL_SHARING_GF28, 2, 3).is_err());
         assert!(check_shape(method::POLYNOMIAL_SHARING_GF28, 300, 3).is_err());
     }

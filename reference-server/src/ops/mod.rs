@@ -111,7 +111,11 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::RNG_RETRIEVE, crate::spec::V1_2, crypto::rng_retrieve),
     op(o::RNG_SEED, crate::spec::V1_2, crypto::rng_seed),
     op(o::HASH, crate::spec::V1_2, crypto::hash),
-    op(o::CREATE_SPLIT_KEY, crate::spec::V1_2, split::create_split_key),
+    op(
+        o::CREATE_SPLIT_KEY,
+        crate::spec::V1_2,
+        split::create_split_key,
+    ),
     op(o::JOIN_SPLIT_KEY, crate::spec::V1_2, split::join_split_key),
     op(o::POLL, V1_0, crate::asynchronous::poll),
     op(o::CANCEL, V1_0, crate::asynchronous::cancel),

@@ -122,7 +122,10 @@ pub fn create_split_key(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError
         let mut body = vec![
             int(t::SPLIT_KEY_PARTS, parts.min(i32::MAX as u32) as i32),
             int(t::KEY_PART_IDENTIFIER, part),
-            int(t::SPLIT_KEY_THRESHOLD, threshold.min(i32::MAX as u32) as i32),
+            int(
+                t::SPLIT_KEY_THRESHOLD,
+                threshold.min(i32::MAX as u32) as i32,
+            ),
             enumeration(t::SPLIT_KEY_METHOD, method),
         ];
         if let Some(pi) = &prime_item {
@@ -244,7 +247,9 @@ pub fn join_split_key(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> 
     ids.sort_unstable();
     ids.dedup();
     if ids.len() != parts.len() {
-        return Err(KmipError::invalid_field("a Key Part Identifier is given twice"));
+        return Err(KmipError::invalid_field(
+            "a Key Part Identifier is given twice",
+        ));
     }
     if i32::try_from(parts.len()).unwrap_or(i32::MAX) < first.threshold {
         return Err(KmipError::invalid_field(format!(
@@ -261,7 +266,8 @@ pub fn join_split_key(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> 
     let secret = keys::join_secret(first.method, &shares, len, first.prime.as_deref())?;
     let inc = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
     let mut attrs = client_attributes(s, &[&inc])?;
-    let bits = i32::try_from(secret.len() * 8).map_err(|_| KmipError::invalid_field("key too long"))?;
+    let bits =
+        i32::try_from(secret.len() * 8).map_err(|_| KmipError::invalid_field("key too long"))?;
     let body = if object_type == ot::SYMMETRIC_KEY {
         let algorithm = first
             .algorithm
