@@ -3,7 +3,8 @@
 //! §6.1.38, §6.1.41 Query Asynchronous Requests, §9.1, §9.2, §11.3, §11.7):
 //! deferral per policy and per indicator, Poll before and after the delay,
 //! Cancel in every state, unknown correlation values per version, and a
-//! request in flight across a restart of the durable store.
+//! request in flight across a restart of the durable store, and across
+//! `kill -9` of the real binary (`--async-ops create --data-dir`).
 
 use kmip_reference_server::asynchronous::AsyncPolicy;
 use kmip_reference_server::server::Server;
@@ -436,4 +437,129 @@ fn placeholder_resolved_at_deferral() {
     let id = out[1].correlation.clone().expect("Get pending");
     let got = one(&s, V14, None, op::POLL, vec![corr(&id)]);
     assert_eq!(uid_of(got.payload.as_ref().expect("payload")), uid);
+}
+
+/// The real binary with `--async-ops create --data-dir DATA`; its address
+/// from "listening on ADDR".
+struct ServerProcess {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl ServerProcess {
+    fn start(data: &std::path::Path) -> ServerProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kmip-reference-server"))
+            .args(["--listen", "127.0.0.1:0", "--log-level", "warn"])
+            .args(["--async-ops", "create", "--data-dir"])
+            .arg(data)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start kmip-reference-server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("server exited before listening")
+                .expect("stdout line");
+            if let Some(a) = line.strip_prefix("listening on ") {
+                break a.trim().parse().expect("address");
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        ServerProcess { child, addr }
+    }
+}
+
+impl Drop for ServerProcess {
+    /// SIGKILL: no shutdown path runs.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn wire_exchange(
+    s: &mut tokio_rustls::client::TlsStream<tokio::net::TcpStream>,
+    msg: &Item,
+) -> Out {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let bytes = kmip_ttlv::ttlv::encode(msg).expect("encode");
+    s.write_all(&bytes).await.expect("write");
+    s.flush().await.expect("flush");
+    let mut head = [0u8; 8];
+    s.read_exact(&mut head).await.expect("response header");
+    let len = u32::from_be_bytes([head[4], head[5], head[6], head[7]]) as usize;
+    assert!(len < 1 << 20, "response length {len}");
+    let mut buf = head.to_vec();
+    buf.resize(8 + len, 0);
+    s.read_exact(&mut buf[8..]).await.expect("response body");
+    let resp = kmip_ttlv::ttlv::decode(&buf, &kmip_ttlv::ttlv::Limits::default()).expect("decode");
+    let mut all = items(&resp);
+    assert_eq!(all.len(), 1);
+    all.remove(0)
+}
+
+/// A Create pending when the server is killed (-9) is still there after the
+/// restart: Poll runs it, the key exists and survives the next kill.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_in_flight_survives_kill_9() {
+    use kmip_wire::testing::{client_config, connect};
+    let dir = std::env::temp_dir().join(format!(
+        "kmip-async-kill-{}",
+        kmip_reference_server::store::new_uid()
+    ));
+    let data = dir.join("data");
+    let first = ServerProcess::start(&data);
+    let ca = std::fs::read_to_string(data.join("certs").join("ca.pem")).expect("ca.pem");
+    let cfg = client_config(&ca);
+    let mut s = connect(first.addr, &cfg).await;
+    let pending = wire_exchange(
+        &mut s,
+        &message(V14, yes_1x(), vec![(op::CREATE, aes_create_payload())]),
+    )
+    .await;
+    assert_eq!(pending.status, rs::OPERATION_PENDING, "{pending:?}");
+    let id = pending.correlation.expect("correlation value");
+    drop(first); // kill -9 with the request in flight
+    drop(s);
+
+    let second = ServerProcess::start(&data);
+    let mut s = connect(second.addr, &cfg).await;
+    let done = wire_exchange(
+        &mut s,
+        &message(V14, None, vec![(op::POLL, vec![corr(&id)])]),
+    )
+    .await;
+    assert_eq!(done.status, rs::SUCCESS, "{done:?}");
+    let uid = uid_of(done.payload.as_ref().expect("payload"));
+    drop(second);
+    drop(s);
+
+    let third = ServerProcess::start(&data);
+    let mut s = connect(third.addr, &cfg).await;
+    let get = wire_exchange(
+        &mut s,
+        &message(
+            V14,
+            None,
+            vec![(op::GET, vec![txt(t::UNIQUE_IDENTIFIER, &uid)])],
+        ),
+    )
+    .await;
+    assert_eq!(
+        get.status,
+        rs::SUCCESS,
+        "the key made at Poll survived: {get:?}"
+    );
+    let cancel = wire_exchange(
+        &mut s,
+        &message(V14, None, vec![(op::CANCEL, vec![corr(&id)])]),
+    )
+    .await;
+    assert_eq!(cancellation(&cancel), cr::COMPLETED);
+    drop(third);
+    let _ = std::fs::remove_dir_all(&dir);
 }
