@@ -78,6 +78,7 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::MODIFY_ATTRIBUTE, V1_0, attrs::modify_attribute),
     op(o::DELETE_ATTRIBUTE, V1_0, attrs::delete_attribute),
     op(o::SET_ATTRIBUTE, V2_0, attrs::set_attribute),
+    op(o::ADJUST_ATTRIBUTE, V2_0, attrs::adjust_attribute),
     op(o::OBTAIN_LEASE, V1_0, lifecycle::obtain_lease),
     op(
         o::GET_USAGE_ALLOCATION,

@@ -3,7 +3,7 @@
 //! [`kmip_ttlv::enums`] / [`kmip_ttlv::masks`] (no hand-written values).
 
 pub use kmip_ttlv::enums::{
-    alternative_name_type, asynchronous_indicator,
+    adjustment_type, alternative_name_type, asynchronous_indicator,
     batch_error_continuation_option as batch_error_continuation, cancellation_result,
     certificate_type, credential_type, cryptographic_algorithm as crypto_alg,
     hashing_algorithm as hashing_alg, interop_function, key_compression_type as key_compression,
