@@ -43,7 +43,8 @@
 //! Reason). After it ran, Poll returns its result again (the same payload,
 //! or the same failure) and Cancel answers Completed or Failed; a value
 //! this server never issued gets Unavailable from Cancel and Item Not Found
-//! (1.x) / Invalid Asynchronous Correlation Value (2.x) from Poll.
+//! (1.x) / Invalid Asynchronous Correlation Value (2.x) from Poll. Process
+//! (2.1 §6.1.39) drops the remaining delay, so the next Poll runs it.
 //!
 //! Records live in the object store (the `async` table of the redb store
 //! with `--data-dir`), so a pending request survives a restart. They are
@@ -485,6 +486,29 @@ pub fn cancel(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         bytes(t::ASYNCHRONOUS_CORRELATION_VALUE, id),
         enumeration(t::CANCELLATION_RESULT, result),
     ]))
+}
+
+/// Process (2.1 §6.1.39): "the next Poll for that asynchronous request
+/// SHALL NOT return a pending status": the delay of a pending request is
+/// dropped, so the next Poll runs it. A completed or canceled request is
+/// left as it is (its next Poll is not pending either); an unknown value is
+/// Invalid Asynchronous Correlation Value. The response payload is empty.
+pub fn process(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
+    let id = correlation_value(p)?;
+    let Some(mut record) = s.txn.get_async(&key(&id))? else {
+        return Err(KmipError::new(
+            rr::INVALID_ASYNCHRONOUS_CORRELATION_VALUE,
+            format!(
+                "no asynchronous request with correlation value {}",
+                key(&id)
+            ),
+        ));
+    };
+    if record.state == AsyncState::Pending && record.ready_ms > s.now_ms {
+        record.ready_ms = s.now_ms;
+        s.txn.put_async(&record)?;
+    }
+    Ok(payload(Vec::new()))
 }
 
 /// Query Asynchronous Requests (2.1 §6.1.41): the requests whose result has

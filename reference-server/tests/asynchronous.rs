@@ -225,6 +225,34 @@ fn poll_before_the_delay_is_pending() {
     std::thread::sleep(Duration::from_millis(350));
     let done = one(&s, V21, None, op::POLL, vec![corr(&id)]);
     assert_eq!(done.status, rs::SUCCESS, "{done:?}");
+
+    // Process (2.1 §6.1.39): the next Poll is not pending, delay or not
+    let s = Server::in_memory().with_async_policy(policy("create", 60_000));
+    let id = one(
+        &s,
+        V21,
+        mode_2x(ai::OPTIONAL),
+        op::CREATE,
+        aes_create_payload(),
+    )
+    .correlation
+    .expect("pending");
+    assert_eq!(
+        one(&s, V21, None, op::POLL, vec![corr(&id)]).status,
+        rs::OPERATION_PENDING
+    );
+    let processed = one(&s, V21, None, op::PROCESS, vec![corr(&id)]);
+    assert_eq!(processed.status, rs::SUCCESS, "{processed:?}");
+    assert_eq!(
+        one(&s, V21, None, op::POLL, vec![corr(&id)]).status,
+        rs::SUCCESS,
+        "Poll after Process"
+    );
+    let unknown = one(&s, V21, None, op::PROCESS, vec![corr(&[9; 16])]);
+    assert_eq!(
+        unknown.reason,
+        Some(rr::INVALID_ASYNCHRONOUS_CORRELATION_VALUE)
+    );
 }
 
 /// 2.1 Mandatory: every item deferred (Get too); Cancel of a pending

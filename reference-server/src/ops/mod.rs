@@ -120,6 +120,7 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::JOIN_SPLIT_KEY, crate::spec::V1_2, split::join_split_key),
     op(o::POLL, V1_0, crate::asynchronous::poll),
     op(o::CANCEL, V1_0, crate::asynchronous::cancel),
+    op(o::PROCESS, V2_1, crate::asynchronous::process),
     op(
         o::QUERY_ASYNCHRONOUS_REQUESTS,
         V2_1,
