@@ -296,6 +296,28 @@ mod tests {
     }
 
     #[test]
+    fn async_flags_make_the_policy() {
+        use crate::spec::enums::operation as o;
+        let a = args(&[
+            "--async-ops",
+            "create,create-key-pair",
+            "--async-delay-ms",
+            "250",
+        ]);
+        let p = a.to_config().async_policy;
+        assert_eq!(p.ops, [o::CREATE, o::CREATE_KEY_PAIR].into_iter().collect());
+        assert_eq!(p.delay, Duration::from_millis(250));
+        assert_eq!(args(&[]).to_config().async_policy, Default::default());
+        let mut v = vec!["serve", "--async-ops", "create,no-such-op"];
+        assert!(Cli::try_parse_from(v.clone()).is_err(), "unknown operation");
+        v[2] = "poll";
+        assert!(
+            Cli::try_parse_from(v).is_err(),
+            "Poll is never asynchronous"
+        );
+    }
+
+    #[test]
     fn combinations_that_cannot_take_effect_are_errors() {
         for (a, why) in [
             (
