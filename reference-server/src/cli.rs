@@ -70,6 +70,19 @@ pub struct ServeArgs {
     /// Default 1.4.
     #[arg(long, value_parser = parse_version)]
     pub notify_version: Option<(i32, i32)>,
+    /// Operations to process asynchronously when a request's Asynchronous
+    /// Indicator allows it (True in 1.x, Optional in 2.x; Mandatory defers
+    /// every operation anyway): comma-separated spec names in kebab case,
+    /// e.g. `create,create-key-pair,derive-key`. Such a request gets
+    /// Operation Pending and an Asynchronous Correlation Value; Poll
+    /// returns the result, Cancel cancels it. Default: none.
+    #[arg(long, value_name = "OPS", value_parser = parse_async_ops)]
+    pub async_ops: Option<std::collections::BTreeSet<u32>>,
+    /// Milliseconds a deferred operation stays pending at least: a Poll
+    /// before then answers Pending again. Needs --async-ops (or a
+    /// Mandatory request).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub async_delay_ms: u64,
     /// Log filter (`error`, `warn`, `info`, `debug`, `trace`, or a tracing
     /// env-filter directive).
     #[arg(long, default_value = "info", env = "KMIP_SERVER_LOG")]
@@ -156,6 +169,10 @@ impl ServeArgs {
             notify_clients: self.notify_clients.clone(),
             notify_ca: self.notify_ca.clone(),
             notify_version: self.notify_version.unwrap_or((1, 4)),
+            async_policy: crate::asynchronous::AsyncPolicy {
+                ops: self.async_ops.clone().unwrap_or_default(),
+                delay: Duration::from_millis(self.async_delay_ms),
+            },
             ..ServerConfig::default()
         }
     }
@@ -223,6 +240,11 @@ async fn wait_for_signal() {
     }
 }
 
+/// Parse `--async-ops`.
+fn parse_async_ops(s: &str) -> Result<std::collections::BTreeSet<u32>, String> {
+    crate::asynchronous::AsyncPolicy::parse_ops(s).map_err(|e| e.to_string())
+}
+
 /// Parse `MAJOR.MINOR` (e.g. `1.4`, `2.1`).
 fn parse_version(s: &str) -> Result<(i32, i32), String> {
     let (a, b) = s
@@ -271,6 +293,28 @@ mod tests {
             }
             other => panic!("generated certificates expected, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn async_flags_make_the_policy() {
+        use crate::spec::enums::operation as o;
+        let a = args(&[
+            "--async-ops",
+            "create,create-key-pair",
+            "--async-delay-ms",
+            "250",
+        ]);
+        let p = a.to_config().async_policy;
+        assert_eq!(p.ops, [o::CREATE, o::CREATE_KEY_PAIR].into_iter().collect());
+        assert_eq!(p.delay, Duration::from_millis(250));
+        assert_eq!(args(&[]).to_config().async_policy, Default::default());
+        let mut v = vec!["serve", "--async-ops", "create,no-such-op"];
+        assert!(Cli::try_parse_from(v.clone()).is_err(), "unknown operation");
+        v[2] = "poll";
+        assert!(
+            Cli::try_parse_from(v).is_err(),
+            "Poll is never asynchronous"
+        );
     }
 
     #[test]

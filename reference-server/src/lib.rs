@@ -24,6 +24,7 @@
 //! Depends on `kmip-ttlv` and `kmip-wire`; never on the harness crates
 //! (test cases, comparison, runner, reports).
 
+pub mod asynchronous;
 pub mod attributes;
 pub mod certattrs;
 pub mod cli;

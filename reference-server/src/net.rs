@@ -74,6 +74,9 @@ pub struct ServerConfig {
     pub notify_ca: Option<PathBuf>,
     /// Protocol version of pushed messages.
     pub notify_version: (i32, i32),
+    /// Operations deferred when a request allows asynchronous responses
+    /// (empty: none; see [`crate::asynchronous`]).
+    pub async_policy: crate::asynchronous::AsyncPolicy,
 }
 
 impl Default for ServerConfig {
@@ -92,6 +95,7 @@ impl Default for ServerConfig {
             notify_clients: Vec::new(),
             notify_ca: None,
             notify_version: (1, 4),
+            async_policy: crate::asynchronous::AsyncPolicy::default(),
         }
     }
 }
@@ -176,7 +180,9 @@ pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
         max_message_len: config.max_message_len,
         ..kmip_ttlv::ttlv::Limits::default()
     };
-    let mut server = Server::new(store).with_limits(limits);
+    let mut server = Server::new(store)
+        .with_limits(limits)
+        .with_async_policy(config.async_policy.clone());
     if let Some(n) = notifier(&config)? {
         server = server.with_notifier(n);
     }

@@ -47,6 +47,7 @@
 //! (key-pair generation, signatures, …) or wait on disk, so they can go to a
 //! bounded worker pool while light ones stay on the I/O task.
 
+use crate::asynchronous::{AsyncMode, AsyncPolicy};
 use crate::error::KmipError;
 use crate::object::ManagedObject;
 use crate::ops;
@@ -125,6 +126,7 @@ pub struct Server {
     info: ServerInfo,
     limits: kmip_ttlv::ttlv::Limits,
     notifier: Option<crate::notify::Notifier>,
+    async_policy: AsyncPolicy,
 }
 
 impl Default for Server {
@@ -145,7 +147,15 @@ impl Server {
             info: ServerInfo::default(),
             limits: kmip_ttlv::ttlv::Limits::default(),
             notifier: None,
+            async_policy: AsyncPolicy::default(),
         }
+    }
+
+    /// Defer the policy's operations when a request allows asynchronous
+    /// responses (see [`crate::asynchronous`]).
+    pub fn with_async_policy(mut self, policy: AsyncPolicy) -> Server {
+        self.async_policy = policy;
+        self
     }
 
     /// Push Notify / Put to registered client endpoints after every
@@ -245,6 +255,7 @@ impl Server {
                         | o::CREATE_SPLIT_KEY
                         | o::JOIN_SPLIT_KEY
                         | o::LOCATE
+                        | o::POLL
                 );
             }
         }
@@ -347,13 +358,29 @@ impl Server {
             id_placeholder: None,
             last_ids: Vec::new(),
             info: &self.info,
+            now_ms: crate::asynchronous::now_ms(),
+            async_policy: &self.async_policy,
+            pending: None,
         };
         let mut results: Vec<ItemResult> = Vec::with_capacity(header.items.len());
         let mut undo = false;
         let mut failed = 0usize;
         for bi in &header.items {
             let before = session.txn.checkpoint();
-            let outcome = run_item(&mut session, bi);
+            let outcome = match bi.operation {
+                Some(op)
+                    if bi.error.is_none()
+                        && crate::asynchronous::should_defer(
+                            header.async_mode,
+                            &self.async_policy,
+                            op,
+                        ) =>
+                {
+                    defer_item(&mut session, op, bi)
+                }
+                _ => run_item(&mut session, bi),
+            };
+            let pending = session.pending.take();
             let item_failed = outcome.is_err();
             if item_failed {
                 failed += 1;
@@ -372,6 +399,7 @@ impl Server {
                 operation: bi.operation,
                 batch_id: bi.batch_id.clone(),
                 outcome,
+                pending,
             });
             if item_failed {
                 match header.continuation {
@@ -424,7 +452,7 @@ impl Server {
                 .iter()
                 .map(|c| match c {
                     Change::Put(o) => self.store.get(&o.uid).ok().flatten().map(|v| v.object),
-                    Change::Remove(_) => None,
+                    Change::Remove(_) | Change::PutAsync(..) => None,
                 })
                 .collect(),
         )
@@ -497,6 +525,7 @@ struct Header<'a> {
     max_response_size: Option<usize>,
     continuation: u32,
     correlation: Option<String>,
+    async_mode: AsyncMode,
     items: Vec<BatchItemIn<'a>>,
 }
 
@@ -576,6 +605,8 @@ fn parse_header(request: &Item) -> Result<Header<'_>, HeaderError> {
         Ok(None) => bec::STOP,
         Err(e) => return Err((Some(version), e)),
     };
+    let async_mode = AsyncMode::from_header_item(hf.get(t::ASYNCHRONOUS_INDICATOR))
+        .map_err(|e| (Some(version), e))?;
     let correlation = hf
         .text(t::CLIENT_CORRELATION_VALUE)
         .ok()
@@ -604,6 +635,7 @@ fn parse_header(request: &Item) -> Result<Header<'_>, HeaderError> {
         max_response_size,
         continuation,
         correlation,
+        async_mode,
         items,
     })
 }
@@ -672,6 +704,24 @@ fn run_item(session: &mut Session<'_>, bi: &BatchItemIn<'_>) -> Result<Item, Kmi
     Ok(out)
 }
 
+/// Defer one batch item (see [`crate::asynchronous`]): the checks every
+/// item gets first (a malformed item, an operation the version does not
+/// define, an invalid enumeration fail synchronously), then the record.
+fn defer_item(session: &mut Session<'_>, op: u32, bi: &BatchItemIn<'_>) -> Result<Item, KmipError> {
+    let Some(payload) = bi.payload else {
+        return Err(KmipError::invalid_message("incomplete batch item"));
+    };
+    match ops::OPERATIONS.iter().find(|d| d.code == op) {
+        Some(def) if def.since <= session.version => {}
+        // let the dispatcher word the refusal
+        _ => return run_item(session, bi),
+    }
+    check_enumerations(payload, 0)?;
+    let id = crate::asynchronous::defer(session, op, payload)?;
+    session.pending = Some(id);
+    Ok(ops::payload(Vec::new()))
+}
+
 /// Deepest nesting [`check_enumerations`] walks (the decoder bounds depth
 /// already; this only keeps the walk itself bounded).
 const MAX_ENUM_CHECK_DEPTH: usize = 64;
@@ -704,6 +754,9 @@ struct ItemResult {
     operation: Option<u32>,
     batch_id: Option<Vec<u8>>,
     outcome: Result<Item, KmipError>,
+    /// Operation Pending: the Asynchronous Correlation Value (the outcome
+    /// is then an empty payload that is not sent).
+    pending: Option<Vec<u8>>,
 }
 
 fn response_header(version: Version, now: i64, count: usize) -> Item {
@@ -740,6 +793,21 @@ fn build_response(version: Version, now: i64, results: &mut [ItemResult], undone
             bi.push(bytes(t::UNIQUE_BATCH_ITEM_ID, id.clone()));
         }
         match &mut r.outcome {
+            // 2.1 §8 Response Batch Item: Asynchronous Correlation Value
+            // "Required if Result Status is Pending"; Poll of a pending
+            // request: "no payload and a Result Status of Pending" (§6.1.38).
+            Ok(_) if r.pending.is_some() && !undone => {
+                bi.push(enumeration(t::RESULT_STATUS, crate::asynchronous::PENDING));
+                if let Some(id) = &r.pending {
+                    bi.push(bytes(t::ASYNCHRONOUS_CORRELATION_VALUE, id.clone()));
+                }
+            }
+            Ok(_) if r.pending.is_some() => {
+                bi.push(enumeration(
+                    t::RESULT_STATUS,
+                    result_status::OPERATION_UNDONE,
+                ));
+            }
             Ok(payload) => {
                 let status = if undone {
                     result_status::OPERATION_UNDONE
@@ -775,6 +843,7 @@ pub fn error_response(version: Version, now: i64, e: &KmipError) -> Item {
             operation: None,
             batch_id: None,
             outcome: Err(e.clone()),
+            pending: None,
         }],
         false,
     )
@@ -785,6 +854,10 @@ pub fn error_response(version: Version, now: i64, e: &KmipError) -> Item {
 pub struct Txn<'s> {
     store: &'s dyn Store,
     overlay: BTreeMap<String, Option<Arc<ManagedObject>>>,
+    /// Staged asynchronous-request records (key → encoded record). Not
+    /// rolled back with a failed item: a deferred operation that failed at
+    /// its Poll stays failed.
+    async_overlay: BTreeMap<String, Arc<Vec<u8>>>,
     reads: RefCell<ReadSet>,
 }
 
@@ -796,6 +869,7 @@ impl<'s> Txn<'s> {
         Txn {
             store,
             overlay: BTreeMap::new(),
+            async_overlay: BTreeMap::new(),
             reads: RefCell::new(ReadSet::default()),
         }
     }
@@ -865,6 +939,50 @@ impl<'s> Txn<'s> {
         Ok((snapshot.seq, map.into_values().cloned().collect()))
     }
 
+    /// One asynchronous-request record as this message sees it.
+    pub fn get_async(
+        &self,
+        key: &str,
+    ) -> Result<Option<crate::asynchronous::AsyncRecord>, KmipError> {
+        use crate::asynchronous::AsyncRecord;
+        if let Some(b) = self.async_overlay.get(key) {
+            return Ok(Some(AsyncRecord::from_bytes(key, b)?));
+        }
+        let found = self.store.get_async(key)?;
+        self.reads
+            .borrow_mut()
+            .asyncs
+            .entry(key.to_string())
+            .or_insert(found.as_ref().map(|v| v.0));
+        found
+            .map(|(_, b)| AsyncRecord::from_bytes(key, &b).map_err(KmipError::from))
+            .transpose()
+    }
+
+    /// Every asynchronous-request record as this message sees it.
+    pub fn list_async(&self) -> Result<Vec<crate::asynchronous::AsyncRecord>, KmipError> {
+        use crate::asynchronous::AsyncRecord;
+        let mut all: BTreeMap<String, Arc<Vec<u8>>> =
+            self.store.list_async()?.into_iter().collect();
+        for (k, v) in &self.async_overlay {
+            all.insert(k.clone(), v.clone());
+        }
+        all.iter()
+            .map(|(k, b)| AsyncRecord::from_bytes(k, b).map_err(KmipError::from))
+            .collect()
+    }
+
+    /// Insert or replace an asynchronous-request record.
+    pub fn put_async(
+        &mut self,
+        record: &crate::asynchronous::AsyncRecord,
+    ) -> Result<(), KmipError> {
+        let b = record.to_bytes()?;
+        self.async_overlay
+            .insert(crate::asynchronous::key(&record.id), Arc::new(b));
+        Ok(())
+    }
+
     /// Insert or replace an object.
     pub fn put(&mut self, obj: ManagedObject) {
         self.overlay.insert(obj.uid.clone(), Some(Arc::new(obj)));
@@ -875,16 +993,19 @@ impl<'s> Txn<'s> {
         self.overlay.insert(uid.to_string(), None);
     }
 
-    fn checkpoint(&self) -> Checkpoint {
+    /// Save the staged object changes (not the asynchronous records).
+    pub fn checkpoint(&self) -> Checkpoint {
         Checkpoint(self.overlay.clone())
     }
 
-    fn restore(&mut self, c: Checkpoint) {
+    /// Return to a [`Txn::checkpoint`].
+    pub fn restore(&mut self, c: Checkpoint) {
         self.overlay = c.0;
     }
 
     fn discard(&mut self) {
         self.overlay.clear();
+        self.async_overlay.clear();
     }
 
     /// What was read, and the changes to commit.
@@ -896,6 +1017,11 @@ impl<'s> Txn<'s> {
                 Some(o) => Change::Put(o),
                 None => Change::Remove(uid),
             })
+            .chain(
+                self.async_overlay
+                    .into_iter()
+                    .map(|(k, b)| Change::PutAsync(k, b)),
+            )
             .collect();
         (self.reads.into_inner(), changes)
     }
@@ -916,6 +1042,13 @@ pub struct Session<'a> {
     pub last_ids: Vec<(u32, String)>,
     /// Server self-description.
     pub info: &'a ServerInfo,
+    /// The message's time in milliseconds (asynchronous timers).
+    pub now_ms: i64,
+    /// Which operations are deferred.
+    pub async_policy: &'a AsyncPolicy,
+    /// Set by an item that answers Operation Pending (its Asynchronous
+    /// Correlation Value); the message layer takes it after the item.
+    pub pending: Option<Vec<u8>>,
 }
 
 impl Session<'_> {

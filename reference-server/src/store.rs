@@ -35,6 +35,12 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+/// An encoded asynchronous-request record (see [`crate::asynchronous`]).
+pub type RecordBytes = Arc<Vec<u8>>;
+
+/// A record with its version (the commit that last wrote it).
+pub type VersionedRecord = (u64, RecordBytes);
+
 /// One change to apply.
 #[derive(Clone, Debug)]
 pub enum Change {
@@ -42,6 +48,10 @@ pub enum Change {
     Put(Arc<ManagedObject>),
     /// Remove an object entirely (used by Undo of a creation).
     Remove(String),
+    /// Insert or replace an asynchronous-request record (see
+    /// [`crate::asynchronous`]): its Asynchronous Correlation Value in hex
+    /// and the encoded record. The store keeps these apart from objects.
+    PutAsync(String, Arc<Vec<u8>>),
 }
 
 /// A stored object and its version (the commit that last wrote it).
@@ -73,12 +83,19 @@ pub struct ReadSet {
     /// only depends on the objects' Names and whether they are destroyed,
     /// so only commits that change those invalidate it.
     pub names_scan: Option<u64>,
+    /// Asynchronous-request record (correlation value in hex) → version
+    /// seen (`None`: absent). Two Polls of one pending request conflict
+    /// here, so a deferred operation runs once.
+    pub asyncs: BTreeMap<String, Option<u64>>,
 }
 
 impl ReadSet {
     /// Nothing read.
     pub fn is_empty(&self) -> bool {
-        self.points.is_empty() && self.scan.is_none() && self.names_scan.is_none()
+        self.points.is_empty()
+            && self.scan.is_none()
+            && self.names_scan.is_none()
+            && self.asyncs.is_empty()
     }
 }
 
@@ -105,6 +122,11 @@ pub trait Store: Send + Sync {
     /// The scan check is applied only when `changes` is not empty: a
     /// read-only message that scanned saw one consistent snapshot already.
     fn commit(&self, reads: &ReadSet, changes: &[Change]) -> Result<(), CommitError>;
+    /// One asynchronous-request record (correlation value in hex), with
+    /// its version.
+    fn get_async(&self, id: &str) -> Result<Option<VersionedRecord>, StoreError>;
+    /// Every asynchronous-request record, in correlation-value order.
+    fn list_async(&self) -> Result<Vec<(String, RecordBytes)>, StoreError>;
     /// Does a commit wait for stable storage (so it should not run on an
     /// I/O task)?
     fn is_durable(&self) -> bool {
@@ -145,11 +167,25 @@ struct Index {
     /// state of a named object.
     names_seq: u64,
     objects: BTreeMap<String, Versioned>,
+    /// Asynchronous-request records: correlation value (hex) → (version,
+    /// encoded record).
+    asyncs: BTreeMap<String, (u64, Arc<Vec<u8>>)>,
 }
 
 impl Index {
     fn get(&self, uid: &str) -> Option<Versioned> {
         self.objects.get(uid).cloned()
+    }
+
+    fn get_async(&self, id: &str) -> Option<VersionedRecord> {
+        self.asyncs.get(id).cloned()
+    }
+
+    fn list_async(&self) -> Vec<(String, RecordBytes)> {
+        self.asyncs
+            .iter()
+            .map(|(k, (_, v))| (k.clone(), v.clone()))
+            .collect()
     }
 
     fn scan(&self) -> Snapshot {
@@ -164,6 +200,11 @@ impl Index {
         for (uid, seen) in &reads.points {
             if self.objects.get(uid).map(|v| v.version) != *seen {
                 return Err(CommitError::Conflict(format!("object {uid:?}")));
+            }
+        }
+        for (id, seen) in &reads.asyncs {
+            if self.asyncs.get(id).map(|v| v.0) != *seen {
+                return Err(CommitError::Conflict(format!("asynchronous request {id}")));
             }
         }
         if !writing {
@@ -216,6 +257,10 @@ impl Index {
                     .objects
                     .remove(uid)
                     .is_some_and(|old| old.object.attributes.names().next().is_some()),
+                Change::PutAsync(id, record) => {
+                    self.asyncs.insert(id.clone(), (version, record.clone()));
+                    false
+                }
             };
             if names_changed {
                 self.names_seq = version;
@@ -237,7 +282,8 @@ fn poisoned() -> StoreError {
 /// read of one object and nothing else is consistent by itself.
 fn validate_read_only(index: &RwLock<Index>, reads: &ReadSet) -> Result<(), CommitError> {
     let scanned = reads.scan.is_some() || reads.names_scan.is_some();
-    if reads.points.is_empty() || (reads.points.len() == 1 && !scanned) {
+    if reads.asyncs.is_empty() && (reads.points.is_empty() || (reads.points.len() == 1 && !scanned))
+    {
         return Ok(());
     }
     index.read().map_err(|_| poisoned())?.validate(reads, false)
@@ -265,6 +311,14 @@ impl Store for MemoryStore {
         Ok(self.index.read().map_err(|_| poisoned())?.scan())
     }
 
+    fn get_async(&self, id: &str) -> Result<Option<VersionedRecord>, StoreError> {
+        Ok(self.index.read().map_err(|_| poisoned())?.get_async(id))
+    }
+
+    fn list_async(&self) -> Result<Vec<(String, RecordBytes)>, StoreError> {
+        Ok(self.index.read().map_err(|_| poisoned())?.list_async())
+    }
+
     fn commit(&self, reads: &ReadSet, changes: &[Change]) -> Result<(), CommitError> {
         if changes.is_empty() {
             return validate_read_only(&self.index, reads);
@@ -277,6 +331,8 @@ impl Store for MemoryStore {
 }
 
 const OBJECTS: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("objects");
+/// Asynchronous-request records (correlation value in hex → record).
+const ASYNC: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("async");
 
 /// Durable store on an embedded redb database file, with every object also
 /// held in memory as a snapshot (see the module documentation).
@@ -300,6 +356,7 @@ impl RedbStore {
         let db = redb::Database::create(dir.join("objects.redb")).map_err(db_err)?;
         let txn = db.begin_write().map_err(db_err)?;
         txn.open_table(OBJECTS).map_err(db_err)?;
+        txn.open_table(ASYNC).map_err(db_err)?;
         txn.commit().map_err(db_err)?;
         let mut index = Index::default();
         {
@@ -316,6 +373,13 @@ impl RedbStore {
                     },
                 );
             }
+            let table = txn.open_table(ASYNC).map_err(db_err)?;
+            for entry in table.iter().map_err(db_err)? {
+                let (k, v) = entry.map_err(db_err)?;
+                index
+                    .asyncs
+                    .insert(k.value().to_string(), (0, Arc::new(v.value().to_vec())));
+            }
         }
         Ok(RedbStore {
             db,
@@ -329,6 +393,7 @@ impl RedbStore {
         let txn = self.db.begin_write().map_err(db_err)?;
         {
             let mut table = txn.open_table(OBJECTS).map_err(db_err)?;
+            let mut asyncs = txn.open_table(ASYNC).map_err(db_err)?;
             for c in changes {
                 match c {
                     Change::Put(o) => {
@@ -339,6 +404,11 @@ impl RedbStore {
                     }
                     Change::Remove(uid) => {
                         table.remove(uid.as_str()).map_err(db_err)?;
+                    }
+                    Change::PutAsync(id, record) => {
+                        asyncs
+                            .insert(id.as_str(), record.as_slice())
+                            .map_err(db_err)?;
                     }
                 }
             }
@@ -357,6 +427,14 @@ impl Store for RedbStore {
 
     fn scan(&self) -> Result<Snapshot, StoreError> {
         Ok(self.index.read().map_err(|_| poisoned())?.scan())
+    }
+
+    fn get_async(&self, id: &str) -> Result<Option<VersionedRecord>, StoreError> {
+        Ok(self.index.read().map_err(|_| poisoned())?.get_async(id))
+    }
+
+    fn list_async(&self) -> Result<Vec<(String, RecordBytes)>, StoreError> {
+        Ok(self.index.read().map_err(|_| poisoned())?.list_async())
     }
 
     fn commit(&self, reads: &ReadSet, changes: &[Change]) -> Result<(), CommitError> {

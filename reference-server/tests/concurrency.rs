@@ -16,7 +16,7 @@ use kmip_reference_server::spec::enums::{
     batch_error_continuation as bec, operation as op, result_reason as rr, result_status as rs,
 };
 use kmip_reference_server::spec::tags as t;
-use kmip_reference_server::store::{MemoryStore, RedbStore, Store};
+use kmip_reference_server::store::{MemoryStore, RecordBytes, RedbStore, Store, VersionedRecord};
 use kmip_ttlv::{Item, Tag, Value};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -519,6 +519,15 @@ impl Store for Contended {
         &self,
     ) -> Result<kmip_reference_server::store::Snapshot, kmip_reference_server::StoreError> {
         self.inner.scan()
+    }
+    fn get_async(
+        &self,
+        id: &str,
+    ) -> Result<Option<VersionedRecord>, kmip_reference_server::StoreError> {
+        self.inner.get_async(id)
+    }
+    fn list_async(&self) -> Result<Vec<(String, RecordBytes)>, kmip_reference_server::StoreError> {
+        self.inner.list_async()
     }
     fn commit(
         &self,

@@ -155,6 +155,21 @@ pub fn render_markdown(results: &RunResults) -> String {
         o.push('\n');
     }
 
+    let went_async: Vec<_> = results
+        .cases
+        .iter()
+        .filter(|c| !c.asynchronous.is_empty())
+        .collect();
+    if !went_async.is_empty() {
+        o.push_str("## Asynchronous responses\n\nBatch items the target answered with Operation Pending; the runner polled them and compared the polled result.\n\n| Case | Batch item |\n|---|---|\n");
+        for c in went_async {
+            for a in &c.asynchronous {
+                let _ = writeln!(o, "| `{}` | {} |", cell(&c.id), cell(a));
+            }
+        }
+        o.push('\n');
+    }
+
     o.push_str("## Masked positions (audit)\n\n");
     let by_rule = masked_by_rule(results);
     if by_rule.is_empty() {

@@ -60,5 +60,11 @@ pub fn render_table(results: &RunResults) -> String {
             out.push_str(&format!("Warning: {}: {w}\n", c.id));
         }
     }
+    // Batch items the target answered asynchronously (polled to a result).
+    for c in results.cases.iter().filter(|c| !c.asynchronous.is_empty()) {
+        for a in &c.asynchronous {
+            out.push_str(&format!("Asynchronous: {}: {a}\n", c.id));
+        }
+    }
     out
 }

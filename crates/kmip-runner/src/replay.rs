@@ -23,6 +23,22 @@
 //! ([`CaseOptions::cleanup_timeout`]), outside the case timeout. After an
 //! `error` verdict the connection is in an unknown state and nothing more is
 //! sent.
+//!
+//! **Asynchronous responses.** A target may answer a batch item with
+//! Result Status Operation Pending and an Asynchronous Correlation Value
+//! (KMIP 1.4 §6.8, 2.1 §9.1; it may do so when the request's Asynchronous
+//! Indicator allows it). When the test case expects the final result for
+//! that item (its expected Result Status is not Pending), the runner polls:
+//! a Poll request (1.4 §4.28, 2.1 §6.1.38) in the request's protocol
+//! version and with its authentication, after 50 ms, then doubling the wait
+//! up to 2 s, until the result is no longer Pending or the message timeout
+//! is spent (all inside the case timeout). The polled result replaces the
+//! item's status, reason, message and payload (Operation and Unique Batch
+//! Item ID stay the original's), and that is what is compared; each such
+//! item is recorded in [`ReplayOutcome::asynchronous`] (and so in the case
+//! result). An item still pending at the end is compared as it is (a fail
+//! that says so). A case that expects Operation Pending itself is compared
+//! as sent, with no Poll.
 
 use crate::encoding::WireFormat;
 use crate::events::{Event, EventSink, MessageDump};
@@ -113,6 +129,9 @@ pub struct ReplayOutcome {
     pub divergence: Option<Divergence>,
     /// Differences the masking rules hid.
     pub masked: Vec<MaskedDiff>,
+    /// Batch items that went asynchronous and were polled (see the module
+    /// doc, "Asynchronous responses"), one line each.
+    pub asynchronous: Vec<String>,
 }
 
 /// Unix time in seconds.
@@ -210,6 +229,7 @@ pub async fn replay_verdict_with<S: AsyncStream + ?Sized>(
         messages: 0,
         divergence: None,
         masked: Vec::new(),
+        asynchronous: Vec::new(),
     };
     let error = |mut out: ReplayOutcome, reason: String| {
         out.status = Status::Error;
@@ -234,7 +254,9 @@ pub async fn replay_verdict_with<S: AsyncStream + ?Sized>(
             actual,
             sent_at,
             received_at,
+            asynchronous,
         } = x;
+        out.asynchronous.extend(asynchronous);
         let cmp = session.check_response(&step.response, &actual, &request, sent_at, received_at);
         out.masked.extend(cmp.masked.iter().map(|m| MaskedDiff {
             message: i,
@@ -395,7 +417,9 @@ async fn exchange<S: AsyncStream + ?Sized>(
         (Some(d), _) => d,
         (None, e) => return Err(Failure::Read(e.unwrap_or_default())),
     };
-    let actual = decoded.map_err(|e| Failure::Decode(e.to_string()))?;
+    let mut actual = decoded.map_err(|e| Failure::Decode(e.to_string()))?;
+    let asynchronous =
+        resolve_pending(stream, case, step, &request, &mut actual, opts, events).await?;
     if let Some(l) = &opts.ledger {
         l.record(&case.id, &request, &actual);
     }
@@ -404,7 +428,203 @@ async fn exchange<S: AsyncStream + ?Sized>(
         actual,
         sent_at,
         received_at,
+        asynchronous,
     })
+}
+
+/// First wait before a Poll, and the longest wait between two.
+const FIRST_POLL: Duration = Duration::from_millis(50);
+const MAX_POLL_WAIT: Duration = Duration::from_secs(2);
+
+/// The Result Status of a batch item, when it has one.
+fn result_status_of(bi: &Item) -> Option<u32> {
+    match bi.child(wire::RESULT_STATUS).map(|i| &i.value) {
+        Some(Value::Enumeration(v)) => Some(*v),
+        _ => None,
+    }
+}
+
+/// Poll every batch item of `actual` that is Operation Pending where the
+/// case expects the final result, and splice the polled result in (see the
+/// module doc, "Asynchronous responses"). Returns one line per such item.
+#[allow(clippy::too_many_arguments)]
+async fn resolve_pending<S: AsyncStream + ?Sized>(
+    stream: &mut S,
+    case: &TestCase,
+    step: &Step,
+    request: &Item,
+    actual: &mut Item,
+    opts: &CaseOptions,
+    events: &EventSink,
+) -> Result<Vec<String>, Failure> {
+    let pending = wire::result_status::OPERATION_PENDING;
+    let expected: Vec<&Item> = step.response.children_with(wire::BATCH_ITEM).collect();
+    let todo: Vec<(usize, Vec<u8>)> = actual
+        .children_with(wire::BATCH_ITEM)
+        .enumerate()
+        .filter(|(k, bi)| {
+            result_status_of(bi) == Some(pending)
+                && expected
+                    .get(*k)
+                    .is_none_or(|e| result_status_of(e) != Some(pending))
+        })
+        .filter_map(
+            |(k, bi)| match bi.child(wire::ASYNCHRONOUS_CORRELATION_VALUE) {
+                Some(Item {
+                    value: Value::ByteString(id),
+                    ..
+                }) => Some((k, id.clone())),
+                _ => None,
+            },
+        )
+        .collect();
+    let mut notes = Vec::new();
+    for (k, id) in todo {
+        let started = Instant::now();
+        let deadline = started + opts.message_timeout;
+        let mut wait = FIRST_POLL;
+        let mut polls = 0usize;
+        let mut last: Option<Item> = None;
+        loop {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            tokio::time::sleep(wait.min(deadline - now)).await;
+            let poll = poll_request(request, &id, opts);
+            let bytes = opts
+                .wire_format
+                .encode(&poll)
+                .map_err(|e| Failure::Encode(e.to_string()))?;
+            let t0 = Instant::now();
+            transport::send_request(stream, &bytes, &opts.wire_format, opts.message_timeout)
+                .await
+                .map_err(|e| Failure::Send(e.to_string()))?;
+            let resp = transport::read_response(
+                stream,
+                &opts.wire_format,
+                &opts.limits,
+                opts.message_timeout,
+            )
+            .await
+            .map_err(|e| Failure::Read(format!("Poll: {e}")))?;
+            let decoded = opts
+                .wire_format
+                .decode(&resp, &opts.limits)
+                .map_err(|e| Failure::Decode(format!("Poll response: {e}")));
+            emit_exchange(
+                events,
+                opts,
+                &case.id,
+                step.index,
+                &bytes,
+                &poll,
+                &resp,
+                decoded.as_ref().ok(),
+                t0.elapsed().as_millis() as u64,
+            );
+            let decoded = decoded?;
+            polls += 1;
+            let bi = decoded.children_with(wire::BATCH_ITEM).next().cloned();
+            let still = bi
+                .as_ref()
+                .is_some_and(|b| result_status_of(b) == Some(pending));
+            last = bi;
+            if !still {
+                break;
+            }
+            wait = (wait * 2).min(MAX_POLL_WAIT);
+        }
+        let waited = started.elapsed().as_millis();
+        let outcome = match last
+            .as_ref()
+            .filter(|b| result_status_of(b) != Some(pending))
+        {
+            Some(polled) => {
+                let status = wire::enum_values_named(&[polled], wire::RESULT_STATUS)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| "no Result Status".into());
+                splice(actual, k, polled);
+                format!("then {status}")
+            }
+            None => "still Operation Pending at the end of the message timeout".to_string(),
+        };
+        notes.push(format!(
+            "message {} batch item {k}: Operation Pending, {polls} Poll(s) in {waited} ms, {outcome}",
+            step.index
+        ));
+    }
+    Ok(notes)
+}
+
+/// The Poll request for correlation value `id`, in the original request's
+/// protocol version, with its Authentication (and the run's credentials).
+fn poll_request(original: &Item, id: &[u8], opts: &CaseOptions) -> Item {
+    let mut header = Vec::new();
+    if let Some(h) = original.child(wire::REQUEST_HEADER) {
+        for tag in [wire::PROTOCOL_VERSION, wire::AUTHENTICATION] {
+            if let Some(i) = h.child(tag) {
+                header.push(i.clone());
+            }
+        }
+        if h.child(wire::BATCH_COUNT).is_some() {
+            header.push(Item::new(wire::BATCH_COUNT, Value::Integer(1)));
+        }
+    }
+    let mut poll = Item::structure(
+        wire::REQUEST_MESSAGE,
+        vec![
+            Item::structure(wire::REQUEST_HEADER, header),
+            Item::structure(
+                wire::BATCH_ITEM,
+                vec![
+                    Item::new(wire::OPERATION, Value::Enumeration(wire::operation::POLL)),
+                    Item::structure(
+                        wire::REQUEST_PAYLOAD,
+                        vec![Item::new(
+                            wire::ASYNCHRONOUS_CORRELATION_VALUE,
+                            Value::ByteString(id.to_vec()),
+                        )],
+                    ),
+                ],
+            ),
+        ],
+    );
+    if let Some(c) = &opts.credentials {
+        wire::add_credentials(&mut poll, c);
+    }
+    poll
+}
+
+/// Replace batch item `k` of `actual` with the original's Operation and
+/// Unique Batch Item ID followed by the polled item's result fields.
+fn splice(actual: &mut Item, k: usize, polled: &Item) {
+    let Value::Structure(children) = &mut actual.value else {
+        return;
+    };
+    let Some(bi) = children
+        .iter_mut()
+        .filter(|c| c.tag == wire::BATCH_ITEM)
+        .nth(k)
+    else {
+        return;
+    };
+    let keep = [wire::OPERATION, wire::UNIQUE_BATCH_ITEM_ID];
+    let mut fields: Vec<Item> = bi
+        .children()
+        .iter()
+        .filter(|c| keep.contains(&c.tag))
+        .cloned()
+        .collect();
+    fields.extend(
+        polled
+            .children()
+            .iter()
+            .filter(|c| !keep.contains(&c.tag))
+            .cloned(),
+    );
+    bi.value = Value::Structure(fields);
 }
 
 /// A completed exchange.
@@ -417,6 +637,8 @@ struct Exchanged {
     sent_at: i64,
     /// Unix time the response arrived.
     received_at: i64,
+    /// Batch items that went asynchronous and were polled.
+    asynchronous: Vec<String>,
 }
 
 /// Why an exchange did not complete.

@@ -65,6 +65,7 @@ fn base_result(p: &PlannedCase) -> CaseResult {
             .unwrap_or_default(),
         encoding: String::new(),
         transport: String::new(),
+        asynchronous: Vec::new(),
     }
 }
 
@@ -155,6 +156,7 @@ pub async fn run_case_chained(
             result.messages = o.messages;
             result.divergence = o.divergence;
             result.masked = o.masked;
+            result.asynchronous = o.asynchronous;
             // The verdict is known: clean-up (after a fail) and a polite
             // close are best effort, under their own time budgets.
             if let Some(p) = pending {

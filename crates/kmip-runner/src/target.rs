@@ -271,6 +271,10 @@ impl ReferenceTarget {
         let config = kmip_reference_server::ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             tls: kmip_reference_server::TlsConfig::default(),
+            // Requests that allow asynchronous responses get Operation
+            // Pending for the creation operations (reproducible async
+            // paths for test cases; nothing else changes).
+            async_policy: kmip_reference_server::asynchronous::AsyncPolicy::reference_default(),
             ..Default::default()
         };
         let server = kmip_reference_server::spawn(config)

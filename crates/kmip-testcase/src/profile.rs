@@ -756,6 +756,7 @@ mod tests {
             warnings: Vec::new(),
             encoding: "ttlv".into(),
             transport: "tls".into(),
+            asynchronous: Vec::new(),
         }
     }
 

@@ -231,6 +231,13 @@ pub struct CaseResult {
     /// when unknown.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub transport: String,
+    /// Batch items the target answered with Operation Pending (KMIP
+    /// asynchronous processing) where the case expects the final result:
+    /// the runner polled them (Poll) and compared the polled result, one
+    /// line each (`message 1 batch item 0: Operation Pending, 2 Polls in
+    /// 150 ms, then Success`). Empty: the case ran synchronously.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asynchronous: Vec<String>,
 }
 
 impl CaseResult {

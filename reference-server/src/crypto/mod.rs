@@ -144,6 +144,7 @@ pub mod keys;
 pub mod params;
 pub mod payload;
 pub mod rng;
+pub mod split;
 pub mod symmetric;
 pub mod types;
 

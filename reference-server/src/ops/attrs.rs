@@ -1,7 +1,7 @@
 //! Add Attribute, Modify Attribute, Delete Attribute (KMIP 1.x and 2.x
 //! forms, Attribute Index) and Set Attribute (2.0+), with the spec's
 //! per-attribute rules (read-only, single-valued, modifiable only in
-//! certain states, unique names).
+//! certain states, unique names), and Adjust Attribute (2.0+).
 
 use super::create::check_unique_names;
 use super::{load_live, payload, reason_for, touch, wrong_state};
@@ -15,7 +15,7 @@ use crate::spec::enums::{result_reason as rr, state};
 use crate::spec::tags as t;
 use crate::spec::V2_0;
 use crate::tree::Fields;
-use kmip_ttlv::Item;
+use kmip_ttlv::{Item, Tag};
 
 fn read_only(s: &Session<'_>, key: &AttrKey) -> KmipError {
     KmipError::new(
@@ -313,6 +313,154 @@ pub fn set_attribute(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         state_rule(s, &obj, &key, def.modify)?;
     }
     obj.attributes.set(key, value);
+    finish(s, obj)?;
+    Ok(payload(vec![s.uid_item(t::UNIQUE_IDENTIFIER, &uid)]))
+}
+
+/// The Adjustment Value as a number (any integer-like type; the spec gives
+/// the item no fixed type), or the default of 1 (2.1 §11.1: 1 for numeric
+/// types, 1 second for Date Time, 1 microsecond for Date Time Extended).
+fn adjustment_parameter(p: &Item) -> Result<i128, KmipError> {
+    use kmip_ttlv::Value as V;
+    match Fields::new(p).get(t::ADJUSTMENT_VALUE).map(|i| &i.value) {
+        None => Ok(1),
+        Some(V::Integer(v)) => Ok(i128::from(*v)),
+        Some(V::LongInteger(v) | V::DateTime(v) | V::DateTimeExtended(v)) => Ok(i128::from(*v)),
+        Some(V::Interval(v)) => Ok(i128::from(*v)),
+        Some(_) => Err(KmipError::new(
+            rr::INVALID_DATA_TYPE,
+            "Adjustment Value must be an Integer, Long Integer or Interval",
+        )),
+    }
+}
+
+/// Adjust Attribute's error table (2.1 Table 172) names Read Only
+/// Attribute, not the Attribute Read Only of Add / Modify / Set Attribute.
+fn adjust_read_only(e: KmipError) -> KmipError {
+    if e.reason == rr::ATTRIBUTE_READ_ONLY {
+        KmipError::new(rr::READ_ONLY_ATTRIBUTE, e.message)
+    } else {
+        e
+    }
+}
+
+/// Adjust Attribute (KMIP 2.0 §6.1.3, 2.1 §6.1.3; Adjustment Type 2.1
+/// §11.1): Increment / Decrement an Integer, Long Integer, Interval, Date
+/// Time or Date Time Extended value, Negate an Integer, Long Integer or
+/// Boolean. A missing value counts as 0 / false; more than one instance is
+/// Multi Valued Attribute; a result out of the type's range is Numeric
+/// Range; Big Integer values are not adjusted (Feature Not Supported).
+pub fn adjust_attribute(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
+    use crate::spec::enums::adjustment_type as adj;
+    use kmip_ttlv::{ItemType, Value as V};
+    let uid = s.resolve_uid(p)?;
+    let mut obj = load_live(s, &uid)?;
+    let f = Fields::new(p);
+    let key = match parse_reference(f.require(t::ATTRIBUTE_REFERENCE)?)? {
+        AttrRef::Key(k) => k,
+        AttrRef::LinkType(_) => {
+            return Err(KmipError::new(
+                rr::INVALID_DATA_TYPE,
+                "a Link cannot be adjusted",
+            ))
+        }
+    };
+    let how = f.require_enum(t::ADJUSTMENT_TYPE)?;
+    let def = key.def();
+    let current = match obj.attributes.get(&key) {
+        [] => {
+            if !def.client_add || server_vendor(&key) {
+                return Err(adjust_read_only(read_only(s, &key)));
+            }
+            state_rule(s, &obj, &key, def.modify)?;
+            let zero = match def.ty {
+                ItemType::Integer => V::Integer(0),
+                ItemType::LongInteger => V::LongInteger(0),
+                ItemType::Interval => V::Interval(0),
+                ItemType::DateTime => V::DateTime(0),
+                ItemType::DateTimeExtended => V::DateTimeExtended(0),
+                ItemType::Boolean => V::Boolean(false),
+                _ => {
+                    return Err(KmipError::new(
+                        rr::INVALID_DATA_TYPE,
+                        format!("{} has no value to adjust", key.name_1x()),
+                    ))
+                }
+            };
+            Item::new(Tag(def.tag), zero)
+        }
+        [one] => {
+            modify_check(s, &obj, &key).map_err(adjust_read_only)?;
+            one.clone()
+        }
+        _ => {
+            return Err(KmipError::new(
+                rr::MULTI_VALUED_ATTRIBUTE,
+                format!("{} has more than one instance", key.name_1x()),
+            ))
+        }
+    };
+    let range = || {
+        KmipError::new(
+            rr::NUMERIC_RANGE,
+            format!("the adjusted {} is out of range", key.name_1x()),
+        )
+    };
+    let step = |v: i128| -> Result<i128, KmipError> {
+        let d = adjustment_parameter(p)?;
+        match how {
+            adj::INCREMENT => v.checked_add(d).ok_or_else(range),
+            adj::DECREMENT => v.checked_sub(d).ok_or_else(range),
+            adj::NEGATE => v.checked_neg().ok_or_else(range),
+            other => Err(KmipError::invalid_field(format!(
+                "unknown Adjustment Type {other:#x}"
+            ))),
+        }
+    };
+    let no_negate = |what: &str| {
+        if how == adj::NEGATE {
+            Err(KmipError::new(
+                rr::INVALID_DATA_TYPE,
+                format!("Negate does not apply to {what} values"),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let value = match &current.value {
+        V::Integer(v) => V::Integer(i32::try_from(step(i128::from(*v))?).map_err(|_| range())?),
+        V::LongInteger(v) => {
+            V::LongInteger(i64::try_from(step(i128::from(*v))?).map_err(|_| range())?)
+        }
+        V::Interval(v) => {
+            no_negate("Interval")?;
+            V::Interval(u32::try_from(step(i128::from(*v))?).map_err(|_| range())?)
+        }
+        V::DateTime(v) => {
+            no_negate("Date Time")?;
+            V::DateTime(i64::try_from(step(i128::from(*v))?).map_err(|_| range())?)
+        }
+        V::DateTimeExtended(v) => {
+            no_negate("Date Time Extended")?;
+            V::DateTimeExtended(i64::try_from(step(i128::from(*v))?).map_err(|_| range())?)
+        }
+        V::Boolean(b) if how == adj::NEGATE => V::Boolean(!b),
+        V::BigInteger(_) => {
+            return Err(KmipError::feature_not_supported(
+                "adjusting Big Integer attributes is not supported by this server",
+            ))
+        }
+        _ => {
+            return Err(KmipError::new(
+                rr::INVALID_DATA_TYPE,
+                format!(
+                    "{} cannot be adjusted that way (its type does not allow it)",
+                    key.name_1x()
+                ),
+            ))
+        }
+    };
+    obj.attributes.set(key, Item::new(current.tag, value));
     finish(s, obj)?;
     Ok(payload(vec![s.uid_item(t::UNIQUE_IDENTIFIER, &uid)]))
 }

@@ -303,7 +303,7 @@ pub(crate) fn storage_masks(payload: &Item, tag: Tag) -> Result<Vec<i32>, KmipEr
     }
 }
 
-fn required_alg_len(attrs: &AttributeSet) -> Result<(u32, i32), KmipError> {
+pub(crate) fn required_alg_len(attrs: &AttributeSet) -> Result<(u32, i32), KmipError> {
     let a = attrs
         .enum_value(t::CRYPTOGRAPHIC_ALGORITHM)
         .ok_or_else(|| KmipError::new(rr::INVALID_FIELD, "Cryptographic Algorithm is required"))?;

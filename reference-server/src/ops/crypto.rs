@@ -389,3 +389,47 @@ fn resolve_eki(s: &Session<'_>, spec: &Item) -> Result<Item, KmipError> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Item::structure(spec.tag, children))
 }
+
+fn split_err(e: crate::crypto::split::SplitError) -> KmipError {
+    use crate::crypto::split::SplitError as E;
+    match e {
+        E::Invalid(m) => KmipError::invalid_field(m),
+        E::Unsupported(m) => KmipError::feature_not_supported(m),
+    }
+}
+
+/// Check a Split Key shape (method, parts, threshold) before any work.
+pub fn split_shape(method: u32, parts: u32, threshold: u32) -> Result<(), KmipError> {
+    crate::crypto::split::check_shape(method, parts, threshold).map_err(split_err)
+}
+
+/// Split `secret` into `parts` shares (Create Split Key; see
+/// [`crate::crypto::split`]).
+pub fn split_secret(
+    method: u32,
+    secret: &[u8],
+    parts: u32,
+    threshold: u32,
+    prime: Option<&[u8]>,
+) -> Result<Vec<Vec<u8>>, KmipError> {
+    crate::crypto::split::split(
+        method,
+        secret,
+        parts,
+        threshold,
+        prime,
+        &mut rand::rngs::OsRng,
+    )
+    .map_err(split_err)
+}
+
+/// Join (Key Part Identifier, share) pairs into a secret of `len` bytes
+/// (Join Split Key).
+pub fn join_secret(
+    method: u32,
+    shares: &[(u32, Vec<u8>)],
+    len: usize,
+    prime: Option<&[u8]>,
+) -> Result<Vec<u8>, KmipError> {
+    crate::crypto::split::join(method, shares, len, prime).map_err(split_err)
+}

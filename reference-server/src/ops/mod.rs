@@ -31,6 +31,7 @@ pub mod identity;
 pub mod lifecycle;
 pub mod locate;
 pub mod server_ops;
+pub mod split;
 
 use crate::error::KmipError;
 use crate::object::ManagedObject;
@@ -77,6 +78,7 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::MODIFY_ATTRIBUTE, V1_0, attrs::modify_attribute),
     op(o::DELETE_ATTRIBUTE, V1_0, attrs::delete_attribute),
     op(o::SET_ATTRIBUTE, V2_0, attrs::set_attribute),
+    op(o::ADJUST_ATTRIBUTE, V2_0, attrs::adjust_attribute),
     op(o::OBTAIN_LEASE, V1_0, lifecycle::obtain_lease),
     op(
         o::GET_USAGE_ALLOCATION,
@@ -110,6 +112,20 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::RNG_RETRIEVE, crate::spec::V1_2, crypto::rng_retrieve),
     op(o::RNG_SEED, crate::spec::V1_2, crypto::rng_seed),
     op(o::HASH, crate::spec::V1_2, crypto::hash),
+    op(
+        o::CREATE_SPLIT_KEY,
+        crate::spec::V1_2,
+        split::create_split_key,
+    ),
+    op(o::JOIN_SPLIT_KEY, crate::spec::V1_2, split::join_split_key),
+    op(o::POLL, V1_0, crate::asynchronous::poll),
+    op(o::CANCEL, V1_0, crate::asynchronous::cancel),
+    op(o::PROCESS, V2_1, crate::asynchronous::process),
+    op(
+        o::QUERY_ASYNCHRONOUS_REQUESTS,
+        V2_1,
+        crate::asynchronous::query_asynchronous_requests,
+    ),
 ];
 
 /// The operations available in `version`, in table order.

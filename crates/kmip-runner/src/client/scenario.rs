@@ -388,6 +388,7 @@ impl Scenario {
                         // The client-test listener speaks TTLV over TLS.
                         encoding: "ttlv".to_string(),
                         transport: "tls".to_string(),
+                        asynchronous: Vec::new(),
                     }
                 }
                 None => CaseResult {
@@ -404,6 +405,7 @@ impl Scenario {
                     warnings: c.warnings.iter().map(ToString::to_string).collect(),
                     encoding: String::new(),
                     transport: String::new(),
+                    asynchronous: Vec::new(),
                 },
             };
             out.push(r);
