@@ -10,12 +10,15 @@
 //! - [`assess`]: runs every probe a clause needs within a count and time
 //!   budget and turns the outcomes into verdicts with evidence.
 //! - [`table`]: the terminal clause table (tabled).
+//! - [`profiles`]: attaching clause verdicts (any [`ClauseResult`]s, not
+//!   only this crate's) to a run's profile results by suite name.
 //!
 //! A probe needs only the server's first answer, so no TLS library that
 //! implements the CBC suites is needed (the testssl.sh / sslyze technique).
 
 pub mod hello;
 pub mod probe;
+pub mod profiles;
 pub mod suites;
 pub mod table;
 
