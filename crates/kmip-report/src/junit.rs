@@ -187,9 +187,9 @@ fn clauses_suite(o: &mut String, results: &RunResults, total: usize, fails: usiz
     );
     for p in &results.profiles {
         for c in &p.clauses {
-            let _ = write!(
+            let _ = writeln!(
                 o,
-                "    <testcase name=\"{}\" classname=\"clauses.{}\" time=\"0.000\">\n",
+                "    <testcase name=\"{}\" classname=\"clauses.{}\" time=\"0.000\">",
                 attr(&c.id),
                 attr(&p.id)
             );
