@@ -475,8 +475,9 @@ pub mod assess {
         let Some(o) = mutual.get(&case) else {
             r.verdict = Verdict::NotAssessed;
             r.reason = Some(match case {
-                MutualCase::Expired => "no client CA certificate and key given (--client-ca, \
-                                        --client-ca-key) to issue an expired certificate"
+                MutualCase::Expired => "no client CA certificate and key given (tls-probe \
+                                        --client-ca/--client-ca-key, run --assess-client-ca/\
+                                        --assess-client-ca-key) to issue an expired certificate"
                     .into(),
                 _ => "not run".into(),
             });
