@@ -247,7 +247,7 @@ async fn passing_run_exits_0_and_writes_every_report() {
     for k in ["passed", "failed", "errors", "skipped", "xfail", "xpass"] {
         assert!(json["totals"].get(k).is_some(), "totals.{k}");
     }
-    assert_eq!(json["format_version"], 2);
+    assert_eq!(json["format_version"], 3);
     // Each case says the encoding and transport it was replayed in.
     assert_eq!(json["cases"][0]["encoding"], "ttlv");
     assert_eq!(json["cases"][0]["transport"], "tls");

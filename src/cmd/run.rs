@@ -266,13 +266,28 @@ pub struct RunArgs {
     /// target as it is (see "Clean world" below).
     #[arg(long)]
     pub shared_world: bool,
-    /// After the cases, assess the target's TLS against the KMIP
-    /// Authentication Suites (as `tls-probe`, default limits: 5 s, 96
-    /// connections): prints the clause table and writes
-    /// tls-assessment.json to the report folder. HOST:PORT targets only;
-    /// does not change the run's exit code.
-    #[arg(long)]
+    /// Assess the target's TLS against the KMIP Authentication Suites
+    /// after the cases (on by default for HOST:PORT targets; kept for
+    /// explicitness). Same probes as `tls-probe` (5 s, 96 connections at
+    /// most): the clause verdicts are attached to the run's server
+    /// profiles in every report (a failed clause makes the profile NOT
+    /// CONFORMANT), the clause table is printed and tls-assessment.json is
+    /// written to the report folder. Never changes a case verdict.
+    #[arg(long, conflicts_with = "no_assess_tls")]
     pub assess_tls: bool,
+    /// Do not assess the target's TLS: the profiles keep their
+    /// Authentication Suite lines as "not assessed".
+    #[arg(long)]
+    pub no_assess_tls: bool,
+    /// CA (PEM) that signs the target's client certificates, with
+    /// --assess-client-ca-key: the TLS assessment issues an expired client
+    /// certificate from it (§3.1.3). Without it that clause stays not
+    /// assessed, with the reason.
+    #[arg(long, value_name = "FILE", requires = "assess_client_ca_key")]
+    pub assess_client_ca: Option<PathBuf>,
+    /// Private key (PEM) of --assess-client-ca.
+    #[arg(long, value_name = "FILE", requires = "assess_client_ca")]
+    pub assess_client_ca_key: Option<PathBuf>,
 }
 
 /// A usage error: printed, exit 2.
@@ -377,25 +392,44 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
         Err(RunError::Usage(m)) => return usage(m),
         Err(e) => return Err(e.into()),
     };
-    let results = &report.results;
-    let written = kmip_report::write_all(results, &report_dir)
-        .with_context(|| format!("writing reports to {}", report_dir.display()))?;
-    print!("{}", kmip_report::render_table(results));
-    if args.assess_tls {
+    let mut report = report;
+    // TLS assessment before the reports are written: its clauses are part
+    // of the profile verdicts. Cases are already judged, so a target that
+    // drops the probe connections keeps every case verdict.
+    let mut tls_table = None;
+    if !args.no_assess_tls && report.unreachable.is_none() {
         if let kmip_runner::target::TargetSpec::Remote { host, port } = &spec.target {
             let [ca, cert, key] = tls_paths;
-            super::tls_probe::assess_for_run(
+            let (table, added_ms) = super::tls_probe::assess_for_run(
                 &rt,
-                host,
-                *port,
-                spec.sni.clone(),
-                [ca, cert, key],
-                &report_dir,
+                &mut report.results,
+                super::tls_probe::RunProbe {
+                    host,
+                    port: *port,
+                    sni: spec.sni.clone(),
+                    files: [ca, cert, key],
+                    client_ca: [
+                        args.assess_client_ca.clone(),
+                        args.assess_client_ca_key.clone(),
+                    ],
+                    report_dir: &report_dir,
+                },
             )?;
-        } else if !args.quiet {
+            tls_table = Some(table);
+            if !args.quiet {
+                eprintln!("TLS assessment: {added_ms} ms added to the run");
+            }
+        } else if args.assess_tls && !args.quiet {
             eprintln!("--assess-tls: skipped for the in-process reference target");
         }
     }
+    let results = &report.results;
+    let written = kmip_report::write_all(results, &report_dir)
+        .with_context(|| format!("writing reports to {}", report_dir.display()))?;
+    if let Some(t) = tls_table {
+        print!("{t}");
+    }
+    print!("{}", kmip_report::render_table(results));
     let _ = std::io::stdout().flush();
     if !args.quiet {
         eprintln!(

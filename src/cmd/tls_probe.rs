@@ -84,30 +84,65 @@ fn read(p: &Option<PathBuf>) -> anyhow::Result<Option<Vec<u8>>> {
         .transpose()
 }
 
-/// `run --assess-tls`: assess a remote target with the default limits and
-/// the run's TLS files (`[ca, cert, key]`), print the clause table and write
-/// `tls-assessment.json` into the report folder.
+/// What `run` hands to [`assess_for_run`].
+pub struct RunProbe<'a> {
+    /// Target host.
+    pub host: &'a str,
+    /// Target port.
+    pub port: u16,
+    /// TLS server name.
+    pub sni: Option<String>,
+    /// The run's `[ca, cert, key]` files.
+    pub files: [Option<PathBuf>; 3],
+    /// `[client CA, client CA key]` for the expired-certificate case.
+    pub client_ca: [Option<PathBuf>; 2],
+    /// Report folder (tls-assessment.json goes there).
+    pub report_dir: &'a std::path::Path,
+}
+
+/// `run` (unless `--no-assess-tls`): assess a remote target with the
+/// default limits, for the Profiles editions of the run's server profiles,
+/// with the run's TLS files; attach the clauses to the server profiles of
+/// `results`, write `tls-assessment.json` into the report folder. Returns
+/// the clause table and the milliseconds the assessment took.
 pub fn assess_for_run(
     rt: &tokio::runtime::Runtime,
-    host: &str,
-    port: u16,
-    sni: Option<String>,
-    [ca, cert, key]: [Option<PathBuf>; 3],
-    report_dir: &std::path::Path,
-) -> anyhow::Result<()> {
-    let mut config = Config::new(host, port);
-    config.sni = sni;
+    results: &mut kmip_testcase::results::RunResults,
+    p: RunProbe<'_>,
+) -> anyhow::Result<(String, u64)> {
+    let mut config = Config::new(p.host, p.port);
+    config.sni = p.sni;
+    let mut editions = Vec::new();
+    for e in results
+        .profiles
+        .iter()
+        .filter(|p| p.role == "server")
+        .filter_map(|p| Edition::of(&p.version))
+    {
+        if !editions.contains(&e) {
+            editions.push(e);
+        }
+    }
+    if !editions.is_empty() {
+        config.editions = editions;
+    }
+    let [ca, cert, key] = p.files;
+    let [client_ca, client_ca_key] = p.client_ca;
     config.material = ClientMaterial {
         ca_pem: read(&ca)?,
         cert_key_pem: read(&cert)?.zip(read(&key)?),
-        client_ca_pem: None,
+        client_ca_pem: read(&client_ca)?.zip(read(&client_ca_key)?),
     };
+    let start = std::time::Instant::now();
     let a = rt.block_on(assess(&config));
-    print!("{}", kmip_tlsprobe::table::render_table(&a));
-    let path = report_dir.join("tls-assessment.json");
+    let added = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    kmip_tlsprobe::profiles::attach(results, "server", &a.clauses);
+    let path = p.report_dir.join("tls-assessment.json");
+    std::fs::create_dir_all(p.report_dir)
+        .with_context(|| format!("creating {}", p.report_dir.display()))?;
     let text = serde_json::to_string_pretty(&a).context("serialising the TLS assessment")?;
     std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    Ok((kmip_tlsprobe::table::render_table(&a), added))
 }
 
 /// Run the subcommand.

@@ -1,18 +1,19 @@
 //! The HTML report (`report.html`): one self-contained page (inline CSS and
 //! a few lines of inline JavaScript for the case filter; no external
-//! assets, no network) with the run header, totals, the per-profile summary,
-//! clauses not assessed, the per-case status table, failures with
+//! assets, no network) with the run header, totals, the per-profile summary
+//! (each profile's assessed clauses in an expandable `<details>` list with
+//! their evidence), clauses not assessed, the per-case status table, failures with
 //! expandable (`<details>`) diffs coloured per line — the first failure
 //! with a diff is open — and the masked positions of each case. Every piece of text from
 //! the results is HTML-escaped.
 
 use std::fmt::Write as _;
 
-use kmip_testcase::results::{CaseResult, RunResults, Status};
+use kmip_testcase::results::{CaseResult, ClauseVerdict, ProfileResult, RunResults, Status};
 
 use crate::{
-    case_word, masked_by_rule, not_assessed_groups, optional_cell, passed_cell, rate_cell,
-    run_meta, verdict_counts, Verdict,
+    case_word, clause_cell, clause_failure_reason, masked_by_rule, not_assessed_groups,
+    optional_cell, passed_cell, rate_cell, run_meta, verdict_counts, Verdict,
 };
 
 const CSS: &str = r#"
@@ -134,6 +135,12 @@ fn profiles_section(o: &mut String, results: &RunResults) {
                 code_join(&p.unmet_requires)
             ));
         }
+        if let Some(why) = clause_failure_reason(p) {
+            notes.push(format!("<b>{}</b>", esc(&why)));
+        }
+        if !p.clauses.is_empty() {
+            notes.push(clause_details(p));
+        }
         if !p.not_assessed.is_empty() {
             let items: String = p
                 .not_assessed
@@ -175,6 +182,54 @@ fn profiles_section(o: &mut String, results: &RunResults) {
         }
         o.push_str("</ul></div></details>\n");
     }
+}
+
+/// The expandable clause list of one profile: a summary line with the
+/// counts, then one row per clause with its verdict, source, reason and
+/// evidence (every offer, accepted, refused, undecided).
+fn clause_details(p: &ProfileResult) -> String {
+    let mut rows = String::new();
+    for c in &p.clauses {
+        let class = match c.verdict {
+            ClauseVerdict::Pass => "pass",
+            ClauseVerdict::Fail => "fail",
+            ClauseVerdict::NotAssessed | ClauseVerdict::NotApplicable => "skip",
+        };
+        let list = |word: &str, items: &[String]| {
+            if items.is_empty() {
+                String::new()
+            } else {
+                let li: String = items
+                    .iter()
+                    .map(|i| format!("<li>{}</li>", esc(i)))
+                    .collect();
+                format!("<div><i>{word}</i><ul class=\"tight\">{li}</ul></div>")
+            }
+        };
+        let e = &c.evidence;
+        let _ = write!(
+            rows,
+            "<tr><td><code>{}</code><br><span class=\"muted\">{}</span></td><td>{}<br><span class=\"muted\">{}</span></td><td><span class=\"badge b-{class}\">{}</span></td><td>{}{}{}{}{}</td></tr>",
+            esc(&c.id),
+            esc(&c.suite),
+            esc(&c.text),
+            esc(&c.source),
+            c.verdict.label(),
+            if c.reason.is_empty() {
+                String::new()
+            } else {
+                format!("<div>{}</div>", esc(&c.reason))
+            },
+            list("offered", &e.offered),
+            list("accepted", &e.accepted),
+            list("refused", &e.refused),
+            list("no decision", &e.inconclusive),
+        );
+    }
+    format!(
+        "<details class=\"clauses\"><summary>clauses: {}</summary><div class=\"body\"><table><thead><tr><th>Clause</th><th>Condition</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>{rows}</tbody></table></div></details>",
+        esc(&clause_cell(p))
+    )
 }
 
 fn cases_section(o: &mut String, results: &RunResults) {

@@ -5,7 +5,10 @@
 //! `<testcase>` per test case, so each case is counted once; then one
 //! `<testsuite name="profiles">` with one `<testcase>` per profile verdict:
 //! NOT CONFORMANT is a `<failure>`, incomplete is `<skipped>`, and the
-//! clauses not assessed are listed in `<system-out>`.
+//! clauses not assessed are listed in `<system-out>`; then, when profiles
+//! carry assessed clauses, one `<testsuite name="clauses">` with one
+//! `<testcase>` per (profile, clause): a failed clause is a `<failure>`,
+//! not assessed / not applicable are `<skipped>` with the reason.
 //!
 //! Case failures carry the one-line reason as `message` and the reason,
 //! paths and diff as text; errors are `<error>`, skips `<skipped message>`.
@@ -14,10 +17,10 @@
 
 use std::fmt::Write as _;
 
-use kmip_testcase::results::{CaseResult, RunResults, Status, Totals};
+use kmip_testcase::results::{CaseResult, ClauseVerdict, RunResults, Status, Totals};
 use kmip_ttlv::xml::{escape, EscapeMode};
 
-use crate::{case_version, passed_cell, Verdict};
+use crate::{case_version, clause_failure_reason, evidence_line, passed_cell, Verdict};
 
 /// Render the JUnit document.
 pub fn render_junit(results: &RunResults) -> String {
@@ -39,15 +42,27 @@ pub fn render_junit(results: &RunResults) -> String {
         .iter()
         .filter(|p| Verdict::of(p) == Verdict::Incomplete)
         .count();
+    let clause_count = |f: &dyn Fn(ClauseVerdict) -> bool| {
+        results
+            .profiles
+            .iter()
+            .flat_map(|p| &p.clauses)
+            .filter(|c| f(c.verdict))
+            .count()
+    };
+    let clause_total = clause_count(&|_| true);
+    let clause_failures = clause_count(&|v| v == ClauseVerdict::Fail);
+    let clause_skips =
+        clause_count(&|v| matches!(v, ClauseVerdict::NotAssessed | ClauseVerdict::NotApplicable));
 
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         o,
         "<testsuites name=\"kmip-harness\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\" timestamp=\"{}\">",
-        t.total() + results.profiles.len(),
-        t.failed + t.xpass + profile_failures,
+        t.total() + results.profiles.len() + clause_total,
+        t.failed + t.xpass + profile_failures + clause_failures,
         t.errors,
-        t.skipped + t.xfail + profile_skips,
+        t.skipped + t.xfail + profile_skips + clause_skips,
         finite(results.duration_s),
         attr(&results.started)
     );
@@ -121,6 +136,9 @@ pub fn render_junit(results: &RunResults) -> String {
                 p.unmet_requires.join(", ")
             );
         }
+        if let Some(why) = clause_failure_reason(p) {
+            let _ = write!(detail, "; {why}");
+        }
         let verdict = Verdict::of(p);
         if verdict == Verdict::Conformant && p.not_assessed.is_empty() {
             o.push_str("/>\n");
@@ -153,8 +171,63 @@ pub fn render_junit(results: &RunResults) -> String {
         }
         o.push_str("    </testcase>\n");
     }
-    o.push_str("  </testsuite>\n</testsuites>\n");
+    o.push_str("  </testsuite>\n");
+    if clause_total > 0 {
+        clauses_suite(&mut o, results, clause_total, clause_failures, clause_skips);
+    }
+    o.push_str("</testsuites>\n");
     o
+}
+
+/// The `clauses` suite: one `<testcase>` per (profile, clause).
+fn clauses_suite(o: &mut String, results: &RunResults, total: usize, fails: usize, skips: usize) {
+    let _ = writeln!(
+        o,
+        "  <testsuite name=\"clauses\" tests=\"{total}\" failures=\"{fails}\" errors=\"0\" skipped=\"{skips}\" time=\"0.000\">"
+    );
+    for p in &results.profiles {
+        for c in &p.clauses {
+            let _ = writeln!(
+                o,
+                "    <testcase name=\"{}\" classname=\"clauses.{}\" time=\"0.000\">",
+                attr(&c.id),
+                attr(&p.id)
+            );
+            let detail = format!(
+                "{}: {} ({})\nevidence: {}\noffered: {}\naccepted: {}\nrefused: {}\nno decision: {}",
+                c.suite,
+                c.text,
+                c.source,
+                evidence_line(c),
+                c.evidence.offered.join("; "),
+                c.evidence.accepted.join("; "),
+                c.evidence.refused.join("; "),
+                c.evidence.inconclusive.join("; ")
+            );
+            match c.verdict {
+                ClauseVerdict::Pass => {}
+                ClauseVerdict::Fail => {
+                    let _ = writeln!(
+                        o,
+                        "      <failure message=\"FAIL: {}\" type=\"clause\">{}</failure>",
+                        attr(&c.text),
+                        text(&detail)
+                    );
+                }
+                ClauseVerdict::NotAssessed | ClauseVerdict::NotApplicable => {
+                    let _ = writeln!(
+                        o,
+                        "      <skipped message=\"{}: {}\"/>",
+                        c.verdict.as_str(),
+                        attr(&c.reason)
+                    );
+                }
+            }
+            let _ = writeln!(o, "      <system-out>{}</system-out>", text(&detail));
+            o.push_str("    </testcase>\n");
+        }
+    }
+    o.push_str("  </testsuite>\n");
 }
 
 fn case_element(o: &mut String, c: &CaseResult, version: &str) {

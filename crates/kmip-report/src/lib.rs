@@ -11,6 +11,14 @@
 //! - [`render_html`]: the same as a self-contained page (inline CSS / JS,
 //!   no external assets), with expandable diffs.
 //!
+//! Assessed clauses ([`ProfileResult::clauses`]: TLS suites, port, …) are
+//! shown by every reporter: a clause column and the failed clauses in the
+//! table, a clause section in the Markdown, one JUnit `<testcase>` per
+//! (profile, clause) with a failed clause as a `<failure>`, an expandable
+//! per-profile clause list with evidence in the HTML, and the JSON as is. A
+//! failed clause makes its profile NOT CONFORMANT, and the reporters say
+//! which clause.
+//!
 //! Known failures (cases listed in the expectations file) are XFAIL when
 //! they fail and XPASS when they pass: counted apart from passed / failed /
 //! errors in every reporter ([`kmip_testcase::results::Totals`]); JUnit
@@ -30,7 +38,9 @@ mod table;
 use std::path::{Path, PathBuf};
 
 use kmip_testcase::case::CaseId;
-use kmip_testcase::results::{CaseResult, ProfileResult, RunResults, Status};
+use kmip_testcase::results::{
+    CaseResult, ClauseVerdict, ProfileClause, ProfileResult, RunResults, Status,
+};
 
 pub use html::render_html;
 pub use junit::render_junit;
@@ -273,4 +283,80 @@ fn run_meta(results: &RunResults) -> Vec<(&'static str, String)> {
         v.push(("Harness", results.harness_version.clone()));
     }
     v
+}
+
+/// Clause counts of a profile: `"9 pass, 1 FAIL, 2 n/a, 1 not assessed"`,
+/// `"-"` when none is attached.
+fn clause_cell(p: &ProfileResult) -> String {
+    if p.clauses.is_empty() {
+        return "-".to_string();
+    }
+    let count = |v: ClauseVerdict| p.clauses.iter().filter(|c| c.verdict == v).count();
+    let mut parts = Vec::new();
+    for (v, word) in [
+        (ClauseVerdict::Pass, "pass"),
+        (ClauseVerdict::Fail, "FAIL"),
+        (ClauseVerdict::NotApplicable, "n/a"),
+        (ClauseVerdict::NotAssessed, "not assessed"),
+    ] {
+        let n = count(v);
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    parts.join(", ")
+}
+
+/// Why a profile is not conformant because of its clauses:
+/// `"clause basic-3.1.3-no-cert failed"`, `None` when no clause failed.
+fn clause_failure_reason(p: &ProfileResult) -> Option<String> {
+    let ids: Vec<&str> = p.failed_clauses().map(|c| c.id.as_str()).collect();
+    match ids.len() {
+        0 => None,
+        1 => Some(format!("clause {} failed", ids[0])),
+        _ => Some(format!("clauses {} failed", ids.join(", "))),
+    }
+}
+
+/// One-line evidence summary of a clause: counts of accepted / refused /
+/// undecided offers, then the reason.
+fn evidence_line(c: &ProfileClause) -> String {
+    let e = &c.evidence;
+    let mut parts = Vec::new();
+    if !e.offered.is_empty() {
+        parts.push(format!("offered {}", e.offered.len()));
+    }
+    for (n, word) in [
+        (e.accepted.len(), "accepted"),
+        (e.refused.len(), "refused"),
+        (e.inconclusive.len(), "no decision"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{word} {n}"));
+        }
+    }
+    let mut s = parts.join(", ");
+    if !c.reason.is_empty() {
+        if !s.is_empty() {
+            s.push_str("; ");
+        }
+        s.push_str(&c.reason);
+    }
+    s
+}
+
+/// Attached clauses grouped across profiles: each distinct (id, verdict,
+/// reason, evidence) with the profiles it was attached to, in first-seen
+/// order.
+fn clause_groups(results: &RunResults) -> Vec<(&ProfileClause, Vec<&str>)> {
+    let mut groups: Vec<(&ProfileClause, Vec<&str>)> = Vec::new();
+    for p in &results.profiles {
+        for c in &p.clauses {
+            match groups.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, ids)) => ids.push(&p.id),
+                None => groups.push((c, vec![&p.id])),
+            }
+        }
+    }
+    groups
 }

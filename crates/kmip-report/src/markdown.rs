@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use kmip_testcase::results::{RunResults, Status};
 
 use crate::{
-    case_word, masked_by_rule, not_assessed_groups, optional_cell, passed_cell, rate_cell,
-    run_meta, totals_line, Verdict,
+    case_word, clause_cell, clause_failure_reason, clause_groups, evidence_line, masked_by_rule,
+    not_assessed_groups, optional_cell, passed_cell, rate_cell, run_meta, totals_line, Verdict,
 };
 
 /// Render the Markdown report.
@@ -25,24 +25,28 @@ pub fn render_markdown(results: &RunResults) -> String {
     if results.profiles.is_empty() {
         o.push_str("No profile has a case in this run.\n\n");
     } else {
-        o.push_str("| Profile | Version | Role | Passed | Rate | Optional | Verdict |\n");
-        o.push_str("|---|---|---|--:|--:|--:|---|\n");
+        o.push_str("| Profile | Version | Role | Passed | Rate | Optional | Verdict | Clauses |\n");
+        o.push_str("|---|---|---|--:|--:|--:|---|---|\n");
         for p in &results.profiles {
             let verdict = match Verdict::of(p) {
                 Verdict::Conformant => "**CONFORMANT**".to_string(),
-                Verdict::NotConformant => "**NOT CONFORMANT**".to_string(),
+                Verdict::NotConformant => match clause_failure_reason(p) {
+                    Some(why) => format!("**NOT CONFORMANT** ({})", cell(&why)),
+                    None => "**NOT CONFORMANT**".to_string(),
+                },
                 Verdict::Incomplete => "incomplete".to_string(),
             };
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 cell(&p.id),
                 cell(&p.version),
                 cell(&p.role),
                 passed_cell(p),
                 rate_cell(p),
                 optional_cell(p),
-                verdict
+                verdict,
+                clause_cell(p)
             );
         }
         o.push('\n');
@@ -75,6 +79,45 @@ pub fn render_markdown(results: &RunResults) -> String {
                 );
             }
             o.push('\n');
+        }
+        o.push('\n');
+    }
+
+    let clauses = clause_groups(results);
+    if !clauses.is_empty() {
+        o.push_str("### Assessed clauses\n\n");
+        o.push_str(
+            "Conditions checked outside the test cases (TLS Authentication Suites, port, …). A \
+             failed clause makes each listed profile NOT CONFORMANT; *not assessed* is never \
+             counted as passed. Every offer is in `results.json`.\n\n",
+        );
+        o.push_str("| Clause | Suite | Condition | Verdict | Evidence | Source | Profiles |\n");
+        o.push_str("|---|---|---|---|---|---|---|\n");
+        for (c, ids) in clauses {
+            let verdict = match c.verdict {
+                kmip_testcase::results::ClauseVerdict::Fail => "**FAIL**".to_string(),
+                v => v.label().to_string(),
+            };
+            let mut evidence = evidence_line(c);
+            for (word, list) in [
+                ("accepted", &c.evidence.accepted),
+                ("refused", &c.evidence.refused),
+            ] {
+                if !list.is_empty() && list.len() <= 4 {
+                    evidence.push_str(&format!("; {word}: {}", list.join(" · ")));
+                }
+            }
+            let _ = writeln!(
+                o,
+                "| `{}` | {} | {} | {} | {} | {} | {} |",
+                cell(&c.id),
+                cell(&c.suite),
+                cell(&c.text),
+                verdict,
+                cell(&evidence),
+                cell(&c.source),
+                cell(&profile_list(&ids))
+            );
         }
         o.push('\n');
     }

@@ -7,7 +7,10 @@ use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Style};
 
-use crate::{optional_cell, passed_cell, rate_cell, totals_line, Verdict};
+use crate::{
+    clause_cell, clause_groups, optional_cell, passed_cell, rate_cell, totals_line, Verdict,
+};
+use kmip_testcase::results::ClauseVerdict;
 
 /// The per-profile table followed by a totals line (ends with a newline).
 pub fn render_table(results: &RunResults) -> String {
@@ -24,6 +27,7 @@ pub fn render_table(results: &RunResults) -> String {
             "Rate",
             "Optional",
             "Verdict",
+            "Clauses",
             "Not assessed",
         ]);
         for p in &results.profiles {
@@ -40,6 +44,7 @@ pub fn render_table(results: &RunResults) -> String {
                 rate_cell(p),
                 optional_cell(p),
                 Verdict::of(p).label().to_string(),
+                clause_cell(p),
                 not_assessed,
             ]);
         }
@@ -49,6 +54,26 @@ pub fn render_table(results: &RunResults) -> String {
             .modify(Columns::new(3..6), Alignment::right());
         out.push_str(&table.to_string());
         out.push('\n');
+    }
+    // Failed and undecided clauses, one line each with the profiles they
+    // count for: a profile's NOT CONFORMANT is never left unexplained.
+    for (c, ids) in clause_groups(results) {
+        if matches!(c.verdict, ClauseVerdict::Fail | ClauseVerdict::NotAssessed) {
+            out.push_str(&format!(
+                "Clause {}: {} ({}): {}{} [{} profile{}]\n",
+                c.verdict.label(),
+                c.id,
+                c.suite,
+                c.text,
+                if c.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", c.reason)
+                },
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" }
+            ));
+        }
     }
     out.push_str("Totals: ");
     out.push_str(&totals_line(results));

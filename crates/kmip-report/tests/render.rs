@@ -286,3 +286,93 @@ fn old_results_without_xfail_counts_still_load() {
     assert_eq!((r.totals.xfail, r.totals.xpass), (0, 0));
     assert!(render_table(&r).contains("0 xfail, 0 xpass"));
 }
+
+/// The fixture (a format-1 file: it still loads) with two clauses attached
+/// to its conformant profile: one pass, one fail.
+fn with_clauses() -> RunResults {
+    use kmip_testcase::results::{ClauseEvidence, ClauseVerdict, ProfileClause};
+    let mut r = fixture();
+    let clause = |id: &str, verdict, refused: &[&str], accepted: &[&str]| ProfileClause {
+        id: id.to_string(),
+        text: format!("condition {id}"),
+        verdict,
+        suite: "Basic Authentication Suite".into(),
+        source: "KMIP Profiles §3.1.3".into(),
+        reason: String::new(),
+        evidence: ClauseEvidence {
+            offered: vec!["handshake without a client certificate".into()],
+            accepted: accepted.iter().map(|s| s.to_string()).collect(),
+            refused: refused.iter().map(|s| s.to_string()).collect(),
+            inconclusive: vec![],
+        },
+    };
+    let clauses = [
+        clause(
+            "basic-3.1.4-port",
+            ClauseVerdict::Pass,
+            &[],
+            &["the server answers on 5696"],
+        ),
+        clause(
+            "basic-3.1.3-no-cert",
+            ClauseVerdict::Fail,
+            &[],
+            &["handshake without a client certificate: KMIP answer"],
+        ),
+    ];
+    assert_eq!(Verdict::of(&r.profiles[0]), Verdict::Conformant);
+    assert_eq!(r.profiles[0].attach_clauses(&clauses), 2);
+    r
+}
+
+#[test]
+fn clauses_in_every_reporter() {
+    let r = with_clauses();
+    let p = &r.profiles[0];
+    assert_eq!(
+        Verdict::of(p),
+        Verdict::NotConformant,
+        "a failed clause fails the profile"
+    );
+    assert!(
+        p.not_assessed.is_empty(),
+        "attached clauses replace the lines: {:?}",
+        p.not_assessed
+    );
+
+    let table = render_table(&r);
+    assert!(table.contains("1 pass, 1 FAIL"), "{table}");
+    assert!(
+        table.contains("Clause FAIL: basic-3.1.3-no-cert"),
+        "{table}"
+    );
+
+    let md = render_markdown(&r);
+    assert!(md.contains("### Assessed clauses"), "{md}");
+    assert!(
+        md.contains("NOT CONFORMANT** (clause basic-3.1.3-no-cert failed)"),
+        "{md}"
+    );
+    assert!(md.contains("| `basic-3.1.3-no-cert` |"), "{md}");
+
+    let junit = render_junit(&r);
+    let (suites, ..) = junit_counts(&junit);
+    assert_eq!(suites, junit_counts(&render_junit(&fixture())).0 + 1);
+    assert!(
+        junit.contains("<testsuite name=\"clauses\" tests=\"2\" failures=\"1\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("classname=\"clauses.SKLC-server-1.4\""),
+        "{junit}"
+    );
+
+    let html = render_html(&r);
+    assert!(html.contains("<details class=\"clauses\"><summary>clauses: 1 pass, 1 FAIL"));
+    assert!(html.contains("handshake without a client certificate: KMIP answer"));
+
+    let json = render_json(&r).expect("json");
+    let back: RunResults = serde_json::from_str(&json).expect("round trip");
+    assert_eq!(back.profiles[0].clauses, r.profiles[0].clauses);
+    assert!(json.contains("\"verdict\": \"fail\""));
+}

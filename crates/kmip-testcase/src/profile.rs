@@ -717,6 +717,7 @@ fn result_for(p: &Profile, status: &HashMap<&str, Status>, o: Outcome) -> Profil
         unmet_requires: o.unmet_requires,
         incomplete: o.incomplete,
         wire: p.wire(),
+        clauses: Vec::new(),
     }
 }
 

@@ -11,7 +11,12 @@ use serde::{Deserialize, Serialize};
 /// 2: [`Totals::failed`] / [`Totals::errors`] no longer count cases listed
 /// in the expectations file ([`Totals::xfail`], [`Totals::xpass`]); case
 /// results carry the encoding and transport they were replayed in.
-pub const FORMAT_VERSION: u32 = 2;
+///
+/// 3: profiles carry assessed clauses ([`ProfileResult::clauses`]: TLS
+/// Authentication Suites, port, …); a failed clause makes the profile not
+/// conformant, and a clause attached for a `not_assessed` line replaces
+/// that line. Files of format 1 and 2 still load (no clauses).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Verdict of one test case.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -159,6 +164,133 @@ pub struct ProfileResult {
     /// results replayed that way count for the profile.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub wire: String,
+    /// Clauses assessed outside the test cases (TLS Authentication Suites,
+    /// port 5696, HTTPS conditions, …), attached with
+    /// [`ProfileResult::attach_clauses`]. Empty in files before format 3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clauses: Vec<ProfileClause>,
+}
+
+impl ProfileResult {
+    /// Attach assessed clauses for the `not_assessed` lines they cover:
+    /// every line that starts with a clause's `suite` is removed from
+    /// [`ProfileResult::not_assessed`] (the clauses now speak for it), and
+    /// the clauses whose suite covers at least one line are added. Clauses
+    /// that cover no line of this profile are ignored. A failed clause
+    /// makes the profile not conformant (and not "incomplete": something
+    /// failed). Returns how many clauses were attached.
+    pub fn attach_clauses(&mut self, clauses: &[ProfileClause]) -> usize {
+        let covers =
+            |c: &ProfileClause, line: &str| !c.suite.is_empty() && line.starts_with(&c.suite);
+        let mut attached = 0;
+        for c in clauses {
+            if !self.not_assessed.iter().any(|l| covers(c, l))
+                && !self.clauses.iter().any(|k| k.suite == c.suite)
+            {
+                continue;
+            }
+            if let Some(old) = self.clauses.iter_mut().find(|k| k.id == c.id) {
+                *old = c.clone();
+            } else {
+                self.clauses.push(c.clone());
+            }
+            attached += 1;
+        }
+        let clauses = &self.clauses;
+        self.not_assessed
+            .retain(|l| !clauses.iter().any(|c| covers(c, l)));
+        if self.failed_clauses().next().is_some() {
+            self.conformant = false;
+            self.incomplete = false;
+        }
+        attached
+    }
+
+    /// The attached clauses that failed.
+    pub fn failed_clauses(&self) -> impl Iterator<Item = &ProfileClause> {
+        self.clauses
+            .iter()
+            .filter(|c| c.verdict == ClauseVerdict::Fail)
+    }
+}
+
+/// Verdict of one assessed clause.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseVerdict {
+    /// The condition holds.
+    Pass,
+    /// The condition does not hold: the profile is not conformant.
+    Fail,
+    /// The harness could not decide (the reason says why); never counted
+    /// as passed.
+    NotAssessed,
+    /// The condition does not apply to this target (the reason says why).
+    NotApplicable,
+}
+
+impl ClauseVerdict {
+    /// Upper-case label for tables (`"PASS"`, `"NOT ASSESSED"`, `"N/A"`).
+    pub fn label(self) -> &'static str {
+        match self {
+            ClauseVerdict::Pass => "PASS",
+            ClauseVerdict::Fail => "FAIL",
+            ClauseVerdict::NotAssessed => "NOT ASSESSED",
+            ClauseVerdict::NotApplicable => "N/A",
+        }
+    }
+
+    /// Snake-case name as in `results.json` (`"not_assessed"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseVerdict::Pass => "pass",
+            ClauseVerdict::Fail => "fail",
+            ClauseVerdict::NotAssessed => "not_assessed",
+            ClauseVerdict::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// What was offered to the target and what it did with each offer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseEvidence {
+    /// What the harness offered (protocol versions, suites, certificates).
+    #[serde(default)]
+    pub offered: Vec<String>,
+    /// Offers the target accepted, with its answer.
+    #[serde(default)]
+    pub accepted: Vec<String>,
+    /// Offers the target refused, with how.
+    #[serde(default)]
+    pub refused: Vec<String>,
+    /// Offers without a decision, with why.
+    #[serde(default)]
+    pub inconclusive: Vec<String>,
+}
+
+/// One clause of a profile assessed outside the test cases.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileClause {
+    /// Stable clause id (`"basic-3.1.3-no-cert"`).
+    pub id: String,
+    /// The condition checked.
+    pub text: String,
+    /// Verdict.
+    pub verdict: ClauseVerdict,
+    /// Suite or area the clause belongs to (`"Basic Authentication
+    /// Suite"`): a profile's `not_assessed` line starting with it is the
+    /// line this clause answers.
+    #[serde(default)]
+    pub suite: String,
+    /// Where the condition comes from (specification section).
+    #[serde(default)]
+    pub source: String,
+    /// Why (for not assessed / not applicable, and remarks on a verdict).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// What was offered and what happened.
+    #[serde(default)]
+    pub evidence: ClauseEvidence,
 }
 
 /// A masked position: a difference the masking rules allowed, for audit.

@@ -10,12 +10,15 @@
 //! - [`assess`]: runs every probe a clause needs within a count and time
 //!   budget and turns the outcomes into verdicts with evidence.
 //! - [`table`]: the terminal clause table (tabled).
+//! - [`profiles`]: attaching clause verdicts (any [`ClauseResult`]s, not
+//!   only this crate's) to a run's profile results by suite name.
 //!
 //! A probe needs only the server's first answer, so no TLS library that
 //! implements the CBC suites is needed (the testssl.sh / sslyze technique).
 
 pub mod hello;
 pub mod probe;
+pub mod profiles;
 pub mod suites;
 pub mod table;
 
@@ -472,8 +475,9 @@ pub mod assess {
         let Some(o) = mutual.get(&case) else {
             r.verdict = Verdict::NotAssessed;
             r.reason = Some(match case {
-                MutualCase::Expired => "no client CA certificate and key given (--client-ca, \
-                                        --client-ca-key) to issue an expired certificate"
+                MutualCase::Expired => "no client CA certificate and key given (tls-probe \
+                                        --client-ca/--client-ca-key, run --assess-client-ca/\
+                                        --assess-client-ca-key) to issue an expired certificate"
                     .into(),
                 _ => "not run".into(),
             });

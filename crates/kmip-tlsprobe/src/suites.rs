@@ -343,8 +343,8 @@ pub fn clauses() -> Vec<ClauseDef> {
         },
         ClauseDef {
             id: "suiteb-128",
-            suite: "Suite B (minLOS_128)",
-            text: "TLS 1.2 server SHALL accept TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 or TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 with ECDHE over P-256/P-384 and a P-256 or P-384 ECDSA server certificate",
+            suite: "Suite B",
+            text: "minLOS_128: TLS 1.2 server SHALL accept TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 or TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 with ECDHE over P-256/P-384 and a P-256 or P-384 ECDSA server certificate",
             source: "RFC 6460 §3.1-3.3 via the KMIP Suite B Profile (SUITEB_128 in Profiles v1.3/v1.4); applies only to servers claiming SUITEB_128",
             editions: &[V1],
             rule: Rule::AnyAccepted(vec![
@@ -362,8 +362,8 @@ pub fn clauses() -> Vec<ClauseDef> {
         },
         ClauseDef {
             id: "suiteb-192",
-            suite: "Suite B (minLOS_192)",
-            text: "TLS 1.2 server SHALL accept TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 with ECDHE over P-384 and a P-384 ECDSA server certificate",
+            suite: "Suite B",
+            text: "minLOS_192: TLS 1.2 server SHALL accept TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 with ECDHE over P-384 and a P-384 ECDSA server certificate",
             source: "RFC 6460 §3.1-3.3 via the KMIP Suite B Profile (SUITEB_192 in Profiles v1.3/v1.4); applies only to servers claiming SUITEB_192",
             editions: &[V1],
             rule: Rule::AllAccepted(vec![Probe::SuiteB {

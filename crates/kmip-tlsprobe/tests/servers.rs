@@ -265,6 +265,30 @@ async fn tls13_only_server_fails_the_basic_tls12_clauses() {
     assert_eq!(verdict(&a, "basic-3.1.2-shall"), Verdict::Fail);
     assert_eq!(verdict(&a, "basic-3.1.1-tls12"), Verdict::Fail);
     assert_eq!(verdict(&a, "qs-tls13"), Verdict::Pass);
+
+    // Attached to a v2.1 server profile in results.json (format 3): the
+    // TLS 1.2 suites clause FAILs there and the profile is not conformant.
+    let mut run: kmip_testcase::results::RunResults = serde_json::from_value(serde_json::json!({
+        "format_version": 3, "target": addr.to_string(), "started": "s", "duration_s": 0.0,
+        "totals": {"passed": 1, "failed": 0, "errors": 0, "skipped": 0}, "cases": [],
+        "profiles": [{"id": "Baseline-server-2.1", "version": "2.1", "role": "server",
+            "total": 1, "passed": 1, "pass_rate": 1.0, "conformant": true,
+            "not_assessed": ["Basic Authentication Suite: only the listed TLS protocol versions and cipher suites (§3.1.1-3.1.2)"]}],
+    }))
+    .expect("run");
+    assert!(kmip_tlsprobe::profiles::attach(&mut run, "server", &a.clauses) > 0);
+    let json = serde_json::to_value(&run).expect("json");
+    let clause = json["profiles"][0]["clauses"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == "basic-3.1.2-shall"))
+        .expect("clause attached")
+        .clone();
+    assert_eq!(clause["verdict"], "fail", "{clause}");
+    assert!(!clause["evidence"]["refused"]
+        .as_array()
+        .expect("refused")
+        .is_empty());
+    assert_eq!(json["profiles"][0]["conformant"], false);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
