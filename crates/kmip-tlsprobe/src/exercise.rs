@@ -377,9 +377,15 @@ fn connector(cfg: &EncodingConfig) -> Result<Connector, String> {
     let name = cfg.sni.clone().unwrap_or_else(|| cfg.host.clone());
     let server_name = rustls::pki_types::ServerName::try_from(name.clone())
         .map_err(|_| format!("{name:?} is not a valid TLS server name"))?;
-    let config = mutual_config(MutualCase::Valid, &cfg.material)
+    // With the user's client certificate when given, else without one.
+    let case = if cfg.material.cert_key_pem.is_some() {
+        MutualCase::Valid
+    } else {
+        MutualCase::NoCert
+    };
+    let config = mutual_config(case, &cfg.material)
         .map_err(|e| e.to_string())?
-        .ok_or("no TLS configuration for the valid-client case")?;
+        .ok_or("no TLS client configuration could be built")?;
     let addr = if cfg.host.contains(':') {
         format!("[{}]:{}", cfg.host, cfg.port)
     } else {
@@ -469,6 +475,7 @@ async fn exercise(cfg: &EncodingConfig, c: &Connector, encoding: Encoding) -> Ex
 
     // Which versions: given, or the highest the server lists.
     let mut versions = cfg.versions.clone();
+    let mut discover_cov;
     let probe_version = versions.first().copied().unwrap_or(Version::new(1, 4));
     let discover = request(
         probe_version,
@@ -482,7 +489,7 @@ async fn exercise(cfg: &EncodingConfig, c: &Connector, encoding: Encoding) -> Ex
             for f in check.findings {
                 x.findings.push(("Discover Versions".into(), f));
             }
-            x.coverage.push((probe_version, check.coverage));
+            discover_cov = check.coverage;
             if versions.is_empty() {
                 let listed = encoding
                     .decode(t.as_bytes(), &Limits::default())
@@ -512,7 +519,8 @@ async fn exercise(cfg: &EncodingConfig, c: &Connector, encoding: Encoding) -> Ex
 
     for v in versions {
         x.versions.push(v);
-        let mut cov = Coverage::default();
+        // The first version's counts include the Discover Versions probe.
+        let mut cov = std::mem::take(&mut discover_cov);
         // A fresh session per version: a failed exchange does not poison
         // the next one.
         let mut s = match Session::open(c, wire.clone(), cfg.exchange_timeout).await {
