@@ -294,31 +294,55 @@ fn clause(id: &str, text: &str, source: &str) -> ClauseResult {
 }
 
 /// Run the HTTPS exchanges (`body_of` builds a Discover Versions message
-/// in an encoding) and judge the clauses.
+/// in an encoding) at the same time, and judge the clauses.
 pub async fn assess_https(
     cfg: &HttpsConfig,
     body_of: &dyn Fn(Encoding) -> Option<Vec<u8>>,
 ) -> Vec<ClauseResult> {
-    let mut posts = Vec::new();
+    let mut set = tokio::task::JoinSet::new();
+    let mut heads = Vec::new();
     for &e in &cfg.encodings {
         let Some(body) = body_of(e) else { continue };
         let req = post_bytes(&cfg.path, &cfg.host, e, &body);
         let end = http::head_end(&req).unwrap_or(req.len());
-        let request_head = String::from_utf8_lossy(&req[..end])
-            .trim_end()
-            .replace("\r\n", " | ");
-        let result = exchange(&cfg.connector, &req, cfg.timeout).await;
+        heads.push((
+            e,
+            String::from_utf8_lossy(&req[..end])
+                .trim_end()
+                .replace("\r\n", " | "),
+        ));
+        let (c, t) = (cfg.connector.clone(), cfg.timeout);
+        set.spawn(async move { (Some(e), exchange(&c, &req, t).await) });
+    }
+    let get = format!(
+        "GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        cfg.path, cfg.host
+    );
+    let (c, t) = (cfg.connector.clone(), cfg.timeout);
+    set.spawn(async move { (None, exchange(&c, get.as_bytes(), t).await) });
+    let mut results: Vec<(Option<Encoding>, Result<RawResponse, HttpsError>)> = Vec::new();
+    while let Some(r) = set.join_next().await {
+        match r {
+            Ok(x) => results.push(x),
+            Err(e) => results.push((None, Err(HttpsError::Read(format!("task failed: {e}"))))),
+        }
+    }
+    let mut posts = Vec::new();
+    for (e, request_head) in heads {
+        let result = match results.iter().position(|(k, _)| *k == Some(e)) {
+            Some(i) => results.swap_remove(i).1,
+            None => Err(HttpsError::Read("the exchange did not finish".into())),
+        };
         posts.push(Post {
             encoding: e,
             request_head,
             result,
         });
     }
-    let get = format!(
-        "GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        cfg.path, cfg.host
-    );
-    let get_result = exchange(&cfg.connector, get.as_bytes(), cfg.timeout).await;
+    let get_result = match results.into_iter().find(|(k, _)| k.is_none()) {
+        Some((_, r)) => r,
+        None => Err(HttpsError::Read("the GET did not finish".into())),
+    };
     judge(cfg, &posts, &get_result)
 }
 
