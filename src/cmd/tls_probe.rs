@@ -12,6 +12,7 @@ use anyhow::{bail, Context};
 use kmip_runner::target::TargetSpec;
 use kmip_tlsprobe::probe::ClientMaterial;
 use kmip_tlsprobe::suites::Edition;
+use kmip_tlsprobe::exercise::{assess_encodings, EncodingConfig};
 use kmip_tlsprobe::{assess, Config, Verdict};
 
 use super::{EXIT_FAILED, EXIT_UNREACHABLE};
@@ -73,9 +74,46 @@ pub struct Args {
     #[arg(long = "kmip-version", value_name = "X.Y")]
     pub kmip_version: Vec<String>,
 
+    /// Also assess the HTTPS Authentication Suite's transport conditions
+    /// (Profiles §3.2/§5.3): one POST per encoding (TTLV and --encodings)
+    /// and a GET, response status, Content-Type, Content-Length and
+    /// Cache-Control judged from the raw headers.
+    #[arg(long)]
+    pub https: bool,
+
+    /// HTTP request target of --https and of `--encodings-over https`.
+    #[arg(long, value_name = "PATH", default_value = "/kmip")]
+    pub https_path: String,
+
+    /// Check the server's KMIP XML and/or JSON mapping (comma-separated:
+    /// xml,json): requests built from the dictionary (Query of everything,
+    /// a rich symmetric key, an EC key pair, failing requests) and every
+    /// response element checked against the mapping rules, with tag and
+    /// enumeration coverage. Versions: --kmip-version, else the highest the
+    /// server lists.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub encodings: Vec<kmip_wire::Encoding>,
+
+    /// Transport of the --encodings exchanges: tls (raw messages on TLS) or
+    /// https (POSTs to --https-path).
+    #[arg(long, value_name = "tls|https", default_value = "tls", value_parser = parse_transport)]
+    pub encodings_over: kmip_wire::Transport,
+
+    /// Time limit of each --https / --encodings exchange, seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub exchange_timeout_s: f64,
+
     /// Write the assessment (every clause with its evidence) as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+}
+
+fn parse_transport(s: &str) -> Result<kmip_wire::Transport, String> {
+    match s {
+        "tls" => Ok(kmip_wire::Transport::Tls),
+        "https" => Ok(kmip_wire::Transport::Https),
+        _ => Err(format!("unknown transport {s:?} (expected tls or https)")),
+    }
 }
 
 fn read(p: &Option<PathBuf>) -> anyhow::Result<Option<Vec<u8>>> {
@@ -183,7 +221,26 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let a = rt.block_on(assess(&config));
+    let mut a = rt.block_on(assess(&config));
+    if args.https || !args.encodings.is_empty() {
+        if !(args.exchange_timeout_s > 0.0 && args.exchange_timeout_s.is_finite()) {
+            bail!("--exchange-timeout-s must be a positive number of seconds");
+        }
+        let mut ec = EncodingConfig::new(&host, port);
+        ec.sni = args.sni.clone();
+        ec.material = config.material.clone();
+        ec.https = args.https;
+        ec.https_path = args.https_path.clone();
+        ec.encodings = args.encodings.clone();
+        ec.encodings_over = args.encodings_over;
+        ec.exchange_timeout = Duration::from_secs_f64(args.exchange_timeout_s);
+        for v in &args.kmip_version {
+            if let Some((Ok(a), Ok(b))) = v.split_once('.').map(|(a, b)| (a.parse(), b.parse())) {
+                ec.versions.push(kmip_ttlv::dict::Version::new(a, b));
+            }
+        }
+        a.clauses.extend(rt.block_on(assess_encodings(&ec)));
+    }
     print!("{}", kmip_tlsprobe::table::render_table(&a));
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&a).context("serialising the assessment")?;

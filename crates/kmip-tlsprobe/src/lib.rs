@@ -16,7 +16,10 @@
 //! A probe needs only the server's first answer, so no TLS library that
 //! implements the CBC suites is needed (the testssl.sh / sslyze technique).
 
+pub mod exercise;
 pub mod hello;
+pub mod https;
+pub mod mapping;
 pub mod probe;
 pub mod profiles;
 pub mod suites;
