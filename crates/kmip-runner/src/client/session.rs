@@ -171,6 +171,15 @@ pub async fn execute_with_driver(
         if stopped {
             break;
         }
+        if let Some(why) = wire_mismatch(&spec.profiles, &case.id, &driver) {
+            // Not served: the listener speaks another wire format.
+            let mut r = Scenario::new(vec![case.clone()], None, Default::default(), "").finish();
+            for c in &mut r {
+                c.reason.clone_from(&why);
+            }
+            cases.extend(r);
+            continue;
+        }
         let l = std_listener
             .try_clone()
             .and_then(TcpListener::from_std)
@@ -237,6 +246,25 @@ pub async fn execute_with_driver(
     results.role = Role::Client.as_str().to_string();
     results.profiles = profile::evaluate(&spec.profiles, &results.cases, Role::Client);
     Ok(results)
+}
+
+/// Why `case` cannot be served in the driver's wire format: a profile
+/// listing it names another encoding or transport (the XML, JSON and HTTPS
+/// clauses). `None`: it can.
+fn wire_mismatch(profiles: &[Profile], case: &str, driver: &DriverSpec) -> Option<String> {
+    profiles
+        .iter()
+        .filter(|p| p.mandatory.iter().chain(&p.optional).any(|id| id == case))
+        .find_map(|p| {
+            let enc = p.encoding.as_deref().unwrap_or(&driver.encoding);
+            let tr = p.transport.as_deref().unwrap_or(&driver.transport);
+            (enc != driver.encoding || tr != driver.transport).then(|| {
+                format!(
+                    "not assessed: profile {} needs {enc} over {tr}; this client-test listener serves {} over {}",
+                    p.id, driver.encoding, driver.transport
+                )
+            })
+        })
 }
 
 /// Exit policy of a client test: with gates, the gates decide; otherwise
