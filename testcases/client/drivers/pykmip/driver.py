@@ -34,7 +34,9 @@ logging.disable(logging.CRITICAL)
 try:
     from kmip.core import enums as E
     from kmip.core import objects as O
+    from kmip.core import exceptions
     from kmip.core import primitives
+    from kmip.core.messages.payloads import modify_attribute
     from kmip.core.factories import attributes as AF
     from kmip.services.kmip_client import KMIPProxy
 except Exception as e:  # noqa: BLE001
@@ -92,6 +94,27 @@ def children(el, tag):
     return el.findall(tag) if el is not None else []
 
 
+class PayloadResult:
+    """Result status of a KMIPProxy.send_request_payload call (which raises
+    OperationFailure instead of returning a failed result)."""
+
+    def __init__(self, status, message=None):
+        self.result_status = primitives.Enumeration(E.ResultStatus, status, tag=E.Tags.RESULT_STATUS)
+        self.result_message = primitives.TextString(message or "", tag=E.Tags.RESULT_MESSAGE)
+
+
+def payload_call(c, operation, payload):
+    try:
+        c.send_request_payload(operation, payload)
+        return PayloadResult(E.ResultStatus.SUCCESS)
+    except exceptions.OperationFailure as e:
+        return PayloadResult(e.status, str(e))
+
+
+def kmip_version_of(c):
+    return c.kmip_version
+
+
 class Driver:
     def __init__(self, case_file):
         root = ET.parse(case_file).getroot()
@@ -141,7 +164,7 @@ class Driver:
         if t == "TextString":
             return self.text(val_el, step)
         if t == "DateTime":
-            raise CannotExpress("step %d: attribute %s: a DateTime attribute value (PyKMIP needs epoch seconds; the case's date is not a client choice)" % (step, name))
+            return self.date(val_el, step)
         raise CannotExpress("step %d: attribute %s of type %s" % (step, name, t))
 
     def attribute(self, a, step):
@@ -264,6 +287,16 @@ class Driver:
                 vs.append(ProtocolVersion(int(child(pv, "ProtocolVersionMajor").get("value")),
                                           int(child(pv, "ProtocolVersionMinor").get("value"))))
             return c.discover_versions(protocol_versions=vs or None)
+        if op == "ModifyAttribute":
+            if kmip_version_of(c) >= E.KMIPVersion.KMIP_2_0:
+                raise CannotExpress("step %d: ModifyAttribute in KMIP 2.0 form" % step)
+            a = child(p, "Attribute")
+            payload = modify_attribute.ModifyAttributeRequestPayload(
+                unique_identifier=uid, attribute=self.attribute(a, step))
+            return payload_call(c, E.Operation.MODIFY_ATTRIBUTE, payload)
+        if op == "AddAttribute":
+            raise CannotExpress("step %d: PyKMIP 0.11 has no Add Attribute (no client method, "
+                                "no request payload class)" % step)
         raise CannotExpress("step %d: the driver maps no PyKMIP call for %s" % (step, op))
 
     def run(self, c):
