@@ -3,7 +3,10 @@
 //! checked against the expected request of the identified test case with
 //! the request-side masking rules (`req-*` in docs/masking.md), answered
 //! with the recorded response (bound variables substituted), and each case
-//! is reported as pass, fail (with a request diff) or incomplete. Reports
+//! is reported as pass, fail (with a request diff) or incomplete. With
+//! `--driver CMD` the harness starts the client itself, once per case
+//! (docs/client-drivers.md), and a case the client cannot express is
+//! reported as "cannot express" with the step. Reports
 //! and gates are those of `run`. The CLI parses, builds the listener's TLS
 //! configuration and prints; [`kmip_runner::client::session`] does the
 //! rest.
@@ -15,13 +18,14 @@ use std::time::Duration;
 
 use crate::embedded;
 use anyhow::Context;
+use kmip_runner::client::driver::{DriverOutcome, DriverSpec};
 use kmip_runner::client::listen::ClientEvent;
 use kmip_runner::client::scenario::Handled;
 use kmip_runner::client::session::{self, ClientTestSpec};
 use kmip_runner::gate::Gate;
 use kmip_runner::run;
 use kmip_runner::runner::{self, Outcome, RunError, Source};
-use kmip_testcase::results::Status;
+use kmip_testcase::results::{CaseResult, Status};
 use kmip_wire::tls::{CertSource, ServerTlsOptions};
 
 use super::{EXIT_FAILED, EXIT_GATE, EXIT_USAGE};
@@ -105,6 +109,26 @@ pub struct Args {
     /// CI gate PROFILE_ID=RATE (as for `run`): exit 4 unless met. Repeatable.
     #[arg(long = "gate", value_name = "PROFILE_ID=RATE")]
     pub gates: Vec<Gate>,
+
+    /// Client driver: a shell command (`sh -c CMD`) started once per
+    /// selected case, which makes the client under test run that case
+    /// against this listener. It gets KH_CASE_ID, KH_CASE_FILE, KH_HOST,
+    /// KH_PORT, KH_CA, KH_CERT, KH_KEY, KH_PROTOCOL_VERSION, KH_ENCODING and
+    /// KH_TRANSPORT, and exits 0 (done), 1 (the client reported an error), 2
+    /// (driver error) or 3 (the client cannot express the case; stdout line
+    /// `cannot express: step N: why`). See docs/client-drivers.md.
+    #[arg(long, value_name = "CMD")]
+    pub driver: Option<String>,
+
+    /// Kill a --driver run after this many seconds (the case is then an
+    /// error). Default 120.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 120.0,
+        requires = "driver"
+    )]
+    pub driver_timeout: f64,
 
     /// Print every request and response (KMIP XML) to stderr.
     #[arg(long, short = 'v')]
@@ -221,7 +245,64 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
             std::future::pending::<()>().await;
         }
     };
-    let results = session::execute(spec, listener, server_cfg, Some(tx), stop).await;
+    let results = match &args.driver {
+        None => session::execute(spec, listener, server_cfg, Some(tx), stop).await,
+        Some(cmd) => {
+            let find = |suffix: &str| {
+                material
+                    .files
+                    .iter()
+                    .find(|f| f.to_string_lossy().ends_with(suffix))
+                    .cloned()
+            };
+            let driver = DriverSpec {
+                command: cmd.clone(),
+                timeout: Duration::from_secs_f64(args.driver_timeout.max(1.0)),
+                host: addr.ip().to_string(),
+                ca: find("ca.pem").or_else(|| args.client_ca.clone()),
+                cert: find("/client.pem"),
+                key: find("/client-key.pem"),
+                encoding: "ttlv".to_string(),
+                transport: "tls".to_string(),
+            };
+            let on_case = |c: &CaseResult, o: &DriverOutcome| {
+                if !quiet {
+                    eprintln!(
+                        "{}: {} (driver {:?}, {:.1} s){}",
+                        c.id,
+                        c.status.as_str(),
+                        o.end,
+                        o.duration.as_secs_f64(),
+                        if c.reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", c.reason)
+                        }
+                    );
+                }
+                if verbose {
+                    eprintln!(
+                        "--- driver stdout\n{}--- driver stderr\n{}",
+                        o.stdout, o.stderr
+                    );
+                }
+            };
+            match session::execute_with_driver(
+                spec,
+                listener,
+                server_cfg,
+                driver,
+                Some(tx),
+                stop,
+                on_case,
+            )
+            .await
+            {
+                Ok(r) => r,
+                Err(e) => return usage(e),
+            }
+        }
+    };
     // Connections still open (Ctrl-C) keep a sender: do not wait for them.
     let _ = tokio::time::timeout(Duration::from_secs(1), printer).await;
 

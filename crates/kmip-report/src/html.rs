@@ -31,7 +31,7 @@ th{background:var(--soft);font-weight:600;font-size:13px}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap}
-.b-pass,.b-conformant{background:var(--pass)}.b-fail,.b-not-conformant{background:var(--fail)}.b-error{background:var(--err)}.b-skip,.b-incomplete{background:var(--skip)}
+.b-pass,.b-conformant{background:var(--pass)}.b-fail,.b-not-conformant{background:var(--fail)}.b-error{background:var(--err)}.b-skip,.b-incomplete,.b-cannot-express{background:var(--skip)}
 .bar{display:inline-block;width:70px;height:8px;background:#eaeef2;border-radius:4px;vertical-align:middle;margin-right:6px;overflow:hidden}
 .bar span{display:block;height:100%;background:var(--pass)}
 .pct{display:inline-block;min-width:3.4em}
@@ -85,6 +85,7 @@ pub fn render_html(results: &RunResults) -> String {
         (t.skipped, "skipped", "skip"),
         (t.xfail, "xfail (known failures)", "skip"),
         (t.xpass, "xpass (listed, passed)", "fail"),
+        (t.cannot_express, "client cannot express", "skip"),
         (ok, "conformant profiles", "pass"),
         (bad, "not conformant", "fail"),
         (inc, "incomplete", "skip"),
@@ -245,6 +246,7 @@ fn cases_section(o: &mut String, results: &RunResults) {
         ("fail", "fail"),
         ("error", "error"),
         ("skip", "skip"),
+        ("cannot-express", "cannot express"),
     ] {
         let on = if s == "all" { " class=\"on\"" } else { "" };
         let _ = write!(

@@ -62,7 +62,7 @@ pub fn render_junit(results: &RunResults) -> String {
         t.total() + results.profiles.len() + clause_total,
         t.failed + t.xpass + profile_failures + clause_failures,
         t.errors,
-        t.skipped + t.xfail + profile_skips + clause_skips,
+        t.skipped + t.xfail + t.cannot_express + profile_skips + clause_skips,
         finite(results.duration_s),
         attr(&results.started)
     );
@@ -86,7 +86,7 @@ pub fn render_junit(results: &RunResults) -> String {
             cases.len(),
             st.failed + st.xpass,
             st.errors,
-            st.skipped + st.xfail,
+            st.skipped + st.xfail + st.cannot_express,
             time as f64 / 1000.0
         );
         let _ = writeln!(
@@ -266,6 +266,13 @@ fn case_element(o: &mut String, c: &CaseResult, version: &str) {
         (Status::Pass, None) => o.push_str(">\n"),
         (Status::Skip, _) => {
             let _ = writeln!(o, ">\n      <skipped message=\"{}\"/>", attr(&c.reason));
+        }
+        (Status::CannotExpress, _) => {
+            let _ = writeln!(
+                o,
+                ">\n      <skipped message=\"cannot express: {}\"/>",
+                attr(&c.reason)
+            );
         }
         (Status::Fail | Status::Error, None) => {
             let (element, kind) = if c.status == Status::Fail {

@@ -175,6 +175,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Fail => "FAIL",
         Status::Error => "ERROR",
         Status::Skip => "SKIP",
+        Status::CannotExpress => "CANNOT-EXPRESS",
     }
 }
 
@@ -217,8 +218,14 @@ fn verdict_counts(results: &RunResults) -> (usize, usize, usize) {
 fn totals_line(results: &RunResults) -> String {
     let t = &results.totals;
     let (ok, bad, inc) = verdict_counts(results);
+    // Client mode only: cases the client cannot express.
+    let cannot = if t.cannot_express > 0 {
+        format!(", {} cannot express", t.cannot_express)
+    } else {
+        String::new()
+    };
     format!(
-        "{}: {} passed, {} failed, {}, {} skipped, {} xfail, {} xpass; {}: {} conformant, {} not conformant, {} incomplete",
+        "{}: {} passed, {} failed, {}, {} skipped, {} xfail, {} xpass{}; {}: {} conformant, {} not conformant, {} incomplete",
         plural(t.total(), "case", "cases"),
         t.passed,
         t.failed,
@@ -226,6 +233,7 @@ fn totals_line(results: &RunResults) -> String {
         t.skipped,
         t.xfail,
         t.xpass,
+        cannot,
         plural(results.profiles.len(), "profile", "profiles"),
         ok,
         bad,

@@ -183,6 +183,27 @@ pub fn render_markdown(results: &RunResults) -> String {
         o.push('\n');
     }
 
+    let cannot: Vec<_> = results
+        .cases
+        .iter()
+        .filter(|c| c.status == Status::CannotExpress)
+        .collect();
+    if !cannot.is_empty() {
+        o.push_str(
+            "## Client cannot express
+
+The client's API has no way to send these steps: not a pass, not a fail.
+
+| Case | Step and why |
+|---|---|
+",
+        );
+        for c in cannot {
+            let _ = writeln!(o, "| `{}` | {} |", cell(&c.id), cell(&c.reason));
+        }
+        o.push('\n');
+    }
+
     let warned: Vec<_> = results
         .cases
         .iter()

@@ -566,8 +566,9 @@ fn worst(a: Status, b: Status) -> Status {
     let rank = |s: Status| match s {
         Status::Pass => 0,
         Status::Skip => 1,
-        Status::Fail => 2,
-        Status::Error => 3,
+        Status::CannotExpress => 2,
+        Status::Fail => 3,
+        Status::Error => 4,
     };
     if rank(b) > rank(a) {
         b
@@ -600,7 +601,9 @@ fn mandatory_counts(p: &Profile, status: &HashMap<&str, Status>) -> Counts {
                 match s {
                     Status::Pass => c.passed += 1,
                     Status::Fail | Status::Error => c.failed += 1,
-                    Status::Skip => c.skipped += 1,
+                    // Not a pass and not the client's fault either: counted
+                    // with the skipped (the profile cannot be met by it).
+                    Status::Skip | Status::CannotExpress => c.skipped += 1,
                 }
             }
         }

@@ -30,6 +30,11 @@ pub enum Status {
     Error,
     /// Not run: unsupported by the target's declared capabilities, filtered, …
     Skip,
+    /// Client mode: the client under test (through its driver) cannot
+    /// express a step of the case with its API; the reason names the step
+    /// (`"step N: why"`). Never counted as a pass (nor as a fail).
+    #[serde(rename = "cannot-express")]
+    CannotExpress,
 }
 
 impl Status {
@@ -40,11 +45,12 @@ impl Status {
             Status::Fail => "fail",
             Status::Error => "error",
             Status::Skip => "skip",
+            Status::CannotExpress => "cannot-express",
         }
     }
 }
 
-/// Counts per status. The six counts are disjoint and add up to
+/// Counts per status. The seven counts are disjoint and add up to
 /// [`Totals::total`]: a case listed in the expectations file
 /// ([`CaseResult::expected_failure`]) counts as XFAIL when it failed or
 /// errored and as XPASS when it passed, never as passed / failed / error.
@@ -65,6 +71,10 @@ pub struct Totals {
     /// expectations entry is stale).
     #[serde(default)]
     pub xpass: usize,
+    /// Client mode: cases the client cannot express
+    /// ([`Status::CannotExpress`]).
+    #[serde(default)]
+    pub cannot_express: usize,
 }
 
 impl Totals {
@@ -75,6 +85,7 @@ impl Totals {
             Status::Fail => self.failed += 1,
             Status::Error => self.errors += 1,
             Status::Skip => self.skipped += 1,
+            Status::CannotExpress => self.cannot_express += 1,
         }
     }
 
@@ -98,7 +109,13 @@ impl Totals {
 
     /// All cases counted.
     pub fn total(&self) -> usize {
-        self.passed + self.failed + self.errors + self.skipped + self.xfail + self.xpass
+        self.passed
+            + self.failed
+            + self.errors
+            + self.skipped
+            + self.xfail
+            + self.xpass
+            + self.cannot_express
     }
 }
 

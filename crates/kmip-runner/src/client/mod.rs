@@ -8,9 +8,12 @@
 //!   test case (`$` variables for generated identifiers and times);
 //! - [`session`]: the client-test API (select cases, serve, assemble the
 //!   client-profile verdicts, exit policy) behind `kmip-harness client-test`;
+//! - [`driver`]: the client-driver contract (`client-test --driver CMD`):
+//!   one driver run per case, its exit code folded into the verdict;
 //! - [`notify`]: server-initiated Notify / Put sent to a client's service
 //!   port, acknowledgement checked.
 
+pub mod driver;
 pub mod listen;
 pub mod notify;
 pub mod record;

@@ -5,9 +5,11 @@
 //! [`select`] loads and filters the client cases (Notify / Put cases belong
 //! to `notify` and are left out); [`execute`] serves the scenario on a bound
 //! listener until the client is done, idle or `stop` fires, and assembles
-//! the results with the client-profile verdicts; [`judge`] is the exit
-//! policy.
+//! the results with the client-profile verdicts; [`execute_with_driver`]
+//! does the same once per case, starting a client driver for each
+//! (`--driver`, see [`super::driver`]); [`judge`] is the exit policy.
 
+use super::driver::{self, run_driver, DriverEnd, DriverOutcome, DriverSpec};
 use super::listen::{self, ClientEvent, ServeOptions};
 use super::scenario::Scenario;
 use crate::gate::{self, Gate};
@@ -16,7 +18,7 @@ use crate::run::{self, RunInfo};
 use crate::runner::{Note, Outcome, RunError, Source};
 use kmip_testcase::case::TestCase;
 use kmip_testcase::profile::{self, Profile, Role};
-use kmip_testcase::results::{RunResults, Status};
+use kmip_testcase::results::{CaseResult, RunResults, Status};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -137,6 +139,132 @@ pub async fn execute(
     results.role = Role::Client.as_str().to_string();
     results.profiles = profile::evaluate(&spec.profiles, &results.cases, Role::Client);
     results
+}
+
+/// Like [`execute`], but one case at a time: for each case a fresh
+/// scenario (that case only) is served on `listener` while the driver
+/// `driver` runs the client for it; the case ends when the driver exits
+/// (or `stop` fires, or the listener is idle), and the driver's exit code
+/// is folded into the verdict ([`super::driver::apply`]). `on_case` is
+/// called with each finished case.
+pub async fn execute_with_driver(
+    spec: ClientTestSpec,
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    driver: DriverSpec,
+    events: Option<UnboundedSender<ClientEvent>>,
+    stop: impl Future<Output = ()>,
+    mut on_case: impl FnMut(&CaseResult, &DriverOutcome),
+) -> Result<RunResults, RunError> {
+    let started = run::rfc3339_now();
+    let t0 = Instant::now();
+    let addr = listener
+        .local_addr()
+        .map_err(|e| RunError::Usage(format!("listening address: {e}")))?;
+    let std_listener = listener
+        .into_std()
+        .map_err(|e| RunError::Usage(format!("listener: {e}")))?;
+    tokio::pin!(stop);
+    let mut cases = Vec::new();
+    let mut stopped = false;
+    for case in &spec.cases {
+        if stopped {
+            break;
+        }
+        if let Some(why) = wire_mismatch(&spec.profiles, &case.id, &driver) {
+            // Not served: the listener speaks another wire format.
+            let mut r = Scenario::new(vec![case.clone()], None, Default::default(), "").finish();
+            for c in &mut r {
+                c.reason.clone_from(&why);
+            }
+            cases.extend(r);
+            continue;
+        }
+        let l = std_listener
+            .try_clone()
+            .and_then(TcpListener::from_std)
+            .map_err(|e| RunError::Usage(format!("listener: {e}")))?;
+        let prefix = format!("kh-{:x}", std::process::id() ^ t0.elapsed().subsec_nanos());
+        let scenario = Scenario::new(
+            vec![case.clone()],
+            Some(case.id.clone()),
+            kmip_compare::CompareOptions {
+                now_tolerance_s: spec.now_tolerance_s,
+                strict: false,
+                ..Default::default()
+            },
+            &prefix,
+        );
+        let opts = ServeOptions {
+            idle_timeout: spec.idle_timeout.max(driver.timeout),
+            ..Default::default()
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (d, c) = (driver.clone(), case.clone());
+        let port = addr.port();
+        let job = tokio::task::spawn_blocking(move || {
+            let out = run_driver(&d, &c, port);
+            let _ = tx.send(());
+            out
+        });
+        let mut user_stop = false;
+        let case_stop = async {
+            tokio::select! {
+                _ = rx => {}
+                () = &mut stop => user_stop = true,
+            }
+        };
+        let mut results =
+            listen::serve(l, tls.clone(), scenario, opts, events.clone(), case_stop).await;
+        stopped = user_stop;
+        let outcome = job.await.unwrap_or_else(|e| DriverOutcome {
+            end: DriverEnd::NotStarted(format!("driver thread: {e}")),
+            stdout: String::new(),
+            stderr: String::new(),
+            duration: Duration::ZERO,
+        });
+        for r in &mut results {
+            if r.id == case.id {
+                driver::apply(r, &outcome);
+                r.encoding.clone_from(&driver.encoding);
+                r.transport.clone_from(&driver.transport);
+                on_case(r, &outcome);
+            }
+        }
+        cases.extend(results);
+    }
+    let mut results = run::assemble(
+        RunInfo {
+            target: format!("client driver `{}` via {addr}", driver.command),
+            encoding: driver.encoding.clone(),
+            started,
+            duration_s: t0.elapsed().as_secs_f64(),
+        },
+        cases,
+        &spec.profiles,
+    );
+    results.role = Role::Client.as_str().to_string();
+    results.profiles = profile::evaluate(&spec.profiles, &results.cases, Role::Client);
+    Ok(results)
+}
+
+/// Why `case` cannot be served in the driver's wire format: a profile
+/// listing it names another encoding or transport (the XML, JSON and HTTPS
+/// clauses). `None`: it can.
+fn wire_mismatch(profiles: &[Profile], case: &str, driver: &DriverSpec) -> Option<String> {
+    profiles
+        .iter()
+        .filter(|p| p.mandatory.iter().chain(&p.optional).any(|id| id == case))
+        .find_map(|p| {
+            let enc = p.encoding.as_deref().unwrap_or(&driver.encoding);
+            let tr = p.transport.as_deref().unwrap_or(&driver.transport);
+            (enc != driver.encoding || tr != driver.transport).then(|| {
+                format!(
+                    "not assessed: profile {} needs {enc} over {tr}; this client-test listener serves {} over {}",
+                    p.id, driver.encoding, driver.transport
+                )
+            })
+        })
 }
 
 /// Exit policy of a client test: with gates, the gates decide; otherwise
