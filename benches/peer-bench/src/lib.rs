@@ -18,8 +18,8 @@
 #![allow(missing_docs)]
 
 use kmip_ttlv::ttlv::Limits;
-use kmip_ttlv::view::{self, NodeRef};
-use kmip_ttlv::{Item, ItemType, Tag, Value};
+use kmip_ttlv::view::{self, NodeRef, ValueRef};
+use kmip_ttlv::{Item, Tag, Value};
 
 pub mod naive;
 pub fn t(name: &str) -> Tag {
@@ -636,19 +636,19 @@ pub fn view_traverse(bytes: &[u8], limits: &Limits) -> Option<u64> {
     let v = view::parse(bytes, limits).ok()?;
     let mut acc = 0u64;
     for n in v.iter() {
-        let x = match n.item_type() {
-            ItemType::Structure => 0,
-            ItemType::Integer => n.as_i32().ok()? as u64,
-            ItemType::Enumeration | ItemType::Interval => u64::from(n.as_u32().ok()?),
-            ItemType::LongInteger | ItemType::DateTime | ItemType::DateTimeExtended => {
-                n.as_i64().ok()? as u64
+        let x = match n.value() {
+            ValueRef::Structure => 0,
+            ValueRef::Integer(i) => i as u64,
+            ValueRef::Enumeration(u) | ValueRef::Interval(u) => u64::from(u),
+            ValueRef::LongInteger(i) | ValueRef::DateTime(i) | ValueRef::DateTimeExtended(i) => {
+                i as u64
             }
-            ItemType::Boolean => u64::from(n.as_bool().ok()?),
-            ItemType::TextString
-            | ItemType::Identifier
-            | ItemType::Reference
-            | ItemType::NameReference => n.as_str().ok()?.len() as u64,
-            ItemType::ByteString | ItemType::BigInteger => n.as_bytes().len() as u64,
+            ValueRef::Boolean(b) => u64::from(b),
+            ValueRef::TextString(s)
+            | ValueRef::Identifier(s)
+            | ValueRef::Reference(s)
+            | ValueRef::NameReference(s) => s.len() as u64,
+            ValueRef::ByteString(b) | ValueRef::BigInteger(b) => b.len() as u64,
         };
         acc = acc.wrapping_add(u64::from(n.tag().0) ^ x);
     }
