@@ -647,7 +647,7 @@ impl<'v, 'a> NodeRef<'v, 'a> {
 
     /// The owned subtree, iteratively (an explicit stack of open
     /// structures).
-    fn to_item_iterative(&self) -> Item {
+    fn build_iterative(&self) -> Item {
         let nodes = &self.view.nodes;
         // Open structures: tag, children so far, index just past the subtree.
         let mut stack: Vec<(Tag, Vec<Item>, usize)> = Vec::new();
@@ -705,7 +705,7 @@ fn build(view: &View<'_>, i: usize, level: usize) -> Item {
         return Item::new(Tag(node.tag()), here.leaf_value());
     }
     if level >= RECURSION_DEPTH {
-        return here.to_item_iterative();
+        return here.build_iterative();
     }
     let end = node.end as usize;
     let mut children = Vec::with_capacity(child_count(&view.nodes, i));
