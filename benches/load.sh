@@ -16,6 +16,12 @@
 #   LOAD_CLIENT_COUNTS  client counts (default "1 8 64")
 #   LOAD_OPS            the cycle (default create,get,destroy)
 #   LOAD_REPEAT         runs per configuration; the table shows each (default 1)
+#   LOAD_PROCS          client processes (`load --procs`, default 1)
+#   LOAD_MIX_OPS        the operation mix of the second table (default
+#                       create,get,get-attributes,locate,encrypt,revoke,destroy;
+#                       empty: no mix table)
+#   LOAD_MIX_CLIENTS    clients of the mix runs (default 8)
+#   LOAD_MIX_BATCHES    batch sizes of the mix runs (default "1 8")
 #   BIN                 the kmip-harness binary to use (default: the release
 #                       build, built here with cargo)
 #   BASELINE_BIN        optional second kmip-harness binary (e.g. a build of
@@ -32,6 +38,10 @@ SECS=${LOAD_SECONDS:-10}
 COUNTS=${LOAD_CLIENT_COUNTS:-"1 8 64"}
 OPS=${LOAD_OPS:-create,get,destroy}
 REPEAT=${LOAD_REPEAT:-1}
+PROCS=${LOAD_PROCS:-1}
+MIX_OPS=${LOAD_MIX_OPS-create,get,get-attributes,locate,encrypt,revoke,destroy}
+MIX_CLIENTS=${LOAD_MIX_CLIENTS:-8}
+MIX_BATCHES=${LOAD_MIX_BATCHES:-"1 8"}
 OUT=${BENCH_OUT:-$ROOT/reports/bench.md}
 TD=${CARGO_TARGET_DIR:-$ROOT/target}
 BASE=${BASELINE_BIN:-}
@@ -57,9 +67,10 @@ TCK=$(getconf CLK_TCK)
 # CPU ticks (utime + stime) of a process; the fields after the ")" of comm.
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
-# run LABEL SERVER_BIN CLIENTS REP: one measured run -> $W/LABEL-CLIENTS-REP.{json,env}
+# run LABEL SERVER_BIN CLIENTS REP [OPS BATCH]: one measured run ->
+# $W/LABEL-CLIENTS-REP.{json,env}
 run() {
-  local label=$1 sbin=$2 n=$3 rep=$4
+  local label=$1 sbin=$2 n=$3 rep=$4 ops=${5:-$OPS} batch=${6:-1}
   local tag="$label-$n-$rep"
   "$sbin" serve --listen 127.0.0.1:0 --cert-dir "$W/certs" --log-level warn \
     >"$W/$tag.srv.out" 2>"$W/$tag.srv.err" &
@@ -77,7 +88,8 @@ run() {
   t0=$(date +%s.%N)
   local TIMEFORMAT='%U %S'
   { time "$BIN" load --target "$addr" --ca "$W/certs/ca.pem" --clients "$n" \
-      --duration "$SECS" --ops "$OPS" --json "$W/$tag.json" >"$W/$tag.txt" 2>&1 ; } \
+      --procs "$PROCS" --batch "$batch" --server-pid "$SRV_PID" \
+      --duration "$SECS" --ops "$ops" --json "$W/$tag.json" >"$W/$tag.txt" 2>&1 ; } \
       2>"$W/$tag.clientcpu" || true
   t1=$(date +%s.%N)
   c1=$(cpu_ticks "$SRV_PID")
@@ -99,12 +111,19 @@ for n in $COUNTS; do
   done
 done
 
+if [ -n "$MIX_OPS" ]; then
+  for b in $MIX_BATCHES; do
+    log "server, mix $MIX_OPS, $MIX_CLIENTS clients, batch $b, ${SECS}s"
+    run "mix$b" "$BIN" "$MIX_CLIENTS" 1 "$MIX_OPS" "$b"
+  done
+fi
+
 BIN_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
 if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then BIN_REV="$BIN_REV + local changes"; fi
 BIN_LABEL=${BIN_LABEL:-"this tree ($BIN_REV)"}
-python3 - "$W" "$OUT" "$SECS" "$OPS" "$BASE_LABEL" "$BIN_LABEL" "$COUNTS" "$REPEAT" <<'PY'
+python3 - "$W" "$OUT" "$SECS" "$OPS" "$BASE_LABEL" "$BIN_LABEL" "$COUNTS" "$REPEAT" "$PROCS" "$MIX_OPS" "$MIX_CLIENTS" "$MIX_BATCHES" <<'PY'
 import json, os, sys, datetime, re
-w, out, secs, ops, base_label, bin_label, counts, repeat = sys.argv[1:9]
+w, out, secs, ops, base_label, bin_label, counts, repeat, procs, mix_ops, mix_clients, mix_batches = sys.argv[1:13]
 counts = counts.split()
 cpu = ""
 try:
@@ -119,8 +138,10 @@ L = ["<!-- load:begin (written by benches/load.sh) -->",
      f"{os.cpu_count()} CPUs ({cpu}); load average at the end {os.getloadavg()[0]:.1f}. "
      f"Server: `kmip-harness serve --listen 127.0.0.1:0 --log-level warn` (in-memory store, "
      f"TLS 1.3 rustls), a fresh process per row. Client: `kmip-harness load --target "
-     f"127.0.0.1:PORT --duration {secs}`, one persistent TLS connection per client, a separate "
-     f"process on the same machine, so client and server share the cores.\n",
+     f"127.0.0.1:PORT --duration {secs} --procs {procs}`, one persistent TLS connection per "
+     f"client, in {procs} client process(es) separate from the server, on the same 2-core "
+     f"machine: client and server share the cores, so ops/s is bounded by both; server "
+     f"CPU µs/op is the server's own cost.\n",
      "| server | clients | ops/s | ok | failed | lost | p50 / p99 ms (create) | "
      "p50 / p99 ms (get) | p50 / p99 ms (destroy) | server CPU µs/op | client CPU µs/op |",
      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -153,6 +174,29 @@ for n in counts:
                      f"{d['lost']} | {pp('create')} | {pp('get')} | {pp('destroy')} | "
                      f"{srv_us:.1f} | {cli_us:.1f} |")
 L.append("")
+mix_rows = []
+for b in mix_batches.split() if mix_ops else []:
+    tag = f"mix{b}-{mix_clients}-1"
+    jp = os.path.join(w, tag + ".json")
+    envf = os.path.join(w, tag + ".env")
+    if not (os.path.exists(jp) and os.path.exists(envf)):
+        mix_rows.append(f"| {b} | not measured | | | | | |"); continue
+    d = json.load(open(jp))
+    env = dict(kv.split("=", 1) for kv in open(envf).read().split())
+    ok = d["ok"] or 0
+    srv_us = int(env["server_ticks"]) / int(env["tck"]) * 1e6 / ok if ok else float("nan")
+    lat = "; ".join(f"{op} {s['p50_ms']:.2f}/{s['p99_ms']:.2f}" for op, s in d["per_op"].items())
+    mix_rows.append(f"| {b} | {d['ops_per_sec']:,.0f} | {ok} | {d['failed']} | {d['lost']} | "
+                    f"{srv_us:.1f} | {lat} |")
+if mix_rows:
+    L.append(f"### Operation mix: {mix_ops.replace(',', ' + ')}, {mix_clients} clients\n")
+    L.append("Each cycle creates K keys (Active, with a unique Name), then runs every "
+             "operation once on each key, K batch items per message; ops/s counts batch "
+             "items. Same server and client setup as above.\n")
+    L.append("| batch K | ops/s | ok | failed | lost | server CPU µs/op | p50 / p99 ms per message |")
+    L.append("|---:|---:|---:|---:|---:|---:|---|")
+    L.extend(mix_rows)
+    L.append("")
 L.append("What each figure includes:\n")
 L.append("- **ops/s**: successful operations (Create, Get and Destroy each count one; a cycle "
          "is 3) divided by the load tool's elapsed time (the measured duration plus the time "

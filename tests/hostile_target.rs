@@ -270,7 +270,8 @@ fn load_cli_flags_and_reference_run() {
             .expect("run kmip-harness")
     };
     for bad in [
-        &["--ops", "create,locate"][..],
+        &["--ops", "create,frobnicate"][..],
+        &["--ops", "create,encrypt,destroy"],
         &["--ops", "destroy"],
         &["--clients", "0"],
         &["--duration", "7200"],

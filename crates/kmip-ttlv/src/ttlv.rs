@@ -370,17 +370,51 @@ fn be_i64(v: &[u8]) -> i64 {
     i64::from_be_bytes(b)
 }
 
-/// Encode a tree to binary TTLV.
+/// Encode a tree to binary TTLV: one pass to size the output, then one
+/// write into a buffer of exactly that capacity (it never reallocates).
 pub fn encode(item: &Item) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::new();
     encode_into(item, &mut out)?;
     Ok(out)
 }
 
-/// Encode a tree to binary TTLV, appending to `out`.
+/// Encode a tree to binary TTLV, appending to `out` (which grows once, by
+/// the exact encoded size). On error `out` is left as it was.
 pub fn encode_into(item: &Item, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-    let mut path = Vec::new();
-    enc(item, out, &mut path)
+    let start = out.len();
+    out.reserve_exact(encoded_len(item));
+    match enc(item, out) {
+        Ok(()) => Ok(()),
+        Err(f) => {
+            out.truncate(start);
+            Err(f.into_error())
+        }
+    }
+}
+
+/// Bytes the encoding of `item` takes (header, value and padding of every
+/// item). A placeholder counts as an empty value (it cannot be encoded).
+pub fn encoded_len(item: &Item) -> usize {
+    8 + value_len(&item.value)
+}
+
+/// Padded value length of one item (its children's encodings for a
+/// structure). Sizes of values held in memory cannot overflow `usize`.
+fn value_len(v: &Value) -> usize {
+    match v {
+        Value::Structure(children) => children.iter().map(|c| 8 + value_len(&c.value)).sum(),
+        Value::Integer(_) | Value::Enumeration(_) | Value::Interval(_) => 8,
+        Value::LongInteger(_)
+        | Value::DateTime(_)
+        | Value::DateTimeExtended(_)
+        | Value::Boolean(_) => 8,
+        Value::BigInteger(b) | Value::ByteString(b) => padded(b.len()),
+        Value::TextString(s)
+        | Value::Identifier(s)
+        | Value::Reference(s)
+        | Value::NameReference(s) => padded(s.len()),
+        Value::Placeholder(_) => 0,
+    }
 }
 
 fn path_string(path: &[Tag]) -> String {
@@ -390,50 +424,121 @@ fn path_string(path: &[Tag]) -> String {
         .join("/")
 }
 
-fn enc(item: &Item, out: &mut Vec<u8>, path: &mut Vec<Tag>) -> Result<(), EncodeError> {
-    if item.tag.0 > Tag::MAX {
-        return Err(EncodeError::TagTooLarge(item.tag.0));
+/// An encode failure on its way up: the tags are collected while
+/// unwinding (innermost first), so the success path keeps no path.
+struct EncodeFail {
+    kind: EncodeFailKind,
+    path: Vec<Tag>,
+}
+
+enum EncodeFailKind {
+    Placeholder(String),
+    TagTooLarge(u32),
+    TooLong,
+    BigInteger,
+}
+
+impl EncodeFail {
+    fn new(kind: EncodeFailKind, tag: Tag) -> EncodeFail {
+        EncodeFail {
+            kind,
+            path: vec![tag],
+        }
     }
-    path.push(item.tag);
-    let t = item.tag.0.to_be_bytes();
-    let header_at = out.len();
-    out.extend_from_slice(&[t[1], t[2], t[3], item.item_type().code(), 0, 0, 0, 0]);
-    let vstart = out.len();
+
+    fn into_error(mut self) -> EncodeError {
+        self.path.reverse();
+        let path = path_string(&self.path);
+        match self.kind {
+            EncodeFailKind::Placeholder(name) => EncodeError::UnboundPlaceholder { name, path },
+            EncodeFailKind::TagTooLarge(t) => EncodeError::TagTooLarge(t),
+            EncodeFailKind::TooLong => EncodeError::TooLong(path),
+            EncodeFailKind::BigInteger => EncodeError::BadBigIntegerLength(path),
+        }
+    }
+}
+
+/// Append the encoding of `item` to `out`.
+fn enc(item: &Item, out: &mut Vec<u8>) -> Result<(), EncodeFail> {
+    let tag = item.tag;
+    if tag.0 > Tag::MAX {
+        return Err(EncodeFail::new(EncodeFailKind::TagTooLarge(tag.0), tag));
+    }
+    // Fixed-size values: header and value word in one write.
+    let word = |out: &mut Vec<u8>, ty: ItemType, len: u32, v: [u8; 8]| {
+        let h = header(tag, ty, len);
+        out.extend_from_slice(&[
+            h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], v[0], v[1], v[2], v[3], v[4], v[5],
+            v[6], v[7],
+        ]);
+        Ok(())
+    };
+    let four = |v: [u8; 4]| [v[0], v[1], v[2], v[3], 0, 0, 0, 0];
     match &item.value {
         Value::Structure(children) => {
+            let at = out.len();
+            out.extend_from_slice(&header(tag, ItemType::Structure, 0));
             for c in children {
-                enc(c, out, path)?;
+                enc(c, out).map_err(|mut f| {
+                    f.path.push(tag);
+                    f
+                })?;
             }
-        }
-        Value::Integer(v) => out.extend_from_slice(&v.to_be_bytes()),
-        Value::Enumeration(v) | Value::Interval(v) => out.extend_from_slice(&v.to_be_bytes()),
-        Value::LongInteger(v) | Value::DateTime(v) | Value::DateTimeExtended(v) => {
-            out.extend_from_slice(&v.to_be_bytes())
-        }
-        Value::Boolean(b) => out.extend_from_slice(&u64::from(*b).to_be_bytes()),
-        Value::BigInteger(b) => {
-            if b.is_empty() || b.len() % 8 != 0 {
-                return Err(EncodeError::BadBigIntegerLength(path_string(path)));
+            let len = u32::try_from(out.len() - at - 8)
+                .map_err(|_| EncodeFail::new(EncodeFailKind::TooLong, tag))?;
+            if let Some(dst) = out.get_mut(at + 4..at + 8) {
+                dst.copy_from_slice(&len.to_be_bytes());
             }
-            out.extend_from_slice(b)
+            Ok(())
         }
-        Value::ByteString(b) => out.extend_from_slice(b),
-        Value::TextString(s)
-        | Value::Identifier(s)
-        | Value::Reference(s)
-        | Value::NameReference(s) => out.extend_from_slice(s.as_bytes()),
-        Value::Placeholder(Placeholder { name, .. }) => {
-            return Err(EncodeError::UnboundPlaceholder {
-                name: name.clone(),
-                path: path_string(path),
-            })
+        Value::Integer(v) => word(out, ItemType::Integer, 4, four(v.to_be_bytes())),
+        Value::Enumeration(v) => word(out, ItemType::Enumeration, 4, four(v.to_be_bytes())),
+        Value::Interval(v) => word(out, ItemType::Interval, 4, four(v.to_be_bytes())),
+        Value::LongInteger(v) => word(out, ItemType::LongInteger, 8, v.to_be_bytes()),
+        Value::DateTime(v) => word(out, ItemType::DateTime, 8, v.to_be_bytes()),
+        Value::DateTimeExtended(v) => word(out, ItemType::DateTimeExtended, 8, v.to_be_bytes()),
+        Value::Boolean(b) => word(out, ItemType::Boolean, 8, u64::from(*b).to_be_bytes()),
+        Value::BigInteger(b) if b.is_empty() || b.len() % 8 != 0 => {
+            Err(EncodeFail::new(EncodeFailKind::BigInteger, tag))
         }
+        Value::BigInteger(b) => bytes_value(out, tag, ItemType::BigInteger, b),
+        Value::ByteString(b) => bytes_value(out, tag, ItemType::ByteString, b),
+        Value::TextString(s) => bytes_value(out, tag, ItemType::TextString, s.as_bytes()),
+        Value::Identifier(s) => bytes_value(out, tag, ItemType::Identifier, s.as_bytes()),
+        Value::Reference(s) => bytes_value(out, tag, ItemType::Reference, s.as_bytes()),
+        Value::NameReference(s) => bytes_value(out, tag, ItemType::NameReference, s.as_bytes()),
+        Value::Placeholder(Placeholder { name, .. }) => Err(EncodeFail::new(
+            EncodeFailKind::Placeholder(name.clone()),
+            tag,
+        )),
     }
-    let len = out.len() - vstart;
-    let len32 = u32::try_from(len).map_err(|_| EncodeError::TooLong(path_string(path)))?;
-    out[header_at + 4..header_at + 8].copy_from_slice(&len32.to_be_bytes());
-    out.resize(vstart + padded(len), 0);
-    path.pop();
+}
+
+/// The 8-byte header of an item.
+#[inline]
+fn header(tag: Tag, ty: ItemType, len: u32) -> [u8; 8] {
+    let t = tag.0.to_be_bytes();
+    let l = len.to_be_bytes();
+    [t[1], t[2], t[3], ty.code(), l[0], l[1], l[2], l[3]]
+}
+
+/// Header, bytes and zero padding of a variable-length value: the whole
+/// 8-byte words in one copy, the last partial word (zero-padded) in one
+/// fixed-size write.
+#[inline]
+fn bytes_value(out: &mut Vec<u8>, tag: Tag, ty: ItemType, v: &[u8]) -> Result<(), EncodeFail> {
+    let Ok(len) = u32::try_from(v.len()) else {
+        return Err(EncodeFail::new(EncodeFailKind::TooLong, tag));
+    };
+    out.extend_from_slice(&header(tag, ty, len));
+    let whole = v.len() & !7;
+    out.extend_from_slice(&v[..whole]);
+    let rest = &v[whole..];
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        out.extend_from_slice(&last);
+    }
     Ok(())
 }
 

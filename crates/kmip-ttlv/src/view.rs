@@ -17,8 +17,15 @@
 //! only when there is an error: the chain of open structures is threaded
 //! through the arena itself while parsing.
 //!
-//! Navigate with [`View::root`] and [`NodeRef`]; convert to the owned tree
-//! with [`View::to_item`] (equal to what `ttlv::decode` returns).
+//! Text is validated once, while parsing, and the `&str` kept in the node,
+//! so [`NodeRef::as_str`] and [`NodeRef::value`] never check it again.
+//! Offsets are 32-bit: an input longer than 4 GiB - 8 is rejected as
+//! too large (the owned decoder's default limit is 64 MiB).
+//!
+//! Navigate with [`View::root`] and [`NodeRef`]; read a value in one step
+//! with [`NodeRef::value`] ([`ValueRef`]); convert to the owned tree with
+//! [`View::to_item`] (equal to what `ttlv::decode` returns; each child
+//! vector allocated once at its exact length).
 
 use crate::model::{Item, ItemType, Tag, Value};
 use crate::ttlv::{DecodeError, DecodeErrorKind, Limits};
@@ -34,18 +41,37 @@ const INITIAL_NODES_MAX: usize = 1024;
 
 /// One item of the arena.
 #[derive(Clone, Copy, Debug)]
-struct Node {
+struct Node<'a> {
     /// Offset of the first value byte (just past the 8-byte header).
-    start: usize,
+    start: u32,
     /// Value length from the header (without padding).
     len: u32,
-    /// The 3-byte tag.
-    tag: u32,
+    /// The 3-byte tag in the low 24 bits, the type code in the high 8.
+    tag_ty: u32,
     /// Index just past this node's subtree (its next sibling, if any).
     /// While parsing, an open structure holds its parent's index here.
     end: u32,
-    /// The item type.
-    ty: ItemType,
+    /// The value of a text item, as validated by the parser (so reading it
+    /// never validates the UTF-8 again); `None` for other types.
+    text: Option<&'a str>,
+}
+
+impl Node<'_> {
+    #[inline]
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    #[inline]
+    fn tag(&self) -> u32 {
+        self.tag_ty & 0x00FF_FFFF
+    }
+
+    #[inline]
+    fn ty(&self) -> ItemType {
+        // The parser stores only valid codes.
+        ItemType::from_code((self.tag_ty >> 24) as u8).unwrap_or(ItemType::Structure)
+    }
 }
 
 /// A validated TTLV message borrowed from its bytes: a flat index of its
@@ -53,7 +79,7 @@ struct Node {
 #[derive(Clone)]
 pub struct View<'a> {
     bytes: &'a [u8],
-    nodes: Vec<Node>,
+    nodes: Vec<Node<'a>>,
 }
 
 impl fmt::Debug for View<'_> {
@@ -87,21 +113,53 @@ pub enum AccessError {
 
 #[inline]
 fn be_u32(b: &[u8], at: usize) -> u32 {
-    u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+    // Never 0 by default: callers read inside a validated value.
+    b.get(at..at + 4)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u32::from_be_bytes)
 }
 
 #[inline]
 fn be_u64(b: &[u8], at: usize) -> u64 {
-    u64::from_be_bytes([
-        b[at],
-        b[at + 1],
-        b[at + 2],
-        b[at + 3],
-        b[at + 4],
-        b[at + 5],
-        b[at + 6],
-        b[at + 7],
-    ])
+    // Never 0 by default: callers read inside a validated value.
+    b.get(at..at + 8)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u64::from_be_bytes)
+}
+
+/// The value of one item, read from the input without copying: numbers
+/// decoded, text as the `&str` the parser validated, bytes as a slice (see
+/// [`NodeRef::value`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueRef<'a> {
+    /// A structure (navigate its children with [`NodeRef::children`]).
+    Structure,
+    /// Integer.
+    Integer(i32),
+    /// Long Integer.
+    LongInteger(i64),
+    /// Big Integer, two's-complement big-endian bytes.
+    BigInteger(&'a [u8]),
+    /// Enumeration code.
+    Enumeration(u32),
+    /// Boolean.
+    Boolean(bool),
+    /// Text String.
+    TextString(&'a str),
+    /// Byte String.
+    ByteString(&'a [u8]),
+    /// Date-Time, seconds since the epoch.
+    DateTime(i64),
+    /// Interval, seconds.
+    Interval(u32),
+    /// Date-Time Extended, microseconds since the epoch.
+    DateTimeExtended(i64),
+    /// Identifier (KMIP 3.0).
+    Identifier(&'a str),
+    /// Reference (KMIP 3.0).
+    Reference(&'a str),
+    /// Name Reference (KMIP 3.0).
+    NameReference(&'a str),
 }
 
 /// Parse and validate one TTLV item that fills `bytes`, building a
@@ -118,8 +176,9 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<View<'a>, DecodeErr
             path: Vec::new(),
         });
     }
-    // Node indices are u32 and every item takes at least 8 bytes.
-    let index_limit = (u32::MAX as usize - 1).saturating_mul(8);
+    // Offsets and node indices are u32 (every item takes at least 8 bytes,
+    // so indices never reach u32::MAX either).
+    let index_limit = u32::MAX as usize - 8;
     if bytes.len() > index_limit {
         return Err(DecodeError {
             kind: DecodeErrorKind::TooLarge {
@@ -130,7 +189,8 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<View<'a>, DecodeErr
             path: Vec::new(),
         });
     }
-    let mut nodes = Vec::with_capacity((bytes.len() / 8).clamp(1, INITIAL_NODES_MAX));
+    // Typical messages take 12 to 50 bytes per item; denser ones grow it.
+    let mut nodes = Vec::with_capacity((bytes.len() / 12 + 4).min(INITIAL_NODES_MAX));
     run(bytes, limits, &mut nodes)?;
     Ok(View { bytes, nodes })
 }
@@ -169,9 +229,9 @@ const TYPE_INFO: [u8; 256] = {
 
 /// End (unpadded) of the structure at `open`, or of the input.
 #[inline]
-fn limit_of(bytes: &[u8], nodes: &[Node], open: u32) -> usize {
+fn limit_of(bytes: &[u8], nodes: &[Node<'_>], open: u32) -> usize {
     match nodes.get(open as usize) {
-        Some(n) => n.start + n.len as usize,
+        Some(n) => n.start() + n.len as usize,
         None => bytes.len(),
     }
 }
@@ -183,7 +243,7 @@ fn limit_of(bytes: &[u8], nodes: &[Node], open: u32) -> usize {
 #[inline(never)]
 fn fail(
     bytes: &[u8],
-    nodes: &[Node],
+    nodes: &[Node<'_>],
     open: u32,
     mut kind: DecodeErrorKind,
     offset: usize,
@@ -192,7 +252,7 @@ fn fail(
     let mut path = Vec::new();
     let mut i = open;
     while let Some(n) = nodes.get(i as usize) {
-        path.push(Tag(n.tag));
+        path.push(Tag(n.tag()));
         i = n.end;
     }
     path.reverse();
@@ -211,9 +271,16 @@ fn fail(
 /// The parse loop: iterative, one item per turn. Open structures form a
 /// chain through their nodes' `end` fields (innermost in `open`); a
 /// structure's `end` becomes its subtree end when its last child is done.
-fn run(bytes: &[u8], limits: &Limits, nodes: &mut Vec<Node>) -> Result<(), DecodeError> {
+/// The nesting limit is checked when a non-empty structure opens (its
+/// first child would be one level too deep), which fails on exactly the
+/// inputs a per-item check would, with the same error.
+fn run<'a>(bytes: &'a [u8], limits: &Limits, nodes: &mut Vec<Node<'a>>) -> Result<(), DecodeError> {
     let strict = limits.strict_padding;
     let max_depth = limits.max_depth;
+    if max_depth == 0 {
+        let kind = DecodeErrorKind::TooDeep(max_depth);
+        return Err(fail(bytes, nodes, NONE, kind, 0, Stage::BeforeTag));
+    }
     let mut open = NONE;
     let mut pos = 0usize;
     let mut depth = 0usize; // open structures
@@ -221,113 +288,114 @@ fn run(bytes: &[u8], limits: &Limits, nodes: &mut Vec<Node>) -> Result<(), Decod
     loop {
         // One item at `pos`, inside `limit`, at nesting depth + 1.
         let at = pos;
-        if depth >= max_depth {
-            let kind = DecodeErrorKind::TooDeep(max_depth);
-            return Err(fail(bytes, nodes, open, kind, at, Stage::BeforeTag));
-        }
-        let available = limit - at;
-        let Some(h) = bytes.get(at..at + 8).filter(|_| available >= 8) else {
-            let kind = DecodeErrorKind::Truncated {
-                needed: 8,
-                available,
-            };
-            return Err(fail(bytes, nodes, open, kind, at, Stage::BeforeTag));
+        let vstart = at + 8;
+        let h: [u8; 8] = match bytes.get(at..vstart).and_then(|h| h.try_into().ok()) {
+            Some(h) if vstart <= limit => h,
+            _ => {
+                let kind = DecodeErrorKind::Truncated {
+                    needed: 8,
+                    available: limit - at,
+                };
+                return Err(fail(bytes, nodes, open, kind, at, Stage::BeforeTag));
+            }
         };
-        let h = u64::from_be_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
+        let h = u64::from_be_bytes(h);
         let tag = (h >> 40) as u32;
         let code = (h >> 32) as u8;
         let len = h as u32;
-        let stage = Stage::AfterTag(tag);
         let info = TYPE_INFO[usize::from(code)];
-        let ty = match ItemType::from_code(code) {
-            Some(ty) if info != INVALID => ty,
-            _ => {
-                let kind = DecodeErrorKind::UnknownType(code);
-                return Err(fail(bytes, nodes, open, kind, at, stage));
-            }
-        };
+        if info == INVALID {
+            let kind = DecodeErrorKind::UnknownType(code);
+            return Err(fail(bytes, nodes, open, kind, at, Stage::AfterTag(tag)));
+        }
         if info > VARIABLE && len != u32::from(info) {
             let kind = DecodeErrorKind::WrongLength {
-                item_type: ty,
+                item_type: ItemType::from_code(code).unwrap_or(ItemType::Structure),
                 expected: u32::from(info),
                 found: len,
             };
-            return Err(fail(bytes, nodes, open, kind, at, stage));
+            return Err(fail(bytes, nodes, open, kind, at, Stage::AfterTag(tag)));
         }
-        let vstart = at + 8;
         let ulen = len as usize;
-        let plen = ulen.div_ceil(8) * 8;
-        let available = limit - vstart;
-        if plen > available {
+        let plen = (ulen + 7) & !7;
+        if plen > limit - vstart {
             let kind = DecodeErrorKind::Truncated {
                 needed: plen,
-                available,
+                available: limit - vstart,
             };
-            return Err(fail(bytes, nodes, open, kind, at, stage));
+            return Err(fail(bytes, nodes, open, kind, at, Stage::AfterTag(tag)));
         }
-        let idx = idx_after(nodes.len());
+        let idx = nodes.len() as u32; // < u32::MAX: see the size check in `parse`
+        let mut text = None;
         if info == STRUCTURE {
+            pos = vstart;
             if ulen > 0 {
                 // Open it: children follow; `end` links to the parent until
                 // the structure is closed.
                 nodes.push(Node {
-                    start: vstart,
+                    start: vstart as u32,
                     len,
-                    tag,
+                    tag_ty: tag | u32::from(code) << 24,
                     end: open,
-                    ty,
+                    text,
                 });
                 open = idx;
                 depth += 1;
+                if depth >= max_depth {
+                    let kind = DecodeErrorKind::TooDeep(max_depth);
+                    return Err(fail(bytes, nodes, open, kind, vstart, Stage::BeforeTag));
+                }
                 limit = vstart + ulen;
-                pos = vstart;
                 continue;
             }
-            pos = vstart;
         } else {
-            let vend = vstart + ulen;
             pos = vstart + plen;
+            let v = &bytes[vstart..vstart + ulen];
             if strict && plen > ulen {
                 // The padding is the low bytes of the value's last word.
-                let w = bytes.get(pos - 8..pos).map_or(0, |w| {
-                    u64::from_be_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]])
-                });
+                let w = be_u64(bytes, pos - 8);
                 if w & (u64::MAX >> (64 - 8 * (plen - ulen))) != 0 {
                     let kind = DecodeErrorKind::NonZeroPadding;
-                    return Err(fail(bytes, nodes, open, kind, at, stage));
+                    return Err(fail(bytes, nodes, open, kind, at, Stage::AfterTag(tag)));
                 }
             }
-            let kind = match ty {
-                ItemType::Boolean => match be_u64(bytes, vstart) {
+            let kind = if info == VARIABLE {
+                match code {
+                    0x08 => None, // Byte String: anything goes
+                    0x04 if ulen == 0 || ulen % 8 != 0 => {
+                        Some(DecodeErrorKind::BadBigIntegerLength(len))
+                    }
+                    0x04 => None,
+                    // Text String, Identifier, Reference, Name Reference.
+                    _ => match std::str::from_utf8(v) {
+                        Ok(t) => {
+                            text = Some(t);
+                            None
+                        }
+                        Err(_) => Some(DecodeErrorKind::InvalidUtf8),
+                    },
+                }
+            } else if code == 0x06 {
+                match be_u64(v, 0) {
                     0 | 1 => None,
-                    v => Some(DecodeErrorKind::BadBoolean(v)),
-                },
-                ItemType::BigInteger if ulen == 0 || ulen % 8 != 0 => {
-                    Some(DecodeErrorKind::BadBigIntegerLength(len))
+                    b => Some(DecodeErrorKind::BadBoolean(b)),
                 }
-                ItemType::TextString
-                | ItemType::Identifier
-                | ItemType::Reference
-                | ItemType::NameReference
-                    if std::str::from_utf8(&bytes[vstart..vend]).is_err() =>
-                {
-                    Some(DecodeErrorKind::InvalidUtf8)
-                }
-                _ => None,
+            } else {
+                None
             };
             if let Some(kind) = kind {
-                return Err(fail(bytes, nodes, open, kind, at, stage));
+                return Err(fail(bytes, nodes, open, kind, at, Stage::AfterTag(tag)));
             }
         }
+        let after = idx + 1;
         nodes.push(Node {
-            start: vstart,
+            start: vstart as u32,
             len,
-            tag,
-            end: idx + 1,
-            ty,
+            tag_ty: tag | u32::from(code) << 24,
+            end: after,
+            text,
         });
         // Close every structure this item completed.
-        let after = idx + 1;
         while pos == limit {
             let Some(n) = nodes.get_mut(open as usize) else {
                 // The top-level item is complete.
@@ -349,12 +417,6 @@ fn run(bytes: &[u8], limits: &Limits, nodes: &mut Vec<Node>) -> Result<(), Decod
             return Ok(());
         }
     }
-}
-
-/// Arena length as a node index (bounded by the input-size check in [`parse`]).
-#[inline]
-fn idx_after(len: usize) -> u32 {
-    u32::try_from(len).unwrap_or(NONE)
 }
 
 impl<'a> View<'a> {
@@ -405,30 +467,30 @@ impl fmt::Debug for NodeRef<'_, '_> {
 
 impl<'v, 'a> NodeRef<'v, 'a> {
     #[inline]
-    fn node(&self) -> &'v Node {
+    fn node(&self) -> &'v Node<'a> {
         // `idx` always comes from the view's own arena.
         &self.view.nodes[self.idx]
     }
 
     /// The tag.
     pub fn tag(&self) -> Tag {
-        Tag(self.node().tag)
+        Tag(self.node().tag())
     }
 
     /// The item type.
     pub fn item_type(&self) -> ItemType {
-        self.node().ty
+        self.node().ty()
     }
 
     /// Byte offset of the item's header in the input.
     pub fn offset(&self) -> usize {
-        self.node().start - 8
+        self.node().start() - 8
     }
 
     /// Byte range of the value in the input, without padding.
     pub fn value_range(&self) -> Range<usize> {
         let n = self.node();
-        n.start..n.start + n.len as usize
+        n.start()..n.start() + n.len as usize
     }
 
     /// Children of a structure in wire order (none for other types).
@@ -479,7 +541,7 @@ impl<'v, 'a> NodeRef<'v, 'a> {
     /// An Integer.
     pub fn as_i32(&self) -> Result<i32, AccessError> {
         match self.item_type() {
-            ItemType::Integer => Ok(be_u32(self.view.bytes, self.node().start) as i32),
+            ItemType::Integer => Ok(be_u32(self.view.bytes, self.node().start()) as i32),
             _ => Err(self.wrong("an Integer")),
         }
     }
@@ -488,7 +550,7 @@ impl<'v, 'a> NodeRef<'v, 'a> {
     pub fn as_u32(&self) -> Result<u32, AccessError> {
         match self.item_type() {
             ItemType::Enumeration | ItemType::Interval => {
-                Ok(be_u32(self.view.bytes, self.node().start))
+                Ok(be_u32(self.view.bytes, self.node().start()))
             }
             _ => Err(self.wrong("an Enumeration or Interval")),
         }
@@ -498,7 +560,7 @@ impl<'v, 'a> NodeRef<'v, 'a> {
     pub fn as_i64(&self) -> Result<i64, AccessError> {
         match self.item_type() {
             ItemType::LongInteger | ItemType::DateTime | ItemType::DateTimeExtended => {
-                Ok(be_u64(self.view.bytes, self.node().start) as i64)
+                Ok(be_u64(self.view.bytes, self.node().start()) as i64)
             }
             _ => Err(self.wrong("a Long Integer, Date-Time or Date-Time Extended")),
         }
@@ -507,7 +569,7 @@ impl<'v, 'a> NodeRef<'v, 'a> {
     /// A Boolean.
     pub fn as_bool(&self) -> Result<bool, AccessError> {
         match self.item_type() {
-            ItemType::Boolean => Ok(be_u64(self.view.bytes, self.node().start) == 1),
+            ItemType::Boolean => Ok(be_u64(self.view.bytes, self.node().start()) == 1),
             _ => Err(self.wrong("a Boolean")),
         }
     }
@@ -518,9 +580,37 @@ impl<'v, 'a> NodeRef<'v, 'a> {
             ItemType::TextString
             | ItemType::Identifier
             | ItemType::Reference
-            | ItemType::NameReference => std::str::from_utf8(self.as_bytes())
-                .map_err(|_| AccessError::InvalidUtf8(self.tag())),
+            | ItemType::NameReference => {
+                self.node().text.ok_or(AccessError::InvalidUtf8(self.tag()))
+            }
             _ => Err(self.wrong("a text")),
+        }
+    }
+
+    /// The item's value, read in one step (one type dispatch, no copy,
+    /// no second UTF-8 check).
+    #[inline]
+    pub fn value(&self) -> ValueRef<'a> {
+        let n = self.node();
+        let b: &'a [u8] = self.view.bytes;
+        let at = n.start();
+        let raw = || b.get(at..at + n.len as usize).unwrap_or_default();
+        let text = || n.text.unwrap_or_default();
+        match (n.tag_ty >> 24) as u8 {
+            0x02 => ValueRef::Integer(be_u32(b, at) as i32),
+            0x03 => ValueRef::LongInteger(be_u64(b, at) as i64),
+            0x04 => ValueRef::BigInteger(raw()),
+            0x05 => ValueRef::Enumeration(be_u32(b, at)),
+            0x06 => ValueRef::Boolean(be_u64(b, at) == 1),
+            0x07 => ValueRef::TextString(text()),
+            0x08 => ValueRef::ByteString(raw()),
+            0x09 => ValueRef::DateTime(be_u64(b, at) as i64),
+            0x0A => ValueRef::Interval(be_u32(b, at)),
+            0x0B => ValueRef::DateTimeExtended(be_u64(b, at) as i64),
+            0x0C => ValueRef::Identifier(text()),
+            0x0D => ValueRef::Reference(text()),
+            0x0E => ValueRef::NameReference(text()),
+            _ => ValueRef::Structure,
         }
     }
 
@@ -528,8 +618,8 @@ impl<'v, 'a> NodeRef<'v, 'a> {
     fn leaf_value(&self) -> Value {
         let n = self.node();
         let v = self.as_bytes();
-        let text = || String::from_utf8_lossy(v).into_owned();
-        match n.ty {
+        let text = || n.text.unwrap_or_default().to_owned();
+        match n.ty() {
             ItemType::Structure => Value::Structure(Vec::new()),
             ItemType::Integer => Value::Integer(be_u32(v, 0) as i32),
             ItemType::LongInteger => Value::LongInteger(be_u64(v, 0) as i64),
@@ -547,9 +637,17 @@ impl<'v, 'a> NodeRef<'v, 'a> {
         }
     }
 
-    /// The owned subtree rooted here. Iterative, so any depth the parser
-    /// accepted converts without recursion.
+    /// The owned subtree rooted here, each child vector allocated once
+    /// with its exact length. Recursive for the first
+    /// [`RECURSION_DEPTH`] levels, then iterative, so any depth the parser
+    /// accepted converts without unbounded recursion.
     pub fn to_item(&self) -> Item {
+        build(self.view, self.idx, 0)
+    }
+
+    /// The owned subtree, iteratively (an explicit stack of open
+    /// structures).
+    fn build_iterative(&self) -> Item {
         let nodes = &self.view.nodes;
         // Open structures: tag, children so far, index just past the subtree.
         let mut stack: Vec<(Tag, Vec<Item>, usize)> = Vec::new();
@@ -560,8 +658,8 @@ impl<'v, 'a> NodeRef<'v, 'a> {
                 idx: i,
             };
             let end = nodes[i].end as usize;
-            if nodes[i].ty == ItemType::Structure && end > i + 1 {
-                stack.push((here.tag(), Vec::new(), end));
+            if nodes[i].ty() == ItemType::Structure && end > i + 1 {
+                stack.push((here.tag(), Vec::with_capacity(child_count(nodes, i)), end));
                 i += 1;
                 continue;
             }
@@ -580,6 +678,43 @@ impl<'v, 'a> NodeRef<'v, 'a> {
             }
         }
     }
+}
+
+/// Nesting levels [`NodeRef::to_item`] converts by recursion before it
+/// switches to an explicit stack.
+const RECURSION_DEPTH: usize = 64;
+
+/// Direct children of the structure at `i` (hop from sibling to sibling).
+#[inline]
+fn child_count(nodes: &[Node<'_>], i: usize) -> usize {
+    let end = nodes[i].end as usize;
+    let mut n = 0;
+    let mut j = i + 1;
+    while j < end {
+        n += 1;
+        j = nodes[j].end as usize;
+    }
+    n
+}
+
+/// The owned item at `i`; `level` is the recursion depth so far.
+fn build(view: &View<'_>, i: usize, level: usize) -> Item {
+    let here = NodeRef { view, idx: i };
+    let node = &view.nodes[i];
+    if node.ty() != ItemType::Structure {
+        return Item::new(Tag(node.tag()), here.leaf_value());
+    }
+    if level >= RECURSION_DEPTH {
+        return here.build_iterative();
+    }
+    let end = node.end as usize;
+    let mut children = Vec::with_capacity(child_count(&view.nodes, i));
+    let mut j = i + 1;
+    while j < end {
+        children.push(build(view, j, level + 1));
+        j = view.nodes[j].end as usize;
+    }
+    Item::structure(Tag(node.tag()), children)
 }
 
 /// Iterator over the children of a structure, see [`NodeRef::children`].
@@ -658,6 +793,26 @@ mod tests {
         );
         assert_eq!(view.to_item(), item);
         assert_eq!(inner.to_item(), item.children()[2]);
+    }
+
+    #[test]
+    fn value_ref_matches_the_tree() {
+        let item = sample();
+        let bytes = ttlv::encode(&item).expect("encode");
+        let view = parse(&bytes, &Limits::default()).expect("parse");
+        let values: Vec<ValueRef> = view.iter().map(|n| n.value()).collect();
+        assert_eq!(
+            values,
+            [
+                ValueRef::Structure,
+                ValueRef::TextString("abc"),
+                ValueRef::Structure,
+                ValueRef::Structure,
+                ValueRef::Boolean(true),
+                ValueRef::Integer(-7),
+                ValueRef::ByteString(&[1, 2, 3]),
+            ]
+        );
     }
 
     #[test]

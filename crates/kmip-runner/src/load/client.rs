@@ -1,15 +1,18 @@
 //! The client loops of a load run: each client on its own persistent
 //! connection cycles through the operations until the deadline.
 
-use super::message::{build_request, parse_response, ItemOutcome, ResponseError};
+use super::message::{
+    build_request, build_request_with, parse_response, ItemOutcome, ResponseError,
+};
 use super::{LoadConfigError, LoadOptions, LoadReport, Op};
 use crate::target::Connector;
 use crate::transport::{self, BoxStream, TransportError};
 use kmip_ttlv::ttlv;
 use kmip_ttlv::Item;
 use std::fmt;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Why a round trip failed.
 enum TripError {
@@ -67,7 +70,11 @@ async fn client(
             continue;
         };
         if !opts.ops.contains(Op::Create) && fixed.is_empty() {
-            let req = encode(&build_request(Op::Create, &vec![None; opts.batch]));
+            let req = encode(&build_request_with(
+                Op::Create,
+                &vec![None; opts.batch],
+                opts.ops.contains(Op::Encrypt),
+            ));
             match round_trip(s, &req, &opts).await {
                 Ok(out) => {
                     for o in out {
@@ -104,27 +111,75 @@ fn encode(item: &Item) -> Vec<u8> {
     ttlv::encode(item).unwrap_or_default()
 }
 
-/// One create → get → destroy cycle over `opts.batch` keys.
+/// Names given to created keys when the cycle Locates them: unique per
+/// process run (process id, start time) and per key (a counter).
+fn fresh_names(n: usize) -> Vec<String> {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    static NONCE: OnceLock<u64> = OnceLock::new();
+    let nonce = *NONCE.get_or_init(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    });
+    let pid = std::process::id();
+    (0..n)
+        .map(|_| {
+            let i = SEQ.fetch_add(1, Ordering::Relaxed);
+            format!("kh-load-{pid:x}-{nonce:x}-{i}")
+        })
+        .collect()
+}
+
+/// One cycle (create, get, get-attributes, locate, encrypt, destroy, or
+/// the configured subset) over `opts.batch` keys.
 async fn cycle(
     s: &mut BoxStream,
     opts: &LoadOptions,
     fixed: &[String],
     rep: &mut LoadReport,
 ) -> Result<(), TripError> {
-    let mut ids: Vec<String> = fixed.to_vec();
+    // The keys the cycle works on: identifier and, when Locate is in the
+    // cycle, the Name it was created with.
+    let mut keys: Vec<(String, Option<String>)> =
+        fixed.iter().map(|id| (id.clone(), None)).collect();
     for &op in opts.ops.ops() {
+        let names = if op == Op::Create && opts.ops.contains(Op::Locate) {
+            fresh_names(opts.batch)
+        } else {
+            Vec::new()
+        };
+        // The keys this message acts on (all of them, or those with a Name
+        // for Locate), and the request.
+        let acting: Vec<&(String, Option<String>)> = match op {
+            Op::Create => Vec::new(),
+            Op::Locate => keys.iter().filter(|k| k.1.is_some()).collect(),
+            _ => keys.iter().collect(),
+        };
         let req = match op {
-            Op::Create => build_request(op, &vec![None; opts.batch]),
-            Op::Get | Op::Destroy => {
-                if ids.is_empty() {
-                    continue;
-                }
-                let refs: Vec<Option<&str>> = ids.iter().map(|i| Some(i.as_str())).collect();
+            Op::Create => {
+                let refs: Vec<Option<&str>> = if names.is_empty() {
+                    vec![None; opts.batch]
+                } else {
+                    names.iter().map(|n| Some(n.as_str())).collect()
+                };
+                build_request_with(op, &refs, opts.ops.contains(Op::Encrypt))
+            }
+            _ if acting.is_empty() => continue,
+            Op::Locate => {
+                let refs: Vec<Option<&str>> = acting.iter().map(|k| k.1.as_deref()).collect();
+                build_request(op, &refs)
+            }
+            _ => {
+                let refs: Vec<Option<&str>> = acting.iter().map(|k| Some(k.0.as_str())).collect();
                 build_request(op, &refs)
             }
         };
         let bytes = encode(&req);
-        let sent = ids.len();
+        let sent = if op == Op::Create {
+            opts.batch
+        } else {
+            acting.len()
+        };
         let t0 = Instant::now();
         let outcome = round_trip(s, &bytes, opts).await;
         let stats = &mut rep.per_op[op.index()];
@@ -132,59 +187,54 @@ async fn cycle(
         let out = match outcome {
             Ok(o) => o,
             Err(e) => {
-                stats.failed += if op == Op::Create {
-                    opts.batch as u64
-                } else {
-                    sent as u64
-                };
+                stats.failed += sent as u64;
                 return Err(e);
             }
         };
-        match op {
-            Op::Create => {
-                ids.clear();
-                for o in out {
-                    match o {
-                        ItemOutcome::Success(Some(id)) => {
-                            rep.per_op[op.index()].ok += 1;
-                            ids.push(id);
-                        }
-                        ItemOutcome::Success(None) => {
-                            rep.per_op[op.index()].failed += 1;
-                            rep.example("create: success without a Unique Identifier".into());
-                        }
-                        ItemOutcome::Failure(f) => {
-                            rep.per_op[op.index()].failed += 1;
-                            rep.example(format!("create: {f}"));
-                        }
+        if op == Op::Create {
+            keys.clear();
+            for (i, o) in out.into_iter().enumerate() {
+                match o {
+                    ItemOutcome::Success(Some(id)) => {
+                        rep.per_op[op.index()].ok += 1;
+                        keys.push((id, names.get(i).cloned()));
+                    }
+                    ItemOutcome::Success(None) => {
+                        rep.per_op[op.index()].failed += 1;
+                        rep.example("create: success without a Unique Identifier".into());
+                    }
+                    ItemOutcome::Failure(f) => {
+                        rep.per_op[op.index()].failed += 1;
+                        rep.example(format!("create: {f}"));
                     }
                 }
             }
-            Op::Get | Op::Destroy => {
-                if out.len() != ids.len() {
-                    rep.per_op[op.index()].failed += ids.len() as u64;
-                    rep.lost += ids.len() as u64;
-                    rep.example(format!(
-                        "{op}: {} batch items answered for {} sent",
-                        out.len(),
-                        ids.len()
-                    ));
-                    continue;
-                }
-                for (o, id) in out.iter().zip(&ids) {
-                    let good = match (op, o) {
-                        (Op::Get, ItemOutcome::Success(Some(got))) => got == id,
-                        (Op::Destroy, ItemOutcome::Success(_)) => true,
-                        _ => false,
-                    };
-                    if good {
-                        rep.per_op[op.index()].ok += 1;
-                    } else {
-                        rep.per_op[op.index()].failed += 1;
-                        rep.lost += 1;
-                        rep.example(format!("{op} {id}: {o:?}"));
-                    }
-                }
+            continue;
+        }
+        if out.len() != acting.len() {
+            rep.per_op[op.index()].failed += acting.len() as u64;
+            rep.lost += acting.len() as u64;
+            rep.example(format!(
+                "{op}: {} batch items answered for {} sent",
+                out.len(),
+                acting.len()
+            ));
+            continue;
+        }
+        for (o, (id, _)) in out.iter().zip(&acting) {
+            // Every operation but Destroy must answer with the key's own
+            // identifier (Locate: the one key with that Name).
+            let good = match (op, o) {
+                (Op::Destroy, ItemOutcome::Success(_)) => true,
+                (_, ItemOutcome::Success(Some(got))) => got == id,
+                _ => false,
+            };
+            if good {
+                rep.per_op[op.index()].ok += 1;
+            } else {
+                rep.per_op[op.index()].failed += 1;
+                rep.lost += 1;
+                rep.example(format!("{op} {id}: {o:?}"));
             }
         }
     }

@@ -72,6 +72,38 @@ impl Histogram {
         self.max = self.max.max(us);
     }
 
+    /// Record `n` values of `us` microseconds (used to rebuild a histogram
+    /// from [`Histogram::to_sparse`]).
+    pub fn record_us_n(&mut self, us: u64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        if let Some(c) = self.counts.get_mut(Self::bucket(us)) {
+            *c += n;
+        }
+        self.total += n;
+        self.max = self.max.max(us);
+    }
+
+    /// The non-empty buckets as (lower bound in µs, count), in order: a
+    /// compact form to carry a histogram between processes. Rebuilding with
+    /// [`Histogram::record_us_n`] gives the same quantiles (the largest
+    /// value travels separately, see [`Histogram::max`]).
+    pub fn to_sparse(&self) -> Vec<(u64, u64)> {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(b, c)| (Self::lower_bound(b), *c))
+            .collect()
+    }
+
+    /// Raise the recorded maximum to `us` (when rebuilding from
+    /// [`Histogram::to_sparse`]).
+    pub fn raise_max_us(&mut self, us: u64) {
+        self.max = self.max.max(us);
+    }
+
     /// Add another histogram's counts.
     pub fn merge(&mut self, other: &Histogram) {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {

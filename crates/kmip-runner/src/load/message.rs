@@ -1,5 +1,6 @@
-//! Load requests (KMIP 1.2 Create / Get / Destroy, optionally batched) and
-//! response parsing: pure functions.
+//! Load requests (KMIP 1.2 Create / Get / Get Attributes / Locate /
+//! Encrypt / Destroy, optionally batched) and response parsing: pure
+//! functions.
 
 use super::Op;
 use kmip_ttlv::ttlv::{self, Limits};
@@ -29,37 +30,99 @@ fn attribute(name: &str, value: Value) -> Item {
     )
 }
 
-/// The request payload of one batch item.
-fn payload(op: Op, uid: Option<&str>) -> Item {
+/// The Name attribute value (a structure) used to tag and locate a key.
+fn name_value(name: &str) -> Value {
+    Value::Structure(vec![
+        leaf("NameValue", Value::TextString(name.to_string())),
+        // Uninterpreted Text String.
+        leaf("NameType", Value::Enumeration(1)),
+    ])
+}
+
+/// Plaintext of the Encrypt operation (four AES blocks).
+const ENCRYPT_DATA: [u8; 64] = [0x5A; 64];
+/// IV of the Encrypt operation (a load test, not a secret).
+const ENCRYPT_IV: [u8; 16] = [0x01; 16];
+
+/// The request payload of one batch item; `arg` is the Name to give the
+/// new key (Create, optional), the Name to look for (Locate) or the Unique
+/// Identifier the operation acts on (the others).
+fn payload(op: Op, arg: Option<&str>, activate: bool) -> Item {
+    let uid = || {
+        leaf(
+            "UniqueIdentifier",
+            Value::TextString(arg.unwrap_or_default().to_string()),
+        )
+    };
     match op {
-        Op::Create => node(
+        Op::Create => {
+            let mut attrs = vec![
+                attribute("Cryptographic Algorithm", Value::Enumeration(3)),
+                attribute("Cryptographic Length", Value::Integer(256)),
+                attribute("Cryptographic Usage Mask", Value::Integer(0x0C)),
+            ];
+            if let Some(name) = arg {
+                attrs.push(attribute("Name", name_value(name)));
+            }
+            if activate {
+                // Active from the epoch on, so Encrypt may use it at once.
+                attrs.push(attribute("Activation Date", Value::DateTime(0)));
+            }
+            node(
+                "RequestPayload",
+                vec![
+                    leaf("ObjectType", Value::Enumeration(2)),
+                    node("TemplateAttribute", attrs),
+                ],
+            )
+        }
+        Op::Locate => node(
+            "RequestPayload",
+            vec![attribute("Name", name_value(arg.unwrap_or_default()))],
+        ),
+        Op::Encrypt => node(
             "RequestPayload",
             vec![
-                leaf("ObjectType", Value::Enumeration(2)),
+                uid(),
                 node(
-                    "TemplateAttribute",
+                    "CryptographicParameters",
                     vec![
-                        attribute("Cryptographic Algorithm", Value::Enumeration(3)),
-                        attribute("Cryptographic Length", Value::Integer(256)),
-                        attribute("Cryptographic Usage Mask", Value::Integer(0x0C)),
+                        // CBC, PKCS#5.
+                        leaf("BlockCipherMode", Value::Enumeration(1)),
+                        leaf("PaddingMethod", Value::Enumeration(3)),
                     ],
+                ),
+                leaf("Data", Value::ByteString(ENCRYPT_DATA.to_vec())),
+                leaf("IVCounterNonce", Value::ByteString(ENCRYPT_IV.to_vec())),
+            ],
+        ),
+        Op::Revoke => node(
+            "RequestPayload",
+            vec![
+                uid(),
+                node(
+                    "RevocationReason",
+                    // Cessation of Operation.
+                    vec![leaf("RevocationReasonCode", Value::Enumeration(5))],
                 ),
             ],
         ),
-        Op::Get | Op::Destroy => node(
-            "RequestPayload",
-            vec![leaf(
-                "UniqueIdentifier",
-                Value::TextString(uid.unwrap_or_default().to_string()),
-            )],
-        ),
+        Op::Get | Op::GetAttributes | Op::Destroy => node("RequestPayload", vec![uid()]),
     }
 }
 
-/// A KMIP 1.2 request message with one batch item per entry of `uids`
-/// (`None` for Create), each with a distinct Unique Batch Item ID when
-/// there is more than one.
-pub fn build_request(op: Op, uids: &[Option<&str>]) -> Item {
+/// A KMIP 1.2 request message with one batch item per entry of `args`
+/// (see `payload`: the Name of a new key or `None` for Create, the Name to
+/// find for Locate, the Unique Identifier for the others), each with a
+/// distinct Unique Batch Item ID when there is more than one.
+pub fn build_request(op: Op, args: &[Option<&str>]) -> Item {
+    build_request_with(op, args, false)
+}
+
+/// [`build_request`]; with `activate`, a Create also sets the Activation
+/// Date (to the epoch), so the keys are Active and usable for Encrypt.
+pub fn build_request_with(op: Op, args: &[Option<&str>], activate: bool) -> Item {
+    let uids = args;
     let mut items = vec![node(
         "RequestHeader",
         vec![
@@ -84,7 +147,7 @@ pub fn build_request(op: Op, uids: &[Option<&str>]) -> Item {
                 Value::ByteString((i as u32).to_be_bytes().to_vec()),
             ));
         }
-        bi.push(payload(op, *uid));
+        bi.push(payload(op, *uid, activate));
         items.push(node("BatchItem", bi));
     }
     node("RequestMessage", items)

@@ -1,17 +1,19 @@
 //! Load generation (`kmip-harness load`): N clients, each on its own
 //! persistent connection, loop over a cycle of operations (Create a
-//! 256-bit AES key, Get it, Destroy it — or a subset) for a fixed duration,
-//! optionally with K batch items per message. Reports operations per second
-//! and per-operation latency percentiles.
+//! 256-bit AES key, Get it, Get Attributes of it, Locate it by its unique
+//! Name, Encrypt 64 bytes with it (AES-CBC, PKCS#5), Destroy it — or a
+//! subset) for a fixed duration, optionally with K batch items per message.
+//! Reports operations per second and per-operation latency percentiles.
 //!
 //! Bounded: the duration and client count are capped ([`MAX_DURATION`],
 //! [`MAX_CLIENTS`]), every request waits at most the message timeout, and
 //! latencies go into fixed-size log-linear histograms ([`Histogram`]), so
 //! memory does not grow with the run length.
 //!
-//! No-loss check: every identifier a Create returns must be gettable (Get
-//! succeeds and answers the same identifier) until it is destroyed, and
-//! Destroy must succeed. Each violation is counted as a `lost` error and
+//! No-loss check: every identifier a Create returns must be usable (Get,
+//! Get Attributes and Encrypt succeed and answer the same identifier,
+//! Locate by the key's Name finds exactly that identifier) until it is
+//! destroyed, and Destroy must succeed. Each violation is counted as a `lost` error and
 //! the first few are kept as examples.
 //!
 //! Requests are KMIP 1.2 (understood by the reference server and by most
@@ -23,11 +25,14 @@
 //! [`LoadOptions`]); [`message`] builds requests and parses responses;
 //! [`histogram`] is the latency histogram; [`client`] runs the client
 //! loops ([`run_load`]); [`report`] holds what a run measured
-//! ([`LoadReport`]) and renders it (text and JSON).
+//! ([`LoadReport`]) and renders it (text and JSON, which also carries the
+//! histograms so the reports of several client processes merge);
+//! [`procstat`] reads a local process's CPU time (server CPU per operation).
 
 pub mod client;
 pub mod histogram;
 pub mod message;
+pub mod procstat;
 pub mod report;
 
 pub use client::run_load;
@@ -52,25 +57,59 @@ pub(crate) const MAX_EXAMPLES: usize = 8;
 /// One operation of the load cycle.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Op {
-    /// Create a 256-bit AES symmetric key.
+    /// Create a 256-bit AES symmetric key (with a unique Name when the
+    /// cycle Locates).
     Create,
     /// Get the key just created.
     Get,
+    /// Get Attributes (all of them) of the key just created.
+    GetAttributes,
+    /// Locate the key just created by its unique Name.
+    Locate,
+    /// Encrypt 64 bytes with the key just created (AES-CBC, PKCS#5
+    /// padding, a fixed IV). The cycle then creates Active keys (Activation
+    /// Date at the epoch).
+    Encrypt,
+    /// Revoke the key just created (Cessation of Operation): an Active key
+    /// must be revoked before it can be destroyed.
+    Revoke,
     /// Destroy the key just created.
     Destroy,
 }
 
 impl Op {
     /// All operations, in cycle order.
-    pub const ALL: [Op; 3] = [Op::Create, Op::Get, Op::Destroy];
+    pub const ALL: [Op; 7] = [
+        Op::Create,
+        Op::Get,
+        Op::GetAttributes,
+        Op::Locate,
+        Op::Encrypt,
+        Op::Revoke,
+        Op::Destroy,
+    ];
 
-    /// Lower-case name (`create`, `get`, `destroy`).
+    /// Lower-case name (`create`, `get`, `get-attributes`, `locate`,
+    /// `encrypt`, `revoke`, `destroy`), as in `--ops`.
     pub fn name(self) -> &'static str {
         match self {
             Op::Create => "create",
             Op::Get => "get",
+            Op::GetAttributes => "get-attributes",
+            Op::Locate => "locate",
+            Op::Encrypt => "encrypt",
+            Op::Revoke => "revoke",
             Op::Destroy => "destroy",
         }
+    }
+
+    /// The operation for its `--ops` name (`get_attributes` and
+    /// `getattributes` are accepted too).
+    pub fn from_name(name: &str) -> Option<Op> {
+        let n = name.trim().to_ascii_lowercase().replace('_', "-");
+        Op::ALL
+            .into_iter()
+            .find(|op| op.name() == n || op.name().replace('-', "") == n)
     }
 
     pub(crate) fn index(self) -> usize {
@@ -81,8 +120,12 @@ impl Op {
     pub fn code(self) -> u32 {
         match self {
             Op::Create => 0x01,
+            Op::Locate => 0x08,
             Op::Get => 0x0A,
+            Op::GetAttributes => 0x0B,
+            Op::Revoke => 0x13,
             Op::Destroy => 0x14,
+            Op::Encrypt => 0x1F,
         }
     }
 }
@@ -97,18 +140,28 @@ impl fmt::Display for Op {
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LoadConfigError {
     /// `--ops` names an unknown operation, or is empty.
-    #[error("invalid --ops {0:?}: expected a comma-separated subset of create,get,destroy")]
+    #[error(
+        "invalid --ops {0:?}: expected a comma-separated subset of \
+         create,get,get-attributes,locate,encrypt,revoke,destroy"
+    )]
     BadOps(String),
     /// `destroy` without `create` would destroy nothing.
     #[error("--ops destroy needs create (the cycle destroys the key it created)")]
     DestroyWithoutCreate,
+    /// `encrypt` and `destroy` without `revoke`: the keys are Active, and
+    /// an Active key cannot be destroyed.
+    #[error("--ops with encrypt and destroy needs revoke (an Active key must be revoked before Destroy)")]
+    EncryptDestroyWithoutRevoke,
+    /// `locate` without `create`: the Name it looks for is set at Create.
+    #[error("--ops locate needs create (the cycle locates the key it created by its Name)")]
+    LocateWithoutCreate,
     /// A parameter is out of range.
     #[error("{0}")]
     OutOfRange(String),
 }
 
 /// The operation cycle: a set of [`Op`] run in the order create, get,
-/// destroy.
+/// get-attributes, locate, encrypt, revoke, destroy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpSet(Vec<Op>);
 
@@ -130,11 +183,8 @@ impl FromStr for OpSet {
     fn from_str(s: &str) -> Result<OpSet, LoadConfigError> {
         let mut ops = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let op = match part.to_ascii_lowercase().as_str() {
-                "create" => Op::Create,
-                "get" => Op::Get,
-                "destroy" => Op::Destroy,
-                _ => return Err(LoadConfigError::BadOps(s.to_string())),
+            let Some(op) = Op::from_name(part) else {
+                return Err(LoadConfigError::BadOps(s.to_string()));
             };
             if !ops.contains(&op) {
                 ops.push(op);
@@ -146,6 +196,12 @@ impl FromStr for OpSet {
         ops.sort();
         if ops.contains(&Op::Destroy) && !ops.contains(&Op::Create) {
             return Err(LoadConfigError::DestroyWithoutCreate);
+        }
+        if ops.contains(&Op::Locate) && !ops.contains(&Op::Create) {
+            return Err(LoadConfigError::LocateWithoutCreate);
+        }
+        if ops.contains(&Op::Encrypt) && ops.contains(&Op::Destroy) && !ops.contains(&Op::Revoke) {
+            return Err(LoadConfigError::EncryptDestroyWithoutRevoke);
         }
         Ok(OpSet(ops))
     }
@@ -208,9 +264,25 @@ mod tests {
             Err(LoadConfigError::DestroyWithoutCreate)
         );
         assert!(matches!(
-            "create,locate".parse::<OpSet>(),
+            "create,frobnicate".parse::<OpSet>(),
             Err(LoadConfigError::BadOps(_))
         ));
+        let all: OpSet = "destroy,revoke,encrypt,locate,get_attributes,get,create"
+            .parse()
+            .expect("valid");
+        assert_eq!(all.ops(), &Op::ALL);
+        assert_eq!(
+            "create,encrypt,destroy".parse::<OpSet>(),
+            Err(LoadConfigError::EncryptDestroyWithoutRevoke)
+        );
+        assert_eq!(
+            "get,locate".parse::<OpSet>(),
+            Err(LoadConfigError::LocateWithoutCreate)
+        );
+        assert_eq!(
+            "GetAttributes".parse::<OpSet>().map(|s| s.ops().to_vec()),
+            Ok(vec![Op::GetAttributes])
+        );
         assert!(matches!(
             "".parse::<OpSet>(),
             Err(LoadConfigError::BadOps(_))
@@ -236,6 +308,16 @@ mod tests {
             "AttributeName",
             "AttributeValue",
             "UniqueIdentifier",
+            "Name",
+            "NameValue",
+            "NameType",
+            "CryptographicParameters",
+            "BlockCipherMode",
+            "PaddingMethod",
+            "Data",
+            "IVCounterNonce",
+            "RevocationReason",
+            "RevocationReasonCode",
             "ResponseMessage",
             "ResultStatus",
             "ResponsePayload",
