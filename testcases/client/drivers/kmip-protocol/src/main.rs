@@ -93,10 +93,11 @@ fn bind_request(req: &Item, bound: &HashMap<String, String>) -> Item {
     out
 }
 
-/// The same with stand-in values: only the shape matters (the up-front
+/// The same with stand-in values for identifiers (dates from the clock):
+/// only the shape matters (the up-front
 /// "can the client express every step" check).
 fn stand_in(req: &Item) -> Item {
-    let mut out = req.clone();
+    let mut out = bind_request(req, &HashMap::new());
     out.substitute_placeholders(&mut |p| Some(p.stand_in()));
     out
 }
