@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use kmip_runner::target::TargetSpec;
+use kmip_tlsprobe::exercise::{assess_encodings, EncodingConfig};
 use kmip_tlsprobe::probe::ClientMaterial;
 use kmip_tlsprobe::suites::Edition;
-use kmip_tlsprobe::exercise::{assess_encodings, EncodingConfig};
 use kmip_tlsprobe::{assess, Config, Verdict};
 
 use super::{EXIT_FAILED, EXIT_UNREACHABLE};
@@ -173,14 +173,98 @@ pub fn assess_for_run(
     };
     let start = std::time::Instant::now();
     let a = rt.block_on(assess(&config));
-    let added = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     kmip_tlsprobe::profiles::attach(results, "server", &a.clauses);
+    let encodings = assess_encodings_for_run(rt, results, &config);
+    let added = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    if !encodings.is_empty() {
+        let path = p.report_dir.join("encoding-assessment.json");
+        std::fs::create_dir_all(p.report_dir)
+            .with_context(|| format!("creating {}", p.report_dir.display()))?;
+        let text = serde_json::to_string_pretty(&encodings)
+            .context("serialising the encoding assessment")?;
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
     let path = p.report_dir.join("tls-assessment.json");
     std::fs::create_dir_all(p.report_dir)
         .with_context(|| format!("creating {}", p.report_dir.display()))?;
     let text = serde_json::to_string_pretty(&a).context("serialising the TLS assessment")?;
     std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     Ok((kmip_tlsprobe::table::render_table(&a), added))
+}
+
+/// The encoding clauses of a run (HTTPS transport conditions, XML / JSON
+/// mapping), assessed once per KMIP version of the server profiles whose
+/// `not_assessed` lines name them, and attached to the profiles of that
+/// version only. The per-version assessments run at the same time. Returns
+/// `(version, clauses)` for `encoding-assessment.json`.
+fn assess_encodings_for_run(
+    rt: &tokio::runtime::Runtime,
+    results: &mut kmip_testcase::results::RunResults,
+    tls: &Config,
+) -> Vec<(String, Vec<kmip_tlsprobe::ClauseResult>)> {
+    use kmip_tlsprobe::exercise::{JSON_SUITE, XML_SUITE};
+    use kmip_tlsprobe::https::SUITE as HTTPS_SUITE;
+    // version → (https, xml, json) the run's server profiles ask for.
+    let mut wanted: std::collections::BTreeMap<String, [bool; 3]> = Default::default();
+    for p in results.profiles.iter().filter(|p| p.role == "server") {
+        let has = |suite: &str| p.not_assessed.iter().any(|l| l.starts_with(suite));
+        let w = [has(HTTPS_SUITE), has(XML_SUITE), has(JSON_SUITE)];
+        if w.iter().any(|b| *b) {
+            let e = wanted.entry(p.version.clone()).or_default();
+            for (slot, want) in e.iter_mut().zip(w) {
+                *slot |= want;
+            }
+        }
+    }
+    // The exchanges' futures are not `Send` (the HTTPS body builder), so
+    // the per-version assessments share one thread through a LocalSet.
+    let local = tokio::task::LocalSet::new();
+    let mut out = local.block_on(rt, async {
+        let mut jobs = Vec::new();
+        for (version, [https, xml, json]) in wanted {
+            let Some(v) = parse_version(&version) else {
+                continue;
+            };
+            let mut cfg = EncodingConfig::new(&tls.host, tls.port);
+            cfg.sni = tls.sni.clone();
+            cfg.material = tls.material.clone();
+            cfg.https = https;
+            cfg.encodings = [
+                (xml, kmip_wire::Encoding::Xml),
+                (json, kmip_wire::Encoding::Json),
+            ]
+            .into_iter()
+            .filter_map(|(on, e)| on.then_some(e))
+            .collect();
+            cfg.versions = vec![v];
+            jobs.push(tokio::task::spawn_local(async move {
+                (version, assess_encodings(&cfg).await)
+            }));
+        }
+        let mut out = Vec::new();
+        for j in jobs {
+            if let Ok(r) = j.await {
+                out.push(r);
+            }
+        }
+        out
+    });
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    for (version, clauses) in &out {
+        kmip_tlsprobe::profiles::attach_where(results, "server", clauses, |p| {
+            &p.version == version
+        });
+    }
+    out
+}
+
+/// `"2.1"` → KMIP 2.1.
+fn parse_version(s: &str) -> Option<kmip_ttlv::dict::Version> {
+    let (a, b) = s.split_once('.')?;
+    Some(kmip_ttlv::dict::Version::new(
+        a.parse().ok()?,
+        b.parse().ok()?,
+    ))
 }
 
 /// Run the subcommand.

@@ -69,11 +69,22 @@ fn fits(c: &ClauseResult, p: &ProfileResult) -> bool {
 /// in `run` whose `not_assessed` lines they answer (see the module docs).
 /// Returns the number of (profile, clause) attachments.
 pub fn attach(run: &mut RunResults, role: &str, clauses: &[ClauseResult]) -> usize {
+    attach_where(run, role, clauses, |_| true)
+}
+
+/// [`attach`] restricted to the profiles `only` accepts (e.g. one KMIP
+/// version, when the clauses were assessed in that version).
+pub fn attach_where(
+    run: &mut RunResults,
+    role: &str,
+    clauses: &[ClauseResult],
+    only: impl Fn(&ProfileResult) -> bool,
+) -> usize {
     let mut n = 0;
     for p in run
         .profiles
         .iter_mut()
-        .filter(|p| p.role.eq_ignore_ascii_case(role))
+        .filter(|p| p.role.eq_ignore_ascii_case(role) && only(p))
     {
         let mine: Vec<ProfileClause> = clauses
             .iter()
