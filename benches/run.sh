@@ -25,7 +25,7 @@
 # Knobs (environment): BENCH_MEASURE (criterion seconds per bench, default 3),
 # INSTR_CALLS (calls per callgrind run, default 2000), CORPUS_RUNS (3),
 # LOAD_SECONDS (default 60), LOAD_CLIENTS (default 64), KMIP_CORPUS (default
-# ../shared/oasis), PYKMIP_DIR (default /tmp/pykmip-bench; PyKMIP is skipped
+# ../shared/oasis beside the main checkout), PYKMIP_DIR (default /tmp/pykmip-bench; PyKMIP is skipped
 # with a note when it cannot be set up), PYKMIP_PORT (default 25696),
 # CARGO_TARGET_DIR (default target), BENCH_OUT (default reports/bench.md),
 # BENCH_OPENSSL (default: 1 when pkg-config finds OpenSSL): build with
@@ -37,14 +37,21 @@ ROOT=$(pwd)
 MEAS=${BENCH_MEASURE:-3}
 LOAD_S=${LOAD_SECONDS:-60}
 CLIENTS=${LOAD_CLIENTS:-64}
-CORPUS=${KMIP_CORPUS:-$ROOT/../shared/oasis}
+# The shared material sits beside the main checkout; a git worktree finds it
+# through the repository's common directory.
+SHARED=$ROOT/../shared
+if [ ! -d "$SHARED" ]; then
+  COMMON=$(git -C "$ROOT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo "$ROOT/.git")
+  SHARED=$(dirname "$(dirname "$COMMON")")/shared
+fi
+CORPUS=${KMIP_CORPUS:-$SHARED/oasis}
 CRUNS=${CORPUS_RUNS:-3}
 PYDIR=${PYKMIP_DIR:-/tmp/pykmip-bench}
 PYPORT=${PYKMIP_PORT:-25696}
 TD=${CARGO_TARGET_DIR:-$ROOT/target}
 PEER_TD=${PEER_TARGET_DIR:-$TD/peer-bench}
 OUT=${BENCH_OUT:-$ROOT/reports/bench.md}
-PEERS="$ROOT/../shared/peers/pykmip"
+PEERS="$SHARED/peers/pykmip"
 W=$(mktemp -d /tmp/kmip-bench.XXXXXX)
 PY_STARTED=0
 cleanup() {
