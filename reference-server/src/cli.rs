@@ -83,6 +83,19 @@ pub struct ServeArgs {
     /// Mandatory request).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub async_delay_ms: u64,
+    /// Enforce object ownership: every object created gets the requester's
+    /// identity as owner (the user authenticated by a Username and Password
+    /// credential, else the TLS client certificate's subject); another
+    /// identity gets Permission Denied on it and Locate does not return it.
+    /// Objects without an owner stay visible to all. Off by default.
+    #[arg(long)]
+    pub access_control: bool,
+    /// Check Username and Password credentials against this file (one
+    /// `username:password` a line, `#` comments): a wrong one fails the
+    /// message with Authentication Not Successful. Requests without such a
+    /// credential are served under their TLS identity. Off by default.
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
     /// Log filter (`error`, `warn`, `info`, `debug`, `trace`, or a tracing
     /// env-filter directive).
     #[arg(long, default_value = "info", env = "KMIP_SERVER_LOG")]
@@ -144,7 +157,9 @@ impl ServeArgs {
 
     /// The server configuration these options describe (see
     /// [`ServeArgs::validate`] for the combinations refused).
-    pub fn to_config(&self) -> ServerConfig {
+    ///
+    /// Fails when the --users file cannot be read.
+    pub fn to_config(&self) -> Result<ServerConfig, ServerError> {
         let tls = match (&self.cert, &self.key) {
             (Some(cert), Some(key)) => TlsConfig::Files {
                 cert_chain: cert.clone(),
@@ -156,7 +171,12 @@ impl ServeArgs {
                 client_ca: self.client_ca.clone(),
             },
         };
-        ServerConfig {
+        let users = self
+            .users
+            .as_deref()
+            .map(crate::access::AccessPolicy::load_users)
+            .transpose()?;
+        Ok(ServerConfig {
             listen: self.listen,
             tls,
             require_client_cert: self.require_client_cert,
@@ -173,8 +193,12 @@ impl ServeArgs {
                 ops: self.async_ops.clone().unwrap_or_default(),
                 delay: Duration::from_millis(self.async_delay_ms),
             },
+            access: crate::access::AccessPolicy {
+                access_control: self.access_control,
+                users,
+            },
             ..ServerConfig::default()
-        }
+        })
     }
 
     /// Install a `tracing` subscriber writing to stderr with `--log-level`.
@@ -192,7 +216,7 @@ impl ServeArgs {
 /// stdout, and serve until Ctrl-C (or SIGTERM on Unix).
 pub async fn serve_until_signal(args: &ServeArgs) -> Result<(), ServerError> {
     args.validate()?;
-    let running = spawn(args.to_config()).await?;
+    let running = spawn(args.to_config()?).await?;
     println!("listening on {}", running.addr);
     if let Some(a) = running.https_addr {
         println!("listening for HTTPS on {a}");
@@ -283,7 +307,7 @@ mod tests {
     fn client_ca_takes_effect_with_generated_certificates() {
         let a = args(&["--client-ca", "/x/ca.pem", "--cert-dir", "/tmp/c"]);
         a.validate().expect("valid");
-        match a.to_config().tls {
+        match a.to_config().expect("config").tls {
             TlsConfig::Generate {
                 cert_dir,
                 client_ca,
@@ -304,10 +328,13 @@ mod tests {
             "--async-delay-ms",
             "250",
         ]);
-        let p = a.to_config().async_policy;
+        let p = a.to_config().expect("config").async_policy;
         assert_eq!(p.ops, [o::CREATE, o::CREATE_KEY_PAIR].into_iter().collect());
         assert_eq!(p.delay, Duration::from_millis(250));
-        assert_eq!(args(&[]).to_config().async_policy, Default::default());
+        assert_eq!(
+            args(&[]).to_config().expect("config").async_policy,
+            Default::default()
+        );
         let mut v = vec!["serve", "--async-ops", "create,no-such-op"];
         assert!(Cli::try_parse_from(v.clone()).is_err(), "unknown operation");
         v[2] = "poll";

@@ -18,12 +18,15 @@
 //!   shares;
 //!   [`notify`]: opt-in push of Notify / Put to client service endpoints;
 //!   [`pool`]: the bounded worker pool for CPU-heavy requests;
+//!   [`access`]: authentication (Username and Password credentials) and
+//!   object ownership, both off by default;
 //!   `cli`: the command-line arguments shared by `kmip-reference-server` and
 //!   `kmip-harness serve`.
 //!
 //! Depends on `kmip-ttlv` and `kmip-wire`; never on the harness crates
 //! (test cases, comparison, runner, reports).
 
+pub mod access;
 pub mod asynchronous;
 pub mod attributes;
 pub mod certattrs;

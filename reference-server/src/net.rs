@@ -77,6 +77,9 @@ pub struct ServerConfig {
     /// Operations deferred when a request allows asynchronous responses
     /// (empty: none; see [`crate::asynchronous`]).
     pub async_policy: crate::asynchronous::AsyncPolicy,
+    /// Authentication and access control (off by default; see
+    /// [`crate::access`]).
+    pub access: crate::access::AccessPolicy,
 }
 
 impl Default for ServerConfig {
@@ -96,6 +99,7 @@ impl Default for ServerConfig {
             notify_ca: None,
             notify_version: (1, 4),
             async_policy: crate::asynchronous::AsyncPolicy::default(),
+            access: crate::access::AccessPolicy::default(),
         }
     }
 }
@@ -182,7 +186,8 @@ pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
     };
     let mut server = Server::new(store)
         .with_limits(limits)
-        .with_async_policy(config.async_policy.clone());
+        .with_async_policy(config.async_policy.clone())
+        .with_access(config.access.clone());
     if let Some(n) = notifier(&config)? {
         server = server.with_notifier(n);
     }
@@ -333,6 +338,14 @@ async fn serve_connection(
         .await
         .map_err(|_| ConnError::Timeout("in the TLS handshake"))?
         .map_err(ConnError::Handshake)?;
+    // the client certificate's identity, owner of what this client creates
+    // when access control is on (crate::access)
+    let identity: Option<Arc<str>> = stream
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|c| c.first())
+        .map(|c| Arc::from(crate::access::certificate_identity(c.as_ref())));
     let limits = ExchangeLimits {
         ttlv: kmip_ttlv::ttlv::Limits {
             max_message_len: config.max_message_len,
@@ -389,10 +402,11 @@ async fn serve_connection(
         let resp = match request.item {
             Ok(item) => match server.cost(&item) {
                 // microseconds of CPU: on this I/O task, no hand-off
-                Cost::Light => server.handle_message(&item),
+                Cost::Light => server.handle_message_from(&item, identity.as_deref()),
                 cost => {
                     let srv = server.clone();
-                    let job = move || srv.handle_message(&item);
+                    let who = identity.clone();
+                    let job = move || srv.handle_message_from(&item, who.as_deref());
                     match cost {
                         Cost::Cpu => crate::pool::run_cpu(job).await,
                         _ => crate::pool::run_blocking(job).await,

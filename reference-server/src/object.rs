@@ -24,6 +24,9 @@ pub struct ManagedObject {
     pub body: Option<Item>,
     /// In archival storage (Archive) until Recover.
     pub archived: bool,
+    /// The identity that created the object when access control is on
+    /// (see [`crate::access`]); `None`: visible to every client.
+    pub owner: Option<String>,
 }
 
 /// The structure tag that carries an object of this type.
@@ -142,6 +145,9 @@ impl ManagedObject {
         if let Some(b) = &self.body {
             c.push(st(REC_BODY, vec![b.clone()]));
         }
+        if let Some(o) = &self.owner {
+            c.push(text(REC_OWNER, o.clone()));
+        }
         st(REC_OBJECT, c)
     }
 
@@ -177,12 +183,17 @@ impl ManagedObject {
             .ok_or_else(|| corrupt("bad attributes"))?;
         let archived = f.boolean(REC_ARCHIVED).ok().flatten().unwrap_or(false);
         let body = f.get(REC_BODY).and_then(|b| b.children().first().cloned());
+        let owner = f
+            .text(REC_OWNER)
+            .map_err(|_| corrupt("bad owner"))?
+            .map(str::to_string);
         Ok(ManagedObject {
             uid,
             object_type,
             attributes,
             body,
             archived,
+            owner,
         })
     }
 
@@ -219,6 +230,7 @@ const REC_UID: Tag = Tag(0x54FF02);
 const REC_TYPE: Tag = Tag(0x54FF03);
 const REC_ARCHIVED: Tag = Tag(0x54FF04);
 const REC_BODY: Tag = Tag(0x54FF05);
+const REC_OWNER: Tag = Tag(0x54FF06);
 
 #[cfg(test)]
 mod tests {
@@ -234,14 +246,18 @@ mod tests {
             attributes,
             body: Some(st(t::SECRET_DATA, vec![bytes(t::KEY_MATERIAL, vec![1, 2])])),
             archived: false,
+            owner: None,
         }
     }
 
     #[test]
     fn record_round_trip() {
-        let o = sample();
+        let mut o = sample();
         let b = o.to_bytes().expect("encode");
         assert_eq!(ManagedObject::from_bytes("u1", &b).expect("decode"), o);
+        o.owner = Some("cert:CN=a".into());
+        let owned = o.to_bytes().expect("encode");
+        assert_eq!(ManagedObject::from_bytes("u1", &owned).expect("decode"), o);
         assert!(ManagedObject::from_bytes("u1", &b[..b.len() - 3]).is_err());
     }
 

@@ -127,6 +127,7 @@ pub struct Server {
     limits: kmip_ttlv::ttlv::Limits,
     notifier: Option<crate::notify::Notifier>,
     async_policy: AsyncPolicy,
+    access: crate::access::AccessPolicy,
 }
 
 impl Default for Server {
@@ -148,7 +149,15 @@ impl Server {
             limits: kmip_ttlv::ttlv::Limits::default(),
             notifier: None,
             async_policy: AsyncPolicy::default(),
+            access: crate::access::AccessPolicy::default(),
         }
+    }
+
+    /// Check credentials and enforce object ownership as `policy` says
+    /// (see [`crate::access`]; both off by default).
+    pub fn with_access(mut self, policy: crate::access::AccessPolicy) -> Server {
+        self.access = policy;
+        self
     }
 
     /// Defer the policy's operations when a request allows asynchronous
@@ -268,10 +277,19 @@ impl Server {
         }
     }
 
-    /// Handle one request message tree; never panics.
+    /// Handle one request message tree from a client without a TLS
+    /// identity; never panics.
     pub fn handle_message(&self, request: &Item) -> Item {
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process(request)));
+        self.handle_message_from(request, None)
+    }
+
+    /// Handle one request message tree from a client whose TLS identity
+    /// (client certificate, see [`crate::access::certificate_identity`]) is
+    /// `tls_identity`; never panics.
+    pub fn handle_message_from(&self, request: &Item, tls_identity: Option<&str>) -> Item {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.process(request, tls_identity)
+        }));
         match result {
             Ok(r) => r,
             Err(_) => {
@@ -285,7 +303,7 @@ impl Server {
         }
     }
 
-    fn process(&self, request: &Item) -> Item {
+    fn process(&self, request: &Item, tls_identity: Option<&str>) -> Item {
         let now = self.now();
         let header = match parse_header(request) {
             Ok(h) => h,
@@ -293,6 +311,10 @@ impl Server {
                 tracing::info!(reason = %e, "rejected request message");
                 return error_response(version.unwrap_or(V1_0), now, &e);
             }
+        };
+        let client = match self.access.authenticate(request, tls_identity) {
+            Ok(c) => c,
+            Err(e) => return error_response(header.version, now, &e),
         };
         let mut attempt = 0u32;
         loop {
@@ -305,7 +327,7 @@ impl Server {
                 self.alone_runs.fetch_add(1, Ordering::Relaxed);
             }
             let exclusive = alone.then(|| self.gate.write().unwrap_or_else(|p| p.into_inner()));
-            let run = self.run_batch(&header, now);
+            let run = self.run_batch(&header, now, client.as_deref());
             let before = self.notify_snapshot(&run.changes);
             let committed = {
                 // the others hold the gate shared for their commit only
@@ -349,7 +371,7 @@ impl Server {
 
     /// Run every batch item of one message on the current snapshots; the
     /// response and what to commit.
-    fn run_batch(&self, header: &Header<'_>, now: i64) -> BatchRun {
+    fn run_batch(&self, header: &Header<'_>, now: i64, client: Option<&str>) -> BatchRun {
         let version = header.version;
         let mut session = Session {
             version,
@@ -361,6 +383,8 @@ impl Server {
             now_ms: crate::asynchronous::now_ms(),
             async_policy: &self.async_policy,
             pending: None,
+            client: client.map(str::to_string),
+            access: &self.access,
         };
         let mut results: Vec<ItemResult> = Vec::with_capacity(header.items.len());
         let mut undo = false;
@@ -1049,6 +1073,11 @@ pub struct Session<'a> {
     /// Set by an item that answers Operation Pending (its Asynchronous
     /// Correlation Value); the message layer takes it after the item.
     pub pending: Option<Vec<u8>>,
+    /// The requester's identity (authenticated user or TLS client
+    /// certificate); owner of the objects it creates.
+    pub client: Option<String>,
+    /// Authentication and access-control policy.
+    pub access: &'a crate::access::AccessPolicy,
 }
 
 impl Session<'_> {

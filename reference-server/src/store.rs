@@ -471,6 +471,7 @@ mod tests {
             attributes: AttributeSet::new(),
             body: None,
             archived: false,
+            owner: None,
         })
     }
 

@@ -43,7 +43,11 @@ fn template_attributes(s: &Session<'_>, incoming: &Incoming) -> Result<Incoming,
     for name in &incoming.template_names {
         let tpl = all
             .iter()
-            .find(|o| o.object_type == ot::TEMPLATE && o.attributes.names().any(|n| n == name))
+            .find(|o| {
+                o.object_type == ot::TEMPLATE
+                    && o.attributes.names().any(|n| n == name)
+                    && s.access.visible(o.owner.as_deref(), s.client.as_deref())
+            })
             .ok_or_else(|| KmipError::item_not_found(format!("no Template named {name:?}")))?;
         if let Some(body) = &tpl.body {
             let parsed = parse_container(body)?;
@@ -267,6 +271,7 @@ pub fn finish_new(
         attributes: attrs,
         body: Some(body),
         archived: false,
+        owner: s.client.clone(),
     };
     obj.apply_dates(now);
     check_unique_names(s, &obj.uid, obj.attributes.names())?;

@@ -71,6 +71,7 @@ fn new_plain_object(
         attributes: attrs,
         body,
         archived: false,
+        owner: s.client.clone(),
     };
     check_unique_names(s, &obj.uid, obj.attributes.names())?;
     Ok(obj)

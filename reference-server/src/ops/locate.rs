@@ -107,6 +107,10 @@ pub fn locate(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     objects.reverse(); // most recently created first (UIDs are time-ordered)
     let mut found: Vec<String> = Vec::new();
     for mut obj in objects {
+        // objects the client may not use are never returned (crate::access)
+        if !s.access.visible(obj.owner.as_deref(), s.client.as_deref()) {
+            continue;
+        }
         if obj.dates_due(s.now) {
             std::sync::Arc::make_mut(&mut obj).apply_dates(s.now);
         }

@@ -232,6 +232,8 @@ pub fn load_shared(s: &Session<'_>, uid: &str) -> Result<Arc<ManagedObject>, Kmi
         .txn
         .get_shared(uid)?
         .ok_or_else(|| not_found(s.version, uid))?;
+    s.access
+        .check(uid, obj.owner.as_deref(), s.client.as_deref())?;
     if obj.dates_due(s.now) {
         Arc::make_mut(&mut obj).apply_dates(s.now);
     }
