@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use kmip_runner::target::TargetSpec;
+use kmip_tlsprobe::exercise::{assess_encodings, EncodingConfig};
 use kmip_tlsprobe::probe::ClientMaterial;
 use kmip_tlsprobe::suites::Edition;
-use kmip_tlsprobe::exercise::{assess_encodings, EncodingConfig};
 use kmip_tlsprobe::{assess, Config, Verdict};
 
 use super::{EXIT_FAILED, EXIT_UNREACHABLE};
