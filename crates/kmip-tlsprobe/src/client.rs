@@ -259,14 +259,87 @@ pub struct ClientTlsSeen {
     /// Connections whose first bytes were not a parsable ClientHello, with
     /// why.
     pub unparsed: Vec<String>,
-    /// Completed handshakes, and how many of them presented a client
-    /// certificate.
+    /// Completed handshakes.
     pub handshakes: usize,
     /// Handshakes with a client certificate.
     pub with_certificate: usize,
+    /// Failed handshakes, with why.
+    pub failed: Vec<String>,
     /// Whether the listener asked for a client certificate
     /// (CertificateRequest sent).
     pub certificate_requested: bool,
+}
+
+impl ClientTlsSeen {
+    /// Record one connection: the bytes it sent first (`hello`) and its
+    /// handshake outcome (`Ok(true)`: completed with a client certificate,
+    /// `Ok(false)`: without, `Err`: failed).
+    pub fn add(&mut self, peer: &str, hello: &[u8], handshake: &Result<bool, String>) {
+        match parse_client_hello(hello) {
+            Ok(h) => self.hellos.push(h),
+            Err(e) => self.unparsed.push(format!("{peer}: {e}")),
+        }
+        match handshake {
+            Ok(cert) => {
+                self.handshakes += 1;
+                if *cert {
+                    self.with_certificate += 1;
+                }
+            }
+            Err(e) => self.failed.push(format!("{peer}: {e}")),
+        }
+    }
+}
+
+/// The JSON document `client-test` writes as tls-client-assessment.json.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ClientAssessment {
+    /// Every parsed ClientHello.
+    pub hellos: Vec<ClientHelloInfo>,
+    /// Connections whose first bytes were not a ClientHello, with why.
+    pub unparsed: Vec<String>,
+    /// Completed handshakes.
+    pub handshakes: usize,
+    /// Completed handshakes with a client certificate.
+    pub with_certificate: usize,
+    /// Failed handshakes, with why.
+    pub failed: Vec<String>,
+    /// Whether the listener requested a client certificate.
+    pub certificate_requested: bool,
+    /// Clause verdicts per Profiles edition (`v1`, `v2`, `v3`).
+    pub clauses: Vec<(Edition, Vec<ClauseResult>)>,
+}
+
+impl ClientAssessment {
+    /// The clauses of every edition for `seen`.
+    pub fn new(seen: &ClientTlsSeen) -> ClientAssessment {
+        ClientAssessment {
+            hellos: seen.hellos.clone(),
+            unparsed: seen.unparsed.clone(),
+            handshakes: seen.handshakes,
+            with_certificate: seen.with_certificate,
+            failed: seen.failed.clone(),
+            certificate_requested: seen.certificate_requested,
+            clauses: [Edition::V1, Edition::V2, Edition::V3]
+                .into_iter()
+                .map(|e| (e, client_clauses(seen, e)))
+                .collect(),
+        }
+    }
+
+    /// Attach each edition's clauses to the client profiles of `run` of a
+    /// KMIP version of that edition (see [`crate::profiles::attach_where`]).
+    /// Returns the number of attachments.
+    pub fn attach(&self, run: &mut kmip_testcase::results::RunResults) -> usize {
+        self.clauses
+            .iter()
+            .map(|(e, cl)| {
+                crate::profiles::attach_where(run, "client", cl, |p| {
+                    Edition::of(&p.version) == Some(*e)
+                })
+            })
+            .sum()
+    }
 }
 
 const BASIC: &str = "Basic Authentication Suite";
@@ -524,7 +597,7 @@ pub fn client_clauses(seen: &ClientTlsSeen, edition: Edition) -> Vec<ClauseResul
                 } else {
                     Vec::new()
                 },
-                ..Default::default()
+                inconclusive: seen.failed.clone(),
             },
         ));
     }

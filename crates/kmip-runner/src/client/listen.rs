@@ -2,6 +2,12 @@
 //! of every connection to one shared [`Scenario`] and writes back its
 //! answers.
 //!
+//! Before rustls sees a connection, its first TLS records (the
+//! ClientHello) are read into a buffer and replayed to rustls
+//! ([`Replay`]); with [`ServeOptions::tls_log`] set, those bytes and whether
+//! the client presented a certificate are kept per connection
+//! ([`TlsObservation`]) for the client-role TLS clauses.
+//!
 //! The run ends when the scenario has a verdict for every case it must run
 //! and no connection is open, when no connection is open and nothing
 //! happened for `idle_timeout`, or when `stop` resolves (Ctrl-C).
@@ -14,6 +20,9 @@ use std::time::{Duration, Instant};
 use kmip_testcase::results::CaseResult;
 use kmip_ttlv::ttlv::{self, Limits};
 use kmip_ttlv::Item;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
@@ -51,6 +60,124 @@ pub struct ServeOptions {
     pub io_timeout: Duration,
     /// Decoder limits for requests.
     pub limits: Limits,
+    /// Where to keep each connection's ClientHello bytes and handshake
+    /// outcome (`None`: not kept).
+    pub tls_log: Option<TlsLog>,
+}
+
+/// Per-connection TLS observations of one run, shared with the caller.
+pub type TlsLog = Arc<Mutex<Vec<TlsObservation>>>;
+
+/// Most bytes kept of a connection's first TLS records.
+pub const MAX_HELLO_CAPTURE: usize = 64 * 1024 + 5 * 8;
+
+/// What the listener saw of one connection's TLS handshake.
+#[derive(Clone, Debug)]
+pub struct TlsObservation {
+    /// Peer.
+    pub peer: SocketAddr,
+    /// The first handshake records as received (the ClientHello; possibly
+    /// incomplete when the client sent less, or not TLS at all).
+    pub hello: Vec<u8>,
+    /// `Ok(true)`: handshake completed with a client certificate;
+    /// `Ok(false)`: completed without one; `Err`: failed, with why.
+    pub handshake: Result<bool, String>,
+}
+
+/// A stream that first yields `head` (bytes already read from `inner`),
+/// then reads from `inner`; writes go to `inner`.
+pub struct Replay<S> {
+    head: Vec<u8>,
+    pos: usize,
+    inner: S,
+}
+
+impl<S> Replay<S> {
+    /// Replay `head` before `inner`.
+    pub fn new(head: Vec<u8>, inner: S) -> Replay<S> {
+        Replay {
+            head,
+            pos: 0,
+            inner,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Replay<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        if this.pos < this.head.len() {
+            let n = buf.remaining().min(this.head.len() - this.pos);
+            buf.put_slice(&this.head[this.pos..this.pos + n]);
+            this.pos += n;
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Replay<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, data)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Read whole TLS records from `tcp` until the first handshake message is
+/// complete, a record is not a handshake record, the peer stops sending, or
+/// [`MAX_HELLO_CAPTURE`] bytes were read. Returns what was read (to be
+/// replayed); never fails: whatever arrived is handed on to rustls, which
+/// reports the error.
+async fn capture_hello<S: AsyncRead + Unpin>(tcp: &mut S) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut hs_len = 0usize; // handshake bytes gathered
+    let mut want: Option<usize> = None; // handshake message size incl. header
+    let mut hs_head = [0u8; 4];
+    while buf.len() < MAX_HELLO_CAPTURE {
+        let start = buf.len();
+        buf.resize(start + 5, 0);
+        if tcp.read_exact(&mut buf[start..]).await.is_err() {
+            buf.truncate(start);
+            break;
+        }
+        let (ty, len) = (
+            buf[start],
+            u16::from_be_bytes([buf[start + 3], buf[start + 4]]) as usize,
+        );
+        if ty != 22 || len == 0 || start + 5 + len > MAX_HELLO_CAPTURE {
+            break;
+        }
+        buf.resize(start + 5 + len, 0);
+        if tcp.read_exact(&mut buf[start + 5..]).await.is_err() {
+            break;
+        }
+        for b in &buf[start + 5..] {
+            if hs_len < 4 {
+                hs_head[hs_len] = *b;
+            }
+            hs_len += 1;
+        }
+        if want.is_none() && hs_len >= 4 {
+            want = Some(4 + u32::from_be_bytes([0, hs_head[1], hs_head[2], hs_head[3]]) as usize);
+        }
+        if want.is_some_and(|w| hs_len >= w) {
+            break;
+        }
+    }
+    buf
 }
 
 impl Default for ServeOptions {
@@ -59,6 +186,7 @@ impl Default for ServeOptions {
             idle_timeout: Duration::from_secs(60),
             io_timeout: Duration::from_secs(30),
             limits: Limits::default(),
+            tls_log: None,
         }
     }
 }
@@ -166,11 +294,35 @@ async fn connection(
     opts: &ServeOptions,
     events: Option<&mpsc::UnboundedSender<ClientEvent>>,
 ) -> Result<(), String> {
-    let mut tls = match tokio::time::timeout(opts.io_timeout, acceptor.accept(tcp)).await {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => return Err(format!("TLS handshake failed: {e}")),
-        Err(_) => return Err("TLS handshake timed out".to_string()),
+    let mut tcp = tcp;
+    let handshake = async {
+        let hello = capture_hello(&mut tcp).await;
+        let kept = opts.tls_log.as_ref().map(|_| hello.clone());
+        (acceptor.accept(Replay::new(hello, tcp)).await, kept)
     };
+    let (accepted, hello) = match tokio::time::timeout(opts.io_timeout, handshake).await {
+        Ok((r, hello)) => (r.map_err(|e| format!("TLS handshake failed: {e}")), hello),
+        Err(_) => (Err("TLS handshake timed out".to_string()), None),
+    };
+    if let Some(log) = &opts.tls_log {
+        let obs = TlsObservation {
+            peer,
+            hello: hello.unwrap_or_default(),
+            handshake: accepted
+                .as_ref()
+                .map(|s| {
+                    s.get_ref()
+                        .1
+                        .peer_certificates()
+                        .is_some_and(|c| !c.is_empty())
+                })
+                .map_err(Clone::clone),
+        };
+        if let Ok(mut l) = log.lock() {
+            l.push(obs);
+        }
+    }
+    let mut tls = accepted?;
     loop {
         // Wait for the next request as long as the client likes (it may
         // keep an idle connection); the idle timer runs only between
