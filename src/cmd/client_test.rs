@@ -321,7 +321,12 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
     };
     if let Ok(log) = tls_log.lock() {
         for o in log.iter() {
-            seen.add(&o.peer.to_string(), &o.hello, &o.handshake);
+            seen.add(
+                &o.peer.to_string(),
+                &o.hello,
+                o.certificate,
+                o.error.as_deref(),
+            );
         }
     }
     let tls_assessment = ClientAssessment::new(&seen);

@@ -259,7 +259,8 @@ pub struct ClientTlsSeen {
     /// Connections whose first bytes were not a parsable ClientHello, with
     /// why.
     pub unparsed: Vec<String>,
-    /// Completed handshakes.
+    /// Handshakes where it is known whether the client presented a
+    /// certificate (completed, or refused for lacking one).
     pub handshakes: usize,
     /// Handshakes with a client certificate.
     pub with_certificate: usize,
@@ -271,22 +272,28 @@ pub struct ClientTlsSeen {
 }
 
 impl ClientTlsSeen {
-    /// Record one connection: the bytes it sent first (`hello`) and its
-    /// handshake outcome (`Ok(true)`: completed with a client certificate,
-    /// `Ok(false)`: without, `Err`: failed).
-    pub fn add(&mut self, peer: &str, hello: &[u8], handshake: &Result<bool, String>) {
+    /// Record one connection: the bytes it sent first (`hello`), whether
+    /// it presented a client certificate (`None`: unknown, the handshake
+    /// failed before that was decided) and why its handshake failed.
+    pub fn add(
+        &mut self,
+        peer: &str,
+        hello: &[u8],
+        certificate: Option<bool>,
+        error: Option<&str>,
+    ) {
         match parse_client_hello(hello) {
             Ok(h) => self.hellos.push(h),
             Err(e) => self.unparsed.push(format!("{peer}: {e}")),
         }
-        match handshake {
-            Ok(cert) => {
-                self.handshakes += 1;
-                if *cert {
-                    self.with_certificate += 1;
-                }
+        if let Some(cert) = certificate {
+            self.handshakes += 1;
+            if cert {
+                self.with_certificate += 1;
             }
-            Err(e) => self.failed.push(format!("{peer}: {e}")),
+        }
+        if let Some(e) = error {
+            self.failed.push(format!("{peer}: {e}"));
         }
     }
 }
@@ -298,9 +305,9 @@ pub struct ClientAssessment {
     pub hellos: Vec<ClientHelloInfo>,
     /// Connections whose first bytes were not a ClientHello, with why.
     pub unparsed: Vec<String>,
-    /// Completed handshakes.
+    /// Handshakes where certificate presence is known.
     pub handshakes: usize,
-    /// Completed handshakes with a client certificate.
+    /// Of those, handshakes with a client certificate.
     pub with_certificate: usize,
     /// Failed handshakes, with why.
     pub failed: Vec<String>,
@@ -565,7 +572,7 @@ pub fn client_clauses(seen: &ClientTlsSeen, edition: Edition) -> Vec<ClauseResul
             text,
             src,
             Verdict::NotAssessed,
-            Some("no TLS handshake completed".into()),
+            Some("no handshake got as far as the client certificate".into()),
             Evidence::default(),
         ));
     } else {

@@ -79,9 +79,14 @@ pub struct TlsObservation {
     /// The first handshake records as received (the ClientHello; possibly
     /// incomplete when the client sent less, or not TLS at all).
     pub hello: Vec<u8>,
-    /// `Ok(true)`: handshake completed with a client certificate;
-    /// `Ok(false)`: completed without one; `Err`: failed, with why.
-    pub handshake: Result<bool, String>,
+    /// Whether the client presented a certificate: `Some(true)` handshake
+    /// completed with one; `Some(false)` completed without one, or refused
+    /// because it sent none (rustls `NoCertificatesPresented`, with
+    /// `--require-client-cert`); `None`: unknown (the handshake failed
+    /// otherwise).
+    pub certificate: Option<bool>,
+    /// Why the handshake failed, if it did.
+    pub error: Option<String>,
 }
 
 /// A stream that first yields `head` (bytes already read from `inner`),
@@ -300,23 +305,32 @@ async fn connection(
         let kept = opts.tls_log.as_ref().map(|_| hello.clone());
         (acceptor.accept(Replay::new(hello, tcp)).await, kept)
     };
-    let (accepted, hello) = match tokio::time::timeout(opts.io_timeout, handshake).await {
-        Ok((r, hello)) => (r.map_err(|e| format!("TLS handshake failed: {e}")), hello),
-        Err(_) => (Err("TLS handshake timed out".to_string()), None),
+    let (accepted, hello, no_cert) = match tokio::time::timeout(opts.io_timeout, handshake).await {
+        Ok((Ok(s), hello)) => (Ok(s), hello, false),
+        Ok((Err(e), hello)) => {
+            let no_cert = e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+                .is_some_and(|r| matches!(r, rustls::Error::NoCertificatesPresented));
+            (Err(format!("TLS handshake failed: {e}")), hello, no_cert)
+        }
+        Err(_) => (Err("TLS handshake timed out".to_string()), None, false),
     };
     if let Some(log) = &opts.tls_log {
         let obs = TlsObservation {
             peer,
             hello: hello.unwrap_or_default(),
-            handshake: accepted
-                .as_ref()
-                .map(|s| {
+            certificate: match &accepted {
+                Ok(s) => Some(
                     s.get_ref()
                         .1
                         .peer_certificates()
-                        .is_some_and(|c| !c.is_empty())
-                })
-                .map_err(Clone::clone),
+                        .is_some_and(|c| !c.is_empty()),
+                ),
+                Err(_) if no_cert => Some(false),
+                Err(_) => None,
+            },
+            error: accepted.as_ref().err().cloned(),
         };
         if let Ok(mut l) = log.lock() {
             l.push(obs);
