@@ -6,7 +6,9 @@
 //! is reported as pass, fail (with a request diff) or incomplete. With
 //! `--driver CMD` the harness starts the client itself, once per case
 //! (docs/client-drivers.md), and a case the client cannot express is
-//! reported as "cannot express" with the step. Reports
+//! reported as "cannot express" with the step. The ClientHello of every
+//! connection decides the client clauses of the Basic Authentication Suite
+//! ([`kmip_tlsprobe::client`]), attached to the client profiles. Reports
 //! and gates are those of `run`. The CLI parses, builds the listener's TLS
 //! configuration and prints; [`kmip_runner::client::session`] does the
 //! rest.
@@ -97,8 +99,10 @@ pub struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub now_tolerance: i64,
 
-    /// Folder for results.json, junit.xml, report.md, report.html and
-    /// summary.txt. Default: reports/<UTC timestamp>-client/
+    /// Folder for results.json, junit.xml, report.md, report.html,
+    /// summary.txt and tls-client-assessment.json (the ClientHellos and the
+    /// client Basic Authentication Suite clauses).
+    /// Default: reports/<UTC timestamp>-client/
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
 

@@ -141,6 +141,20 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Replay<S> {
     }
 }
 
+/// Read from `tcp` until `buf` holds `upto` bytes; `false` when the peer
+/// closed or failed first (what arrived stays in `buf`).
+async fn fill<S: AsyncRead + Unpin>(tcp: &mut S, buf: &mut Vec<u8>, upto: usize) -> bool {
+    let mut chunk = [0u8; 4096];
+    while buf.len() < upto {
+        let want = (upto - buf.len()).min(chunk.len());
+        match tcp.read(&mut chunk[..want]).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    true
+}
+
 /// Read whole TLS records from `tcp` until the first handshake message is
 /// complete, a record is not a handshake record, the peer stops sending, or
 /// [`MAX_HELLO_CAPTURE`] bytes were read. Returns what was read (to be
@@ -153,9 +167,7 @@ async fn capture_hello<S: AsyncRead + Unpin>(tcp: &mut S) -> Vec<u8> {
     let mut hs_head = [0u8; 4];
     while buf.len() < MAX_HELLO_CAPTURE {
         let start = buf.len();
-        buf.resize(start + 5, 0);
-        if tcp.read_exact(&mut buf[start..]).await.is_err() {
-            buf.truncate(start);
+        if !fill(tcp, &mut buf, start + 5).await {
             break;
         }
         let (ty, len) = (
@@ -165,8 +177,7 @@ async fn capture_hello<S: AsyncRead + Unpin>(tcp: &mut S) -> Vec<u8> {
         if ty != 22 || len == 0 || start + 5 + len > MAX_HELLO_CAPTURE {
             break;
         }
-        buf.resize(start + 5 + len, 0);
-        if tcp.read_exact(&mut buf[start + 5..]).await.is_err() {
+        if !fill(tcp, &mut buf, start + 5 + len).await {
             break;
         }
         for b in &buf[start + 5..] {
@@ -300,26 +311,28 @@ async fn connection(
     events: Option<&mpsc::UnboundedSender<ClientEvent>>,
 ) -> Result<(), String> {
     let mut tcp = tcp;
-    let handshake = async {
-        let hello = capture_hello(&mut tcp).await;
-        let kept = opts.tls_log.as_ref().map(|_| hello.clone());
-        (acceptor.accept(Replay::new(hello, tcp)).await, kept)
-    };
-    let (accepted, hello, no_cert) = match tokio::time::timeout(opts.io_timeout, handshake).await {
-        Ok((Ok(s), hello)) => (Ok(s), hello, false),
-        Ok((Err(e), hello)) => {
+    // The hello and the handshake each get `io_timeout`; the hello bytes
+    // are kept even when the handshake then stalls.
+    let hello = tokio::time::timeout(opts.io_timeout, capture_hello(&mut tcp))
+        .await
+        .unwrap_or_default();
+    let kept = opts.tls_log.as_ref().map(|_| hello.clone());
+    let handshake = acceptor.accept(Replay::new(hello, tcp));
+    let (accepted, no_cert) = match tokio::time::timeout(opts.io_timeout, handshake).await {
+        Ok(Ok(s)) => (Ok(s), false),
+        Ok(Err(e)) => {
             let no_cert = e
                 .get_ref()
                 .and_then(|i| i.downcast_ref::<rustls::Error>())
                 .is_some_and(|r| matches!(r, rustls::Error::NoCertificatesPresented));
-            (Err(format!("TLS handshake failed: {e}")), hello, no_cert)
+            (Err(format!("TLS handshake failed: {e}")), no_cert)
         }
-        Err(_) => (Err("TLS handshake timed out".to_string()), None, false),
+        Err(_) => (Err("TLS handshake timed out".to_string()), false),
     };
     if let Some(log) = &opts.tls_log {
         let obs = TlsObservation {
             peer,
-            hello: hello.unwrap_or_default(),
+            hello: kept.unwrap_or_default(),
             certificate: match &accepted {
                 Ok(s) => Some(
                     s.get_ref()
@@ -375,6 +388,53 @@ async fn connection(
                 response: Box::new(response),
                 handled,
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt;
+
+    fn record(body: &[u8]) -> Vec<u8> {
+        let mut r = vec![22, 3, 1];
+        r.extend_from_slice(&u16::try_from(body.len()).unwrap_or(0).to_be_bytes());
+        r.extend_from_slice(body);
+        r
+    }
+
+    #[tokio::test]
+    async fn capture_stops_at_the_end_of_the_hello_and_replays_everything() {
+        // A 10-byte handshake message split over two records, then data
+        // that belongs to rustls.
+        let hs = [1u8, 0, 0, 6, 1, 2, 3, 4, 5, 6];
+        let mut wire = record(&hs[..3]);
+        wire.extend(record(&hs[3..]));
+        let captured_len = wire.len();
+        wire.extend_from_slice(b"after");
+        let (mut a, mut b) = tokio::io::duplex(4096);
+        a.write_all(&wire).await.expect("write");
+        drop(a);
+        let head = capture_hello(&mut b).await;
+        assert_eq!(head.len(), captured_len);
+        let mut replay = Replay::new(head, b);
+        let mut all = Vec::new();
+        replay.read_to_end(&mut all).await.expect("read");
+        assert_eq!(all, wire);
+    }
+
+    #[tokio::test]
+    async fn capture_gives_up_on_non_tls_and_short_input() {
+        for wire in [b"GET / HTTP/1.1\r\n".to_vec(), vec![22, 3, 1, 0xFF]] {
+            let (mut a, mut b) = tokio::io::duplex(4096);
+            a.write_all(&wire).await.expect("write");
+            drop(a);
+            let head = capture_hello(&mut b).await;
+            let mut replay = Replay::new(head, b);
+            let mut all = Vec::new();
+            replay.read_to_end(&mut all).await.expect("read");
+            assert_eq!(all, wire);
         }
     }
 }
