@@ -6,7 +6,9 @@
 //! is reported as pass, fail (with a request diff) or incomplete. With
 //! `--driver CMD` the harness starts the client itself, once per case
 //! (docs/client-drivers.md), and a case the client cannot express is
-//! reported as "cannot express" with the step. Reports
+//! reported as "cannot express" with the step. The ClientHello of every
+//! connection decides the client clauses of the Basic Authentication Suite
+//! ([`kmip_tlsprobe::client`]), attached to the client profiles. Reports
 //! and gates are those of `run`. The CLI parses, builds the listener's TLS
 //! configuration and prints; [`kmip_runner::client::session`] does the
 //! rest.
@@ -19,13 +21,14 @@ use std::time::Duration;
 use crate::embedded;
 use anyhow::Context;
 use kmip_runner::client::driver::{DriverOutcome, DriverSpec};
-use kmip_runner::client::listen::ClientEvent;
+use kmip_runner::client::listen::{ClientEvent, TlsLog};
 use kmip_runner::client::scenario::Handled;
 use kmip_runner::client::session::{self, ClientTestSpec};
 use kmip_runner::gate::Gate;
 use kmip_runner::run;
 use kmip_runner::runner::{self, Outcome, RunError, Source};
 use kmip_testcase::results::{CaseResult, Status};
+use kmip_tlsprobe::client::{ClientAssessment, ClientTlsSeen};
 use kmip_wire::tls::{CertSource, ServerTlsOptions};
 
 use super::{EXIT_FAILED, EXIT_GATE, EXIT_USAGE};
@@ -96,8 +99,10 @@ pub struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub now_tolerance: i64,
 
-    /// Folder for results.json, junit.xml, report.md, report.html and
-    /// summary.txt. Default: reports/<UTC timestamp>-client/
+    /// Folder for results.json, junit.xml, report.md, report.html,
+    /// summary.txt and tls-client-assessment.json (the ClientHellos and the
+    /// client Basic Authentication Suite clauses).
+    /// Default: reports/<UTC timestamp>-client/
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
 
@@ -224,7 +229,9 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(f) = &args.ready_file {
         std::fs::write(f, addr.to_string()).with_context(|| format!("writing {}", f.display()))?;
     }
+    let tls_log: TlsLog = Default::default();
     let spec = ClientTestSpec {
+        tls_log: Some(tls_log.clone()),
         cases,
         profiles,
         forced_case: args.case.clone(),
@@ -245,7 +252,7 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
             std::future::pending::<()>().await;
         }
     };
-    let results = match &args.driver {
+    let mut results = match &args.driver {
         None => session::execute(spec, listener, server_cfg, Some(tx), stop).await,
         Some(cmd) => {
             let find = |suffix: &str| {
@@ -310,8 +317,45 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
         .report_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-client", run::utc_stamp())));
+    // Client-role TLS clauses (Basic Authentication Suite) from the
+    // ClientHellos and handshakes the listener saw.
+    let mut seen = ClientTlsSeen {
+        certificate_requested: material.client_ca_pem.is_some(),
+        ..Default::default()
+    };
+    if let Ok(log) = tls_log.lock() {
+        for o in log.iter() {
+            seen.add(
+                &o.peer.to_string(),
+                &o.hello,
+                o.certificate,
+                o.error.as_deref(),
+            );
+        }
+    }
+    let tls_assessment = ClientAssessment::new(&seen);
+    tls_assessment.attach(&mut results);
     let written = kmip_report::write_all(&results, &report_dir)
         .with_context(|| format!("writing reports to {}", report_dir.display()))?;
+    let tls_file = report_dir.join("tls-client-assessment.json");
+    std::fs::write(&tls_file, serde_json::to_vec_pretty(&tls_assessment)?)
+        .with_context(|| format!("writing {}", tls_file.display()))?;
+    if !args.quiet {
+        for h in &tls_assessment.hellos {
+            eprintln!(
+                "client TLS: offered versions {:?}, {} suite(s), groups {:?}",
+                h.offered_versions()
+                    .iter()
+                    .map(|v| v.name())
+                    .collect::<Vec<_>>(),
+                h.cipher_suites.len(),
+                h.groups
+                    .iter()
+                    .map(|g| kmip_tlsprobe::hello::group_name(*g))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
     print!("{}", kmip_report::render_table(&results));
     for c in &results.cases {
         if matches!(c.status, Status::Fail | Status::Error) {

@@ -10,12 +10,16 @@
 //! - [`assess`]: runs every probe a clause needs within a count and time
 //!   budget and turns the outcomes into verdicts with evidence.
 //! - [`table`]: the terminal clause table (tabled).
+//! - [`client`]: client role: a bounded parser of the ClientHello a client
+//!   under test sends to `client-test`, and the client clauses decided from
+//!   what it offered.
 //! - [`profiles`]: attaching clause verdicts (any [`ClauseResult`]s, not
 //!   only this crate's) to a run's profile results by suite name.
 //!
 //! A probe needs only the server's first answer, so no TLS library that
 //! implements the CBC suites is needed (the testssl.sh / sslyze technique).
 
+pub mod client;
 pub mod exercise;
 pub mod hello;
 pub mod https;

@@ -2,6 +2,12 @@
 //! of every connection to one shared [`Scenario`] and writes back its
 //! answers.
 //!
+//! Before rustls sees a connection, its first TLS records (the
+//! ClientHello) are read into a buffer and replayed to rustls
+//! ([`Replay`]); with [`ServeOptions::tls_log`] set, those bytes and whether
+//! the client presented a certificate are kept per connection
+//! ([`TlsObservation`]) for the client-role TLS clauses.
+//!
 //! The run ends when the scenario has a verdict for every case it must run
 //! and no connection is open, when no connection is open and nothing
 //! happened for `idle_timeout`, or when `stop` resolves (Ctrl-C).
@@ -14,6 +20,9 @@ use std::time::{Duration, Instant};
 use kmip_testcase::results::CaseResult;
 use kmip_ttlv::ttlv::{self, Limits};
 use kmip_ttlv::Item;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
@@ -51,6 +60,140 @@ pub struct ServeOptions {
     pub io_timeout: Duration,
     /// Decoder limits for requests.
     pub limits: Limits,
+    /// Where to keep each connection's ClientHello bytes and handshake
+    /// outcome (`None`: not kept).
+    pub tls_log: Option<TlsLog>,
+}
+
+/// Per-connection TLS observations of one run, shared with the caller.
+pub type TlsLog = Arc<Mutex<Vec<TlsObservation>>>;
+
+/// Most bytes kept of a connection's first TLS records.
+pub const MAX_HELLO_CAPTURE: usize = 64 * 1024 + 5 * 8;
+
+/// What the listener saw of one connection's TLS handshake.
+#[derive(Clone, Debug)]
+pub struct TlsObservation {
+    /// Peer.
+    pub peer: SocketAddr,
+    /// The first handshake records as received (the ClientHello; possibly
+    /// incomplete when the client sent less, or not TLS at all).
+    pub hello: Vec<u8>,
+    /// Whether the client presented a certificate: `Some(true)` handshake
+    /// completed with one; `Some(false)` completed without one, or refused
+    /// because it sent none (rustls `NoCertificatesPresented`, with
+    /// `--require-client-cert`); `None`: unknown (the handshake failed
+    /// otherwise).
+    pub certificate: Option<bool>,
+    /// Why the handshake failed, if it did.
+    pub error: Option<String>,
+}
+
+/// A stream that first yields `head` (bytes already read from `inner`),
+/// then reads from `inner`; writes go to `inner`.
+pub struct Replay<S> {
+    head: Vec<u8>,
+    pos: usize,
+    inner: S,
+}
+
+impl<S> Replay<S> {
+    /// Replay `head` before `inner`.
+    pub fn new(head: Vec<u8>, inner: S) -> Replay<S> {
+        Replay {
+            head,
+            pos: 0,
+            inner,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Replay<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        if this.pos < this.head.len() {
+            let n = buf.remaining().min(this.head.len() - this.pos);
+            buf.put_slice(&this.head[this.pos..this.pos + n]);
+            this.pos += n;
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Replay<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, data)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Read from `tcp` until `buf` holds `upto` bytes; `false` when the peer
+/// closed or failed first (what arrived stays in `buf`).
+async fn fill<S: AsyncRead + Unpin>(tcp: &mut S, buf: &mut Vec<u8>, upto: usize) -> bool {
+    let mut chunk = [0u8; 4096];
+    while buf.len() < upto {
+        let want = (upto - buf.len()).min(chunk.len());
+        match tcp.read(&mut chunk[..want]).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    true
+}
+
+/// Read whole TLS records from `tcp` until the first handshake message is
+/// complete, a record is not a handshake record, the peer stops sending, or
+/// [`MAX_HELLO_CAPTURE`] bytes were read. Returns what was read (to be
+/// replayed); never fails: whatever arrived is handed on to rustls, which
+/// reports the error.
+async fn capture_hello<S: AsyncRead + Unpin>(tcp: &mut S) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut hs_len = 0usize; // handshake bytes gathered
+    let mut want: Option<usize> = None; // handshake message size incl. header
+    let mut hs_head = [0u8; 4];
+    while buf.len() < MAX_HELLO_CAPTURE {
+        let start = buf.len();
+        if !fill(tcp, &mut buf, start + 5).await {
+            break;
+        }
+        let (ty, len) = (
+            buf[start],
+            u16::from_be_bytes([buf[start + 3], buf[start + 4]]) as usize,
+        );
+        if ty != 22 || len == 0 || start + 5 + len > MAX_HELLO_CAPTURE {
+            break;
+        }
+        if !fill(tcp, &mut buf, start + 5 + len).await {
+            break;
+        }
+        for b in &buf[start + 5..] {
+            if hs_len < 4 {
+                hs_head[hs_len] = *b;
+            }
+            hs_len += 1;
+        }
+        if want.is_none() && hs_len >= 4 {
+            want = Some(4 + u32::from_be_bytes([0, hs_head[1], hs_head[2], hs_head[3]]) as usize);
+        }
+        if want.is_some_and(|w| hs_len >= w) {
+            break;
+        }
+    }
+    buf
 }
 
 impl Default for ServeOptions {
@@ -59,6 +202,7 @@ impl Default for ServeOptions {
             idle_timeout: Duration::from_secs(60),
             io_timeout: Duration::from_secs(30),
             limits: Limits::default(),
+            tls_log: None,
         }
     }
 }
@@ -166,11 +310,46 @@ async fn connection(
     opts: &ServeOptions,
     events: Option<&mpsc::UnboundedSender<ClientEvent>>,
 ) -> Result<(), String> {
-    let mut tls = match tokio::time::timeout(opts.io_timeout, acceptor.accept(tcp)).await {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => return Err(format!("TLS handshake failed: {e}")),
-        Err(_) => return Err("TLS handshake timed out".to_string()),
+    let mut tcp = tcp;
+    // The hello and the handshake each get `io_timeout`; the hello bytes
+    // are kept even when the handshake then stalls.
+    let hello = tokio::time::timeout(opts.io_timeout, capture_hello(&mut tcp))
+        .await
+        .unwrap_or_default();
+    let kept = opts.tls_log.as_ref().map(|_| hello.clone());
+    let handshake = acceptor.accept(Replay::new(hello, tcp));
+    let (accepted, no_cert) = match tokio::time::timeout(opts.io_timeout, handshake).await {
+        Ok(Ok(s)) => (Ok(s), false),
+        Ok(Err(e)) => {
+            let no_cert = e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+                .is_some_and(|r| matches!(r, rustls::Error::NoCertificatesPresented));
+            (Err(format!("TLS handshake failed: {e}")), no_cert)
+        }
+        Err(_) => (Err("TLS handshake timed out".to_string()), false),
     };
+    if let Some(log) = &opts.tls_log {
+        let obs = TlsObservation {
+            peer,
+            hello: kept.unwrap_or_default(),
+            certificate: match &accepted {
+                Ok(s) => Some(
+                    s.get_ref()
+                        .1
+                        .peer_certificates()
+                        .is_some_and(|c| !c.is_empty()),
+                ),
+                Err(_) if no_cert => Some(false),
+                Err(_) => None,
+            },
+            error: accepted.as_ref().err().cloned(),
+        };
+        if let Ok(mut l) = log.lock() {
+            l.push(obs);
+        }
+    }
+    let mut tls = accepted?;
     loop {
         // Wait for the next request as long as the client likes (it may
         // keep an idle connection); the idle timer runs only between
@@ -209,6 +388,53 @@ async fn connection(
                 response: Box::new(response),
                 handled,
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt;
+
+    fn record(body: &[u8]) -> Vec<u8> {
+        let mut r = vec![22, 3, 1];
+        r.extend_from_slice(&u16::try_from(body.len()).unwrap_or(0).to_be_bytes());
+        r.extend_from_slice(body);
+        r
+    }
+
+    #[tokio::test]
+    async fn capture_stops_at_the_end_of_the_hello_and_replays_everything() {
+        // A 10-byte handshake message split over two records, then data
+        // that belongs to rustls.
+        let hs = [1u8, 0, 0, 6, 1, 2, 3, 4, 5, 6];
+        let mut wire = record(&hs[..3]);
+        wire.extend(record(&hs[3..]));
+        let captured_len = wire.len();
+        wire.extend_from_slice(b"after");
+        let (mut a, mut b) = tokio::io::duplex(4096);
+        a.write_all(&wire).await.expect("write");
+        drop(a);
+        let head = capture_hello(&mut b).await;
+        assert_eq!(head.len(), captured_len);
+        let mut replay = Replay::new(head, b);
+        let mut all = Vec::new();
+        replay.read_to_end(&mut all).await.expect("read");
+        assert_eq!(all, wire);
+    }
+
+    #[tokio::test]
+    async fn capture_gives_up_on_non_tls_and_short_input() {
+        for wire in [b"GET / HTTP/1.1\r\n".to_vec(), vec![22, 3, 1, 0xFF]] {
+            let (mut a, mut b) = tokio::io::duplex(4096);
+            a.write_all(&wire).await.expect("write");
+            drop(a);
+            let head = capture_hello(&mut b).await;
+            let mut replay = Replay::new(head, b);
+            let mut all = Vec::new();
+            replay.read_to_end(&mut all).await.expect("read");
+            assert_eq!(all, wire);
         }
     }
 }

@@ -38,6 +38,9 @@ pub struct ClientTestSpec {
     pub now_tolerance_s: i64,
     /// Stop when idle this long.
     pub idle_timeout: Duration,
+    /// Keep each connection's ClientHello and handshake outcome here (for
+    /// the client-role TLS clauses); `None`: not kept.
+    pub tls_log: Option<listen::TlsLog>,
 }
 
 /// Load the client cases from `source`, keep those of `profile` (an id in
@@ -123,6 +126,7 @@ pub async fn execute(
     );
     let opts = ServeOptions {
         idle_timeout: spec.idle_timeout,
+        tls_log: spec.tls_log.clone(),
         ..Default::default()
     };
     let cases = listen::serve(listener, tls, scenario, opts, events, stop).await;
@@ -197,6 +201,7 @@ pub async fn execute_with_driver(
         );
         let opts = ServeOptions {
             idle_timeout: spec.idle_timeout.max(driver.timeout),
+            tls_log: spec.tls_log.clone(),
             ..Default::default()
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
