@@ -237,6 +237,10 @@ fn assess_encodings_for_run(
             .filter_map(|(on, e)| on.then_some(e))
             .collect();
             cfg.versions = vec![v];
+            // All exchanges run at once, so a target that never answers
+            // (e.g. a TTLV-only server reading an HTTP request as a TTLV
+            // header) costs one timeout: keep the run's probing under 5 s.
+            cfg.exchange_timeout = std::time::Duration::from_secs(3);
             jobs.push(tokio::task::spawn_local(async move {
                 (version, assess_encodings(&cfg).await)
             }));
