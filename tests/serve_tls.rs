@@ -15,46 +15,9 @@
 
 mod client_common;
 
-use client_common::{harness, Guard, TempDir};
-use std::io::{BufRead, BufReader};
+use client_common::{harness, start_serve, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
-
-/// Start `serve` on an ephemeral port with `extra` options; the guard and
-/// the port it prints.
-fn start_serve(certs: &Path, extra: &[&str]) -> (Guard, u16) {
-    let mut child = Command::new(harness())
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-level", "warn"])
-        .arg("--cert-dir")
-        .arg(certs)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start kmip-harness serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let guard = Guard(Some(child));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { return };
-            eprintln!("serve: {line}");
-            if let Some(a) = line.strip_prefix("listening on ") {
-                let _ = tx.send(a.to_string());
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("serve did not print its address");
-    let port = addr
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .expect("port");
-    (guard, port)
-}
 
 /// Run client-check.py; its exit code and stdout.
 fn client_check(

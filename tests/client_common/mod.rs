@@ -113,3 +113,41 @@ pub fn read_results(path: &Path) -> serde_json::Value {
         std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     serde_json::from_str(&text).expect("results.json parses")
 }
+
+/// Start `kmip-harness serve` on an ephemeral port with `extra` options
+/// (certificates in `certs`); the guard and the port it prints. Its output
+/// is echoed to stderr.
+pub fn start_serve(certs: &Path, extra: &[&str]) -> (Guard, u16) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(harness())
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-level", "warn"])
+        .arg("--cert-dir")
+        .arg(certs)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start kmip-harness serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let guard = Guard(Some(child));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            eprintln!("serve: {line}");
+            if let Some(a) = line.strip_prefix("listening on ") {
+                let _ = tx.send(a.to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve did not print its address");
+    let port = addr
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    (guard, port)
+}
