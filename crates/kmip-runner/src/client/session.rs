@@ -19,6 +19,7 @@ use crate::runner::{Note, Outcome, RunError, Source};
 use kmip_testcase::case::TestCase;
 use kmip_testcase::profile::{self, Profile, Role};
 use kmip_testcase::results::{CaseResult, RunResults, Status};
+use kmip_wire::WireMode;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -41,6 +42,9 @@ pub struct ClientTestSpec {
     /// Keep each connection's ClientHello and handshake outcome here (for
     /// the client-role TLS clauses); `None`: not kept.
     pub tls_log: Option<listen::TlsLog>,
+    /// The encoding / transport the client must use (`None` fields: any,
+    /// recorded per case) and the HTTPS request target.
+    pub wire: WireMode,
 }
 
 /// Load the client cases from `source`, keep those of `profile` (an id in
@@ -127,13 +131,15 @@ pub async fn execute(
     let opts = ServeOptions {
         idle_timeout: spec.idle_timeout,
         tls_log: spec.tls_log.clone(),
+        wire: spec.wire.clone(),
         ..Default::default()
     };
     let cases = listen::serve(listener, tls, scenario, opts, events, stop).await;
+    let encoding = run_encoding(&spec.wire, &cases);
     let mut results = run::assemble(
         RunInfo {
             target,
-            encoding: "ttlv".to_string(),
+            encoding,
             started,
             duration_s: t0.elapsed().as_secs_f64(),
         },
@@ -202,6 +208,7 @@ pub async fn execute_with_driver(
         let opts = ServeOptions {
             idle_timeout: spec.idle_timeout.max(driver.timeout),
             tls_log: spec.tls_log.clone(),
+            wire: spec.wire.clone(),
             ..Default::default()
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -231,8 +238,11 @@ pub async fn execute_with_driver(
         for r in &mut results {
             if r.id == case.id {
                 driver::apply(r, &outcome);
-                r.encoding.clone_from(&driver.encoding);
-                r.transport.clone_from(&driver.transport);
+                // What the listener saw; else what the driver was told.
+                if r.encoding.is_empty() {
+                    r.encoding.clone_from(&driver.encoding);
+                    r.transport.clone_from(&driver.transport);
+                }
                 on_case(r, &outcome);
             }
         }
@@ -251,6 +261,27 @@ pub async fn execute_with_driver(
     results.role = Role::Client.as_str().to_string();
     results.profiles = profile::evaluate(&spec.profiles, &results.cases, Role::Client);
     Ok(results)
+}
+
+/// The run's encoding for the results: the required one, else the ones
+/// the cases used (`"ttlv+json"`), else `"any"`.
+fn run_encoding(wire: &WireMode, cases: &[CaseResult]) -> String {
+    if let Some(e) = wire.encoding {
+        return e.to_string();
+    }
+    let mut used: Vec<&str> = Vec::new();
+    for c in cases {
+        for e in c.encoding.split('+').filter(|e| !e.is_empty()) {
+            if !used.contains(&e) {
+                used.push(e);
+            }
+        }
+    }
+    if used.is_empty() {
+        "any".to_string()
+    } else {
+        used.join("+")
+    }
 }
 
 /// Why `case` cannot be served in the driver's wire format: a profile
