@@ -610,6 +610,78 @@ mod tests {
         assert_eq!(all, wire);
     }
 
+    #[test]
+    fn a_refused_format_fails_its_case_and_the_used_formats_are_recorded() {
+        let json_https = WireMode {
+            encoding: Some(Encoding::Json),
+            transport: Some(Transport::Https),
+            ..WireMode::default()
+        };
+        assert_eq!(
+            wire_refusal(&json_https, Encoding::Json, Transport::Https),
+            None
+        );
+        assert_eq!(
+            wire_refusal(&WireMode::default(), Encoding::Ttlv, Transport::Tls),
+            None
+        );
+        let why = wire_refusal(&json_https, Encoding::Ttlv, Transport::Tls).expect("refused");
+        assert!(
+            why.starts_with("the client sent ttlv over tls but this client-test listener requires json over https"),
+            "{why}"
+        );
+        let seen = WireSeen {
+            used: BTreeMap::from([
+                ("A".to_string(), vec![(Encoding::Ttlv, Transport::Tls)]),
+                (
+                    "B".to_string(),
+                    vec![
+                        (Encoding::Json, Transport::Https),
+                        (Encoding::Xml, Transport::Https),
+                    ],
+                ),
+            ]),
+            refused: BTreeMap::from([("A".to_string(), format!("step 1: {why}"))]),
+            unattributed: vec!["x".to_string()],
+        };
+        let result = |id: &str, status| CaseResult {
+            id: id.to_string(),
+            file: String::new(),
+            profiles: Vec::new(),
+            status,
+            reason: String::new(),
+            messages: 1,
+            duration_ms: 0,
+            divergence: None,
+            masked: Vec::new(),
+            expected_failure: None,
+            warnings: Vec::new(),
+            encoding: "ttlv".to_string(),
+            transport: "tls".to_string(),
+            asynchronous: Vec::new(),
+        };
+        let mut r = vec![
+            result("A", Status::Pass),
+            result("B", Status::Pass),
+            result("C", Status::Skip),
+        ];
+        apply_wire(&mut r, &seen);
+        assert_eq!(r[0].status, Status::Fail);
+        assert!(r[0].reason.starts_with("step 1: the client sent ttlv"));
+        assert_eq!(
+            (r[1].status, r[1].encoding.as_str()),
+            (Status::Pass, "json+xml")
+        );
+        assert_eq!(r[1].transport, "https");
+        assert_eq!(r[2].status, Status::Skip);
+        assert!(
+            r[2].reason.contains("refused 1 request(s)"),
+            "{}",
+            r[2].reason
+        );
+        assert_eq!(r[2].encoding, "");
+    }
+
     #[tokio::test]
     async fn capture_gives_up_on_non_tls_and_short_input() {
         for wire in [b"GET / HTTP/1.1\r\n".to_vec(), vec![22, 3, 1, 0xFF]] {

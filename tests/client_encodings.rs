@@ -1,0 +1,167 @@
+//! Client mode in every encoding and transport: `kmip-harness client-test`
+//! with `--encoding` / `--transport`, driven by the harness's own `run`
+//! (`--target HOST:PORT --encoding … --transport …`) as the client under
+//! test, on `testcases/client/KH-CLIENT-1-12.xml` (no corpus needed).
+//!
+//! - JSON over HTTPS and XML over TLS pass, and the case result records
+//!   the encoding / transport the requests used;
+//! - a client sending TTLV over TLS to a listener that requires JSON over
+//!   HTTPS fails the case, the reason naming what arrived;
+//! - `record` proxies a JSON-over-HTTPS client to the reference server and
+//!   the recorded case replays green.
+
+mod client_common;
+
+use client_common::{harness, read_results, wait_exit, Guard, TempDir};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+const CASE: &str = "KH-CLIENT-1-12";
+
+fn root() -> &'static str {
+    env!("CARGO_MANIFEST_DIR")
+}
+
+fn case_file() -> String {
+    format!("{}/testcases/client/{CASE}.xml", root())
+}
+
+/// `kmip-harness run` as the client: the case's requests to `addr` with
+/// the listener's generated client material in `certs`.
+fn run_client(addr: &str, certs: &Path, reports: &Path, wire: &[&str]) -> Output {
+    Command::new(harness())
+        .current_dir(root())
+        .args(["run", "--target", addr, "--ca"])
+        .arg(certs.join("ca.pem"))
+        .arg("--cert")
+        .arg(certs.join("client.pem"))
+        .arg("--key")
+        .arg(certs.join("client-key.pem"))
+        .args(["--testcases", &case_file()])
+        // Only the case's requests: no clean-world ledger, no TLS probes.
+        .args(["--shared-world", "--no-assess-tls", "--quiet"])
+        .arg("--report-dir")
+        .arg(reports)
+        .args(wire)
+        .output()
+        .expect("run kmip-harness run as the client")
+}
+
+/// client-test with `listen_wire` flags, `run` as the client with
+/// `client_wire`; (client-test exit code, its results.json, its stderr).
+fn scenario(
+    dir: &TempDir,
+    listen_wire: &[&str],
+    client_wire: &[&str],
+) -> (i32, serde_json::Value, String) {
+    let ready = dir.path().join("ready");
+    let certs = dir.path().join("certs");
+    let reports = dir.path().join("reports");
+    let child = Command::new(harness())
+        .current_dir(root())
+        .args(["client-test", "--listen", "127.0.0.1:0", "--testcases"])
+        .arg(case_file())
+        .args(["--case", CASE, "--idle-timeout", "3", "--cert-dir"])
+        .arg(&certs)
+        .arg("--ready-file")
+        .arg(&ready)
+        .arg("--report-dir")
+        .arg(&reports)
+        .args(listen_wire)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start kmip-harness client-test");
+    let mut guard = Guard(Some(child));
+    let addr = client_common::wait_file(&ready, Duration::from_secs(60))
+        .expect("client-test did not start listening");
+    let out = run_client(&addr, &certs, &dir.path().join("run-reports"), client_wire);
+    let (code, stderr) = wait_exit(&mut guard, Duration::from_secs(60));
+    eprintln!(
+        "client (run) stderr:\n{}\nclient-test stderr:\n{stderr}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (code, read_results(&reports.join("results.json")), stderr)
+}
+
+fn the_case(results: &serde_json::Value) -> &serde_json::Value {
+    results["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["id"] == CASE)
+        .expect("the case is reported")
+}
+
+#[test]
+fn json_over_https_client_passes() {
+    let dir = TempDir::new("client-enc-json");
+    let wire = ["--encoding", "json", "--transport", "https"];
+    let (code, results, _) = scenario(&dir, &wire, &wire);
+    let c = the_case(&results);
+    assert_eq!(c["status"], "pass", "case result: {c:#}");
+    assert_eq!(c["messages"], 6);
+    assert_eq!(
+        (&c["encoding"], &c["transport"]),
+        (&"json".into(), &"https".into())
+    );
+    assert_eq!(results["encoding"], "json");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn xml_over_tls_client_passes() {
+    let dir = TempDir::new("client-enc-xml");
+    let (code, results, _) = scenario(
+        &dir,
+        &["--encoding", "xml", "--transport", "tls"],
+        &["--encoding", "xml", "--transport", "tls"],
+    );
+    let c = the_case(&results);
+    assert_eq!(c["status"], "pass", "case result: {c:#}");
+    assert_eq!(
+        (&c["encoding"], &c["transport"]),
+        (&"xml".into(), &"tls".into())
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn auto_records_what_the_client_used() {
+    let dir = TempDir::new("client-enc-auto");
+    let (code, results, _) = scenario(&dir, &[], &["--encoding", "json", "--transport", "tls"]);
+    let c = the_case(&results);
+    assert_eq!(c["status"], "pass", "case result: {c:#}");
+    assert_eq!(
+        (&c["encoding"], &c["transport"]),
+        (&"json".into(), &"tls".into())
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn ttlv_client_fails_a_json_https_listener_naming_the_format() {
+    let dir = TempDir::new("client-enc-mismatch");
+    let (code, results, stderr) = scenario(
+        &dir,
+        &["--encoding", "json", "--transport", "https"],
+        &["--encoding", "ttlv", "--transport", "tls"],
+    );
+    let c = the_case(&results);
+    assert_eq!(c["status"], "fail", "case result: {c:#}");
+    let reason = c["reason"].as_str().expect("reason");
+    assert!(
+        reason.starts_with(
+            "step 1: the client sent ttlv over tls but this client-test listener requires json over https"
+        ),
+        "reason: {reason}"
+    );
+    // What arrived is recorded, not what was required.
+    assert_eq!(
+        (&c["encoding"], &c["transport"]),
+        (&"ttlv".into(), &"tls".into())
+    );
+    assert!(stderr.contains("the client sent ttlv over tls"), "{stderr}");
+    assert_eq!(code, 1);
+}
