@@ -7,8 +7,9 @@
 //!   the encoding / transport the requests used;
 //! - a client sending TTLV over TLS to a listener that requires JSON over
 //!   HTTPS fails the case, the reason naming what arrived;
-//! - `record` proxies a JSON-over-HTTPS client to the reference server and
-//!   the recorded case replays green.
+//! - `record` proxies a JSON-over-HTTPS client to the reference server
+//!   (and an XML-over-HTTPS one re-encoded to TTLV over TLS) and the
+//!   recorded case replays green against a fresh reference server.
 
 mod client_common;
 
@@ -164,4 +165,108 @@ fn ttlv_client_fails_a_json_https_listener_naming_the_format() {
     );
     assert!(stderr.contains("the client sent ttlv over tls"), "{stderr}");
     assert_eq!(code, 1);
+}
+
+/// `record` between `run` (the client, in `client_wire`) and the reference
+/// server, with `record_flags`; then the recording replayed with `run
+/// --target reference`. Returns the recorded text.
+fn record_and_replay(dir: &TempDir, client_wire: &[&str], record_flags: &[&str]) -> String {
+    let ready = dir.path().join("ready");
+    let certs = dir.path().join("certs");
+    let out = dir.path().join("KH-RECORDED-ENC-1.xml");
+    let child = Command::new(harness())
+        .current_dir(root())
+        .args([
+            "record",
+            "--listen",
+            "127.0.0.1:0",
+            "--upstream",
+            "reference",
+        ])
+        .args(["--idle-timeout", "2", "--out"])
+        .arg(&out)
+        .arg("--cert-dir")
+        .arg(&certs)
+        .arg("--ready-file")
+        .arg(&ready)
+        .args(record_flags)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start kmip-harness record");
+    let mut guard = Guard(Some(child));
+    let addr =
+        client_common::wait_file(&ready, Duration::from_secs(60)).expect("record did not start");
+    let server_case = format!("{}/testcases/server/lifecycle/KH-LC-1-14.xml", root());
+    let client_reports = dir.path().join("client-reports");
+    let client = Command::new(harness())
+        .current_dir(root())
+        .args(["run", "--target", &addr, "--ca"])
+        .arg(certs.join("ca.pem"))
+        .arg("--cert")
+        .arg(certs.join("client.pem"))
+        .arg("--key")
+        .arg(certs.join("client-key.pem"))
+        .args(["--testcases", &server_case])
+        .args(["--shared-world", "--no-assess-tls", "--quiet"])
+        .arg("--report-dir")
+        .arg(&client_reports)
+        .args(client_wire)
+        .output()
+        .expect("run the client through the proxy");
+    let (code, stderr) = wait_exit(&mut guard, Duration::from_secs(60));
+    eprintln!(
+        "client stderr:\n{}\nrecord stderr:\n{stderr}",
+        String::from_utf8_lossy(&client.stderr)
+    );
+    // The client's own run through the proxy passed (the reference server
+    // answered every request, in the client's format).
+    let through = read_results(&client_reports.join("results.json"));
+    assert_eq!(through["cases"][0]["status"], "pass", "{through:#}");
+    assert_eq!(code, 0, "record exit code");
+    let text = std::fs::read_to_string(&out).expect("recorded file");
+    assert_eq!(text.matches("<RequestMessage>").count(), 5, "{text}");
+    assert!(text.contains("$UNIQUE_IDENTIFIER_0"), "{text}");
+
+    let reports = dir.path().join("replay");
+    let replay = Command::new(harness())
+        .current_dir(root())
+        .args(["run", "--target", "reference", "--quiet", "--testcases"])
+        .arg(&out)
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .expect("replay the recorded case");
+    let results = read_results(&reports.join("results.json"));
+    let case = &results["cases"][0];
+    assert_eq!(
+        case["status"],
+        "pass",
+        "replay: {case:#}\n{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    assert_eq!(case["messages"], 5);
+    assert_eq!(replay.status.code(), Some(0));
+    text
+}
+
+#[test]
+fn recorded_json_https_conversation_replays_green() {
+    let dir = TempDir::new("record-json-https");
+    let text = record_and_replay(&dir, &["--encoding", "json", "--transport", "https"], &[]);
+    assert!(text.contains("wire: json over https)"), "{text}");
+}
+
+#[test]
+fn record_re_encodes_for_the_upstream() {
+    let dir = TempDir::new("record-reencode");
+    let text = record_and_replay(
+        &dir,
+        &["--encoding", "xml", "--transport", "https"],
+        &["--upstream-encoding", "ttlv", "--upstream-transport", "tls"],
+    );
+    assert!(
+        text.contains("wire: xml over https forwarded as ttlv over tls)"),
+        "{text}"
+    );
 }
