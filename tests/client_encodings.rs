@@ -7,11 +7,16 @@
 //!   the encoding / transport the requests used;
 //! - a client sending TTLV over TLS to a listener that requires JSON over
 //!   HTTPS fails the case, the reason naming what arrived;
+//! - the OASIS v2.1 XML / JSON / HTTPS client-profile cases pass in their
+//!   format and count for their profile, and the JSON one sent in TTLV does
+//!   not (corpus from `KMIP_CORPUS` / `../shared/oasis`, else SKIP);
 //! - `record` proxies a JSON-over-HTTPS client to the reference server
 //!   (and an XML-over-HTTPS one re-encoded to TTLV over TLS) and the
 //!   recorded case replays green against a fresh reference server.
 
 mod client_common;
+#[path = "../test-support/corpus.rs"]
+mod corpus_support;
 
 use client_common::{harness, read_results, wait_exit, Guard, TempDir};
 use std::path::Path;
@@ -28,9 +33,9 @@ fn case_file() -> String {
     format!("{}/testcases/client/{CASE}.xml", root())
 }
 
-/// `kmip-harness run` as the client: the case's requests to `addr` with
-/// the listener's generated client material in `certs`.
-fn run_client(addr: &str, certs: &Path, reports: &Path, wire: &[&str]) -> Output {
+/// `kmip-harness run` as the client: the requests of `file` to `addr`
+/// with the listener's generated client material in `certs`.
+fn run_client(file: &str, addr: &str, certs: &Path, reports: &Path, wire: &[&str]) -> Output {
     Command::new(harness())
         .current_dir(root())
         .args(["run", "--target", addr, "--ca"])
@@ -39,7 +44,7 @@ fn run_client(addr: &str, certs: &Path, reports: &Path, wire: &[&str]) -> Output
         .arg(certs.join("client.pem"))
         .arg("--key")
         .arg(certs.join("client-key.pem"))
-        .args(["--testcases", &case_file()])
+        .args(["--testcases", file])
         // Only the case's requests: no clean-world ledger, no TLS probes.
         .args(["--shared-world", "--no-assess-tls", "--quiet"])
         .arg("--report-dir")
@@ -49,21 +54,29 @@ fn run_client(addr: &str, certs: &Path, reports: &Path, wire: &[&str]) -> Output
         .expect("run kmip-harness run as the client")
 }
 
-/// client-test with `listen_wire` flags, `run` as the client with
-/// `client_wire`; (client-test exit code, its results.json, its stderr).
-fn scenario(
+/// client-test on case `id` of `file` with `listen_wire` flags, `run` as
+/// the client with `client_args`; (client-test exit code, its
+/// results.json, its stderr).
+fn scenario_case(
     dir: &TempDir,
+    file: &str,
+    id: &str,
     listen_wire: &[&str],
-    client_wire: &[&str],
+    client_args: &[&str],
 ) -> (i32, serde_json::Value, String) {
     let ready = dir.path().join("ready");
     let certs = dir.path().join("certs");
     let reports = dir.path().join("reports");
     let child = Command::new(harness())
         .current_dir(root())
-        .args(["client-test", "--listen", "127.0.0.1:0", "--testcases"])
-        .arg(case_file())
-        .args(["--case", CASE, "--idle-timeout", "3", "--cert-dir"])
+        .args([
+            "client-test",
+            "--listen",
+            "127.0.0.1:0",
+            "--testcases",
+            file,
+        ])
+        .args(["--case", id, "--idle-timeout", "3", "--cert-dir"])
         .arg(&certs)
         .arg("--ready-file")
         .arg(&ready)
@@ -77,7 +90,13 @@ fn scenario(
     let mut guard = Guard(Some(child));
     let addr = client_common::wait_file(&ready, Duration::from_secs(60))
         .expect("client-test did not start listening");
-    let out = run_client(&addr, &certs, &dir.path().join("run-reports"), client_wire);
+    let out = run_client(
+        file,
+        &addr,
+        &certs,
+        &dir.path().join("run-reports"),
+        client_args,
+    );
     let (code, stderr) = wait_exit(&mut guard, Duration::from_secs(60));
     eprintln!(
         "client (run) stderr:\n{}\nclient-test stderr:\n{stderr}",
@@ -86,13 +105,26 @@ fn scenario(
     (code, read_results(&reports.join("results.json")), stderr)
 }
 
+/// [`scenario_case`] on `KH-CLIENT-1-12`.
+fn scenario(
+    dir: &TempDir,
+    listen_wire: &[&str],
+    client_wire: &[&str],
+) -> (i32, serde_json::Value, String) {
+    scenario_case(dir, &case_file(), CASE, listen_wire, client_wire)
+}
+
 fn the_case(results: &serde_json::Value) -> &serde_json::Value {
+    the_case_id(results, CASE)
+}
+
+fn the_case_id<'a>(results: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     results["cases"]
         .as_array()
         .expect("cases")
         .iter()
-        .find(|c| c["id"] == CASE)
-        .expect("the case is reported")
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("case {id} is reported"))
 }
 
 #[test]
@@ -269,4 +301,69 @@ fn record_re_encodes_for_the_upstream() {
         text.contains("wire: xml over https forwarded as ttlv over tls)"),
         "{text}"
     );
+}
+
+fn profile<'a>(results: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    results["profiles"]
+        .as_array()
+        .expect("profiles")
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("profile {id} in the results"))
+}
+
+/// The OASIS v2.1 XML / JSON / HTTPS client-profile cases, run by `run` in
+/// that format, pass and count for their profile; the JSON case sent in
+/// TTLV passes as a case but leaves the JSON client profile without it.
+#[test]
+fn oasis_encoding_client_cases_count_only_in_their_format() {
+    let Some(dir21) =
+        corpus_support::corpus_subdir(root(), "oasis_encoding_client_cases", "v2.1/mandatory")
+    else {
+        return;
+    };
+    for (id, profile_id, wire) in [
+        (
+            "MSGENC-JSON-M-1-21",
+            "JSON-client-2.1",
+            ["--encoding", "json", "--transport", "tls"],
+        ),
+        (
+            "MSGENC-XML-M-1-21",
+            "XML-client-2.1",
+            ["--encoding", "xml", "--transport", "tls"],
+        ),
+        (
+            "MSGENC-HTTPS-M-1-21",
+            "HTTPS-client-2.1",
+            ["--encoding", "ttlv", "--transport", "https"],
+        ),
+    ] {
+        let file = dir21.join(format!("{id}.xml")).display().to_string();
+        let dir = TempDir::new("client-enc-oasis");
+        let (code, results, _) = scenario_case(&dir, &file, id, &wire, &wire);
+        let c = the_case_id(&results, id);
+        assert_eq!(c["status"], "pass", "{id}: {c:#}");
+        let p = profile(&results, profile_id);
+        assert_eq!(p["passed"], 1, "{profile_id}: {p:#}");
+        assert_eq!(p["missing"], serde_json::json!([]), "{profile_id}: {p:#}");
+        // Exit 0: every case passed (profiles are not gated here).
+        assert_eq!(code, 0, "{id}");
+    }
+    // The JSON case in TTLV (`run` told to use no profiles, so it does not
+    // switch to JSON for the JSON server profile): the case passes, the
+    // JSON client profile does not count it.
+    let id = "MSGENC-JSON-M-1-21";
+    let file = dir21.join(format!("{id}.xml")).display().to_string();
+    let dir = TempDir::new("client-enc-oasis-ttlv");
+    let empty = dir.path().join("no-profiles");
+    std::fs::create_dir_all(&empty).expect("empty profiles folder");
+    let empty = empty.display().to_string();
+    let (_, results, _) = scenario_case(&dir, &file, id, &[], &["--profiles", &empty]);
+    let c = the_case_id(&results, id);
+    assert_eq!(c["status"], "pass", "{c:#}");
+    assert_eq!(c["encoding"], "ttlv");
+    let p = profile(&results, "JSON-client-2.1");
+    assert_eq!(p["passed"], 0, "{p:#}");
+    assert_eq!(p["missing"], serde_json::json!([id]), "{p:#}");
 }
