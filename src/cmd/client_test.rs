@@ -480,17 +480,25 @@ fn print_event(ev: &ClientEvent, verbose: bool, quiet: bool) {
             response,
             handled,
             wire,
+            wire_refused,
             ..
         } => {
             if !quiet {
-                match handled {
-                    Handled::Matched { case, step, last } => eprintln!(
+                match (handled, wire_refused) {
+                    (
+                        Handled::Matched { case, step, .. } | Handled::Mismatch { case, step, .. },
+                        Some(why),
+                    ) => eprintln!("{case} FAIL: step {}: {why}", step + 1),
+                    (Handled::Unidentified(_), Some(why)) => eprintln!("request refused: {why}"),
+                    (Handled::Matched { case, step, last }, None) => eprintln!(
                         "{case} step {}: request matches{}",
                         step + 1,
                         if *last { " (case complete)" } else { "" }
                     ),
-                    Handled::Mismatch { case, reason, .. } => eprintln!("{case} FAIL: {reason}"),
-                    Handled::Unidentified(why) => eprintln!("request refused: {why}"),
+                    (Handled::Mismatch { case, reason, .. }, None) => {
+                        eprintln!("{case} FAIL: {reason}")
+                    }
+                    (Handled::Unidentified(why), None) => eprintln!("request refused: {why}"),
                 }
             }
             if verbose {

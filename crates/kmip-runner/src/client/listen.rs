@@ -60,6 +60,9 @@ pub enum ClientEvent {
         handled: Handled,
         /// The wire format the request came in (`"json over https"`).
         wire: String,
+        /// Why that format was refused (`--encoding` / `--transport`): the
+        /// response sent is then an error, whatever `handled` says.
+        wire_refused: Option<String>,
     },
 }
 
@@ -442,6 +445,7 @@ async fn connection(
                 response: Box::new(response),
                 handled,
                 wire: describe_wire(to.encoding, to.transport),
+                wire_refused: refusal,
             });
         }
         if to.close {
