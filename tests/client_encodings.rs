@@ -367,3 +367,58 @@ fn oasis_encoding_client_cases_count_only_in_their_format() {
     assert_eq!(p["passed"], 0, "{p:#}");
     assert_eq!(p["missing"], serde_json::json!([id]), "{p:#}");
 }
+
+/// `client-test --driver` under `--encoding auto` tells each OASIS v2.1
+/// message-encoding case's driver run its profile's format
+/// (KH_ENCODING / KH_TRANSPORT); the driver here is the harness's own
+/// `run` (told no profiles, so it sends exactly what it was told), and the
+/// results record that format per case.
+#[test]
+fn driver_is_told_each_encoding_case_format() {
+    let Some(dir21) = corpus_support::corpus_subdir(
+        root(),
+        "driver_is_told_each_encoding_case_format",
+        "v2.1/mandatory",
+    ) else {
+        return;
+    };
+    let dir = TempDir::new("client-enc-driver");
+    let empty = dir.path().join("no-profiles");
+    std::fs::create_dir_all(&empty).expect("empty profiles folder");
+    let driver = format!(
+        "{} run --target $KH_HOST:$KH_PORT --ca $KH_CA --cert $KH_CERT --key $KH_KEY \
+         --testcases $KH_CASE_FILE --encoding $KH_ENCODING --transport $KH_TRANSPORT \
+         --shared-world --no-assess-tls --quiet --profiles {} --report-dir {}/run-$KH_CASE_ID",
+        harness(),
+        empty.display(),
+        dir.path().display()
+    );
+    let reports = dir.path().join("reports");
+    let out = Command::new(harness())
+        .current_dir(root())
+        .args(["client-test", "--listen", "127.0.0.1:0", "--testcases"])
+        .arg(&dir21)
+        .args(["--filter", "MSGENC-", "--idle-timeout", "5", "--cert-dir"])
+        .arg(dir.path().join("certs"))
+        .arg("--report-dir")
+        .arg(&reports)
+        .args(["--driver", &driver])
+        .output()
+        .expect("run client-test with the harness as driver");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let results = read_results(&reports.join("results.json"));
+    for (id, enc, tr) in [
+        ("MSGENC-JSON-M-1-21", "json", "tls"),
+        ("MSGENC-XML-M-1-21", "xml", "tls"),
+        ("MSGENC-HTTPS-M-1-21", "ttlv", "https"),
+    ] {
+        let c = the_case_id(&results, id);
+        assert_eq!(c["status"], "pass", "{id}: {c:#}\n{stderr}");
+        assert_eq!(
+            (c["encoding"].as_str(), c["transport"].as_str()),
+            (Some(enc), Some(tr)),
+            "{id}"
+        );
+    }
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

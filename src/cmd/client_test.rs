@@ -46,7 +46,8 @@ pub struct Args {
     /// ttlv / xml / json a request in another encoding is still identified
     /// but gets an error response and fails its case, the reason naming
     /// what arrived. Responses always go back in the request's encoding
-    /// and transport. With --driver, `auto` tells the driver ttlv.
+    /// and transport. With --driver, `auto` tells the driver ttlv, or, for
+    /// a case of the XML / JSON client profiles, that encoding.
     #[arg(long, value_enum, value_name = "ENCODING", default_value_t = EncodingChoice::Auto)]
     pub encoding: EncodingChoice,
 
@@ -54,7 +55,8 @@ pub struct Args {
     /// stream), https (each message the body of an HTTP/1.1 POST to
     /// --https-path), or auto (either, recorded per case). A request over
     /// the other one fails its case as for --encoding. With --driver,
-    /// `auto` tells the driver tls.
+    /// `auto` tells the driver tls, or https for a case of the HTTPS client
+    /// profiles.
     #[arg(long, value_enum, value_name = "TRANSPORT", default_value_t = TransportChoice::Auto)]
     pub transport: TransportChoice,
 

@@ -153,7 +153,9 @@ pub async fn execute(
 
 /// Like [`execute`], but one case at a time: for each case a fresh
 /// scenario (that case only) is served on `listener` while the driver
-/// `driver` runs the client for it; the case ends when the driver exits
+/// `driver` runs the client for it (told the case's format: `driver`'s,
+/// or under an open `spec.wire` the one its XML / JSON / HTTPS client
+/// profile names); the case ends when the driver exits
 /// (or `stop` fires, or the listener is idle), and the driver's exit code
 /// is folded into the verdict ([`super::driver::apply`]). `on_case` is
 /// called with each finished case.
@@ -181,6 +183,7 @@ pub async fn execute_with_driver(
         if stopped {
             break;
         }
+        let driver = driver_for(&spec.profiles, &case.id, &spec.wire, &driver);
         if let Some(why) = wire_mismatch(&spec.profiles, &case.id, &driver) {
             // Not served: the listener speaks another wire format.
             let mut r = Scenario::new(vec![case.clone()], None, Default::default(), "").finish();
@@ -248,10 +251,11 @@ pub async fn execute_with_driver(
         }
         cases.extend(results);
     }
+    let encoding = run_encoding(&spec.wire, &cases);
     let mut results = run::assemble(
         RunInfo {
             target: format!("client driver `{}` via {addr}", driver.command),
-            encoding: driver.encoding.clone(),
+            encoding,
             started,
             duration_s: t0.elapsed().as_secs_f64(),
         },
@@ -282,6 +286,31 @@ fn run_encoding(wire: &WireMode, cases: &[CaseResult]) -> String {
     } else {
         used.join("+")
     }
+}
+
+/// The driver settings for `case`: where the listener leaves the encoding
+/// or transport open (`auto`), a client profile listing the case that names
+/// one (the XML, JSON and HTTPS clauses) sets what the driver is told.
+fn driver_for(
+    profiles: &[Profile],
+    case: &str,
+    wire: &WireMode,
+    driver: &DriverSpec,
+) -> DriverSpec {
+    let mut d = driver.clone();
+    for p in profiles
+        .iter()
+        .filter(|p| p.role == Role::Client)
+        .filter(|p| p.mandatory.iter().chain(&p.optional).any(|id| id == case))
+    {
+        if let (None, Some(e)) = (wire.encoding, &p.encoding) {
+            d.encoding.clone_from(e);
+        }
+        if let (None, Some(t)) = (wire.transport, &p.transport) {
+            d.transport.clone_from(t);
+        }
+    }
+    d
 }
 
 /// Why `case` cannot be served in the driver's wire format: a profile
