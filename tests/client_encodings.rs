@@ -317,9 +317,11 @@ fn profile<'a>(results: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
 /// TTLV passes as a case but leaves the JSON client profile without it.
 #[test]
 fn oasis_encoding_client_cases_count_only_in_their_format() {
-    let Some(dir21) =
-        corpus_support::corpus_subdir(root(), "oasis_encoding_client_cases", "v2.1/mandatory")
-    else {
+    let Some(dir21) = corpus_support::corpus_subdir(
+        root(),
+        "oasis_encoding_client_cases_count_only_in_their_format",
+        "v2.1/mandatory",
+    ) else {
         return;
     };
     for (id, profile_id, wire) in [
