@@ -143,8 +143,9 @@ impl Default for ProxyOptions {
 
 /// Run the proxy on `listener` until `stop` resolves: each client
 /// connection gets its own upstream connection from `upstream`. Messages
-/// that do not decode are still forwarded, but not recorded. Per-connection
-/// problems are sent to `log`.
+/// that do not decode are still forwarded (when no re-encoding is needed),
+/// but not recorded; one that must be re-encoded and does not decode ends
+/// the connection. Per-connection problems are sent to `log`.
 pub async fn proxy(
     listener: TcpListener,
     tls: Arc<rustls::ServerConfig>,
