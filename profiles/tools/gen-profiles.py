@@ -250,14 +250,15 @@ def profiles_for(version, suffix, table):
             p["notes"].append("The Foundry Server clause needs all twelve SKFF mandatory cases.")
         if fam in ("XML", "JSON", "HTTPS"):
             enc = {"XML": "XML message encoding", "JSON": "JSON message encoding", "HTTPS": "HTTPS transport"}[fam]
+            # Only results in this encoding / transport count for the
+            # profile: `run` replays these server cases that way, and
+            # `client-test` records what each client case's requests used.
+            key, val = ("transport", "https") if fam == "HTTPS" else ("encoding", fam.lower())
+            p[key] = val
             if role == "server":
-                # `run` replays these cases in this encoding / transport and
-                # counts only those results for the profile.
-                key, val = ("transport", "https") if fam == "HTTPS" else ("encoding", fam.lower())
-                p[key] = val
                 p["notes"].append(f"Only results replayed in the {enc} count for this profile (`{key}: {val}`); `run` replays its cases that way in every run.")
             else:
-                p["notes"].append(f"The verdict is meaningful only for a run that used the {enc}; the case file itself is encoding-neutral.")
+                p["notes"].append(f"Only results whose requests used the {enc} count for this profile (`{key}: {val}`): `client-test` records the format per case (`--{key} {val}` requires it); the case file itself is encoding-neutral.")
         if cond and major != "1":
             p["notes"].append(f"Family conditions: KMIP Profiles v{version} §{cond} (section from the v2.1 numbering).")
         out.append(p)

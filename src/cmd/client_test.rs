@@ -36,10 +36,33 @@ use super::{EXIT_FAILED, EXIT_GATE, EXIT_USAGE};
 /// Arguments of `client-test`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Address to listen on (TTLV over TLS). Port 0 picks a free port
-    /// (printed, and written to --ready-file).
+    /// Address to listen on (TLS). Port 0 picks a free port (printed, and
+    /// written to --ready-file).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5696")]
     pub listen: String,
+
+    /// Encoding the client must use. `auto`: any (binary TTLV, KMIP XML or
+    /// KMIP JSON, told apart by the first byte), recorded per case. With
+    /// ttlv / xml / json a request in another encoding is still identified
+    /// but gets an error response and fails its case, the reason naming
+    /// what arrived. Responses always go back in the request's encoding
+    /// and transport. With --driver, `auto` tells the driver ttlv, or, for
+    /// a case of the XML / JSON client profiles, that encoding.
+    #[arg(long, value_enum, value_name = "ENCODING", default_value_t = EncodingChoice::Auto)]
+    pub encoding: EncodingChoice,
+
+    /// Transport the client must use: tls (messages directly on the TLS
+    /// stream), https (each message the body of an HTTP/1.1 POST to
+    /// --https-path), or auto (either, recorded per case). A request over
+    /// the other one fails its case as for --encoding. With --driver,
+    /// `auto` tells the driver tls, or https for a case of the HTTPS client
+    /// profiles.
+    #[arg(long, value_enum, value_name = "TRANSPORT", default_value_t = TransportChoice::Auto)]
+    pub transport: TransportChoice,
+
+    /// HTTP request target of the HTTPS transport (POSTs elsewhere get 404).
+    #[arg(long, value_name = "PATH", default_value = "/kmip")]
+    pub https_path: String,
 
     /// Test-case files or folders (searched recursively for *.xml).
     /// Default: testcases/client
@@ -144,6 +167,53 @@ pub struct Args {
     pub quiet: bool,
 }
 
+/// `--encoding` of the listening side (`client-test`, `record`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EncodingChoice {
+    /// Any encoding, detected per message.
+    Auto,
+    /// Binary TTLV (KMIP §9.1).
+    Ttlv,
+    /// KMIP XML.
+    Xml,
+    /// KMIP JSON.
+    Json,
+}
+
+impl EncodingChoice {
+    /// The required encoding (`None`: any).
+    pub fn required(self) -> Option<kmip_wire::Encoding> {
+        match self {
+            EncodingChoice::Auto => None,
+            EncodingChoice::Ttlv => Some(kmip_wire::Encoding::Ttlv),
+            EncodingChoice::Xml => Some(kmip_wire::Encoding::Xml),
+            EncodingChoice::Json => Some(kmip_wire::Encoding::Json),
+        }
+    }
+}
+
+/// `--transport` of the listening side (`client-test`, `record`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportChoice {
+    /// Raw messages or HTTPS POSTs, detected per message.
+    Auto,
+    /// Messages directly on the TLS stream.
+    Tls,
+    /// Each message the body of an HTTPS POST.
+    Https,
+}
+
+impl TransportChoice {
+    /// The required transport (`None`: any).
+    pub fn required(self) -> Option<kmip_wire::Transport> {
+        match self {
+            TransportChoice::Auto => None,
+            TransportChoice::Tls => Some(kmip_wire::Transport::Tls),
+            TransportChoice::Https => Some(kmip_wire::Transport::Https),
+        }
+    }
+}
+
 fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     eprintln!("error: {msg}");
     Ok(ExitCode::from(EXIT_USAGE))
@@ -215,9 +285,16 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
         Err(e) => return usage(format!("cannot listen on {}: {e}", args.listen)),
     };
     let addr = listener.local_addr().context("listening address")?;
+    let wire = kmip_wire::WireMode {
+        encoding: args.encoding.required(),
+        transport: args.transport.required(),
+        https_path: args.https_path.clone(),
+    };
     if !args.quiet {
         eprintln!(
-            "client-test: listening on {addr} (TTLV over TLS); {} case(s); CA for the client: {}",
+            "client-test: listening on {addr} ({}; HTTPS path {}); {} case(s); CA for the client: {}",
+            kmip_runner::client::listen::describe_mode(&wire),
+            wire.https_path,
             cases.len(),
             material
                 .files
@@ -232,6 +309,7 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
     let tls_log: TlsLog = Default::default();
     let spec = ClientTestSpec {
         tls_log: Some(tls_log.clone()),
+        wire: wire.clone(),
         cases,
         profiles,
         forced_case: args.case.clone(),
@@ -269,8 +347,14 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
                 ca: find("ca.pem").or_else(|| args.client_ca.clone()),
                 cert: find("/client.pem"),
                 key: find("/client-key.pem"),
-                encoding: "ttlv".to_string(),
-                transport: "tls".to_string(),
+                encoding: wire
+                    .encoding
+                    .unwrap_or(kmip_wire::Encoding::Ttlv)
+                    .to_string(),
+                transport: wire
+                    .transport
+                    .unwrap_or(kmip_wire::Transport::Tls)
+                    .to_string(),
             };
             let on_case = |c: &CaseResult, o: &DriverOutcome| {
                 if !quiet {
@@ -397,22 +481,31 @@ fn print_event(ev: &ClientEvent, verbose: bool, quiet: bool) {
             request,
             response,
             handled,
+            wire,
+            wire_refused,
             ..
         } => {
             if !quiet {
-                match handled {
-                    Handled::Matched { case, step, last } => eprintln!(
+                match (handled, wire_refused) {
+                    (
+                        Handled::Matched { case, step, .. } | Handled::Mismatch { case, step, .. },
+                        Some(why),
+                    ) => eprintln!("{case} FAIL: step {}: {why}", step + 1),
+                    (Handled::Unidentified(_), Some(why)) => eprintln!("request refused: {why}"),
+                    (Handled::Matched { case, step, last }, None) => eprintln!(
                         "{case} step {}: request matches{}",
                         step + 1,
                         if *last { " (case complete)" } else { "" }
                     ),
-                    Handled::Mismatch { case, reason, .. } => eprintln!("{case} FAIL: {reason}"),
-                    Handled::Unidentified(why) => eprintln!("request refused: {why}"),
+                    (Handled::Mismatch { case, reason, .. }, None) => {
+                        eprintln!("{case} FAIL: {reason}")
+                    }
+                    (Handled::Unidentified(why), None) => eprintln!("request refused: {why}"),
                 }
             }
             if verbose {
                 eprintln!(
-                    "--- request\n{}--- response\n{}",
+                    "--- request ({wire})\n{}--- response\n{}",
                     kmip_ttlv::xml::to_xml(request),
                     kmip_ttlv::xml::to_xml(response)
                 );

@@ -1,6 +1,9 @@
 //! `kmip-harness record`: a recording TLS proxy. Clients connect to
-//! `--listen`; every message is forwarded unchanged to `--upstream` (or the
-//! bundled reference server with `--upstream reference`) and back; when the
+//! `--listen` and speak TTLV, KMIP XML or KMIP JSON, raw or over HTTPS;
+//! every message is forwarded to `--upstream` (or the bundled reference
+//! server with `--upstream reference`) in the client's format (unchanged)
+//! or the one `--upstream-encoding` / `--upstream-transport` name, and the
+//! answer goes back in the client's format; when the
 //! proxy stops (Ctrl-C, or `--idle-timeout` / `--max-exchanges`), the
 //! conversation is written to `--out` as a test case in the OASIS XML
 //! notation with generated identifiers and times as `$` variables, ready to
@@ -12,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use kmip_runner::client::record::{self, ProxyOptions, Recording};
+use kmip_runner::client::record::{self, ProxyOptions, Recording, UpstreamWire};
 use kmip_runner::target::{self, Connector, TargetSpec, TlsBackend};
 use kmip_runner::tls::TlsMaterial;
 
@@ -21,14 +24,34 @@ use super::EXIT_USAGE;
 /// Arguments of `record`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Address clients connect to (TTLV over TLS).
+    /// Address clients connect to (TLS; binary TTLV, KMIP XML or KMIP
+    /// JSON, raw or as HTTPS POSTs to --https-path, told apart per message).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5696")]
     pub listen: String,
 
-    /// The real server: HOST[:PORT] (TTLV over TLS, default port 5696), or
+    /// HTTP request target clients post to over HTTPS (others get 404).
+    #[arg(long, value_name = "PATH", default_value = "/kmip")]
+    pub https_path: String,
+
+    /// The real server: HOST[:PORT] (TLS, default port 5696), or
     /// `reference` for the bundled reference server started in-process.
     #[arg(long, value_name = "HOST:PORT|reference")]
     pub upstream: String,
+
+    /// Encoding of the messages sent to the upstream: `same` (each request
+    /// as the client sent it, bytes unchanged), or ttlv / xml / json
+    /// (re-encoded; the response is re-encoded back for the client).
+    #[arg(long, value_enum, value_name = "ENCODING", default_value_t = UpstreamEncoding::Same)]
+    pub upstream_encoding: UpstreamEncoding,
+
+    /// Transport to the upstream: `same` as the client's, tls (raw on the
+    /// TLS stream) or https (HTTP/1.1 POSTs to --upstream-https-path).
+    #[arg(long, value_enum, value_name = "TRANSPORT", default_value_t = UpstreamTransport::Same)]
+    pub upstream_transport: UpstreamTransport,
+
+    /// HTTP request target of the upstream's HTTPS transport.
+    #[arg(long, value_name = "PATH", default_value = "/kmip")]
+    pub upstream_https_path: String,
 
     /// Test-case file to write.
     #[arg(long, value_name = "FILE.xml")]
@@ -68,6 +91,30 @@ pub struct Args {
     /// Write the listening address (HOST:PORT) to this file once ready.
     #[arg(long, value_name = "FILE")]
     pub ready_file: Option<PathBuf>,
+}
+
+/// `--upstream-encoding`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpstreamEncoding {
+    /// The client's encoding.
+    Same,
+    /// Binary TTLV.
+    Ttlv,
+    /// KMIP XML.
+    Xml,
+    /// KMIP JSON.
+    Json,
+}
+
+/// `--upstream-transport`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpstreamTransport {
+    /// The client's transport.
+    Same,
+    /// Raw messages on the TLS stream.
+    Tls,
+    /// HTTPS POSTs.
+    Https,
 }
 
 fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
@@ -183,12 +230,38 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let log: Arc<dyn Fn(String) + Send + Sync> = Arc::new(|m| eprintln!("record: {m}"));
+    let opts = ProxyOptions {
+        listen: kmip_wire::WireMode {
+            encoding: None,
+            transport: None,
+            https_path: args.https_path.clone(),
+        },
+        upstream: UpstreamWire {
+            encoding: match args.upstream_encoding {
+                UpstreamEncoding::Same => None,
+                UpstreamEncoding::Ttlv => Some(kmip_wire::Encoding::Ttlv),
+                UpstreamEncoding::Xml => Some(kmip_wire::Encoding::Xml),
+                UpstreamEncoding::Json => Some(kmip_wire::Encoding::Json),
+            },
+            transport: match args.upstream_transport {
+                UpstreamTransport::Same => None,
+                UpstreamTransport::Tls => Some(kmip_wire::Transport::Tls),
+                UpstreamTransport::Https => Some(kmip_wire::Transport::Https),
+            },
+            https_path: args.upstream_https_path.clone(),
+            host: match &spec {
+                TargetSpec::Remote { host, .. } => host.clone(),
+                TargetSpec::Reference => "localhost".to_string(),
+            },
+        },
+        ..ProxyOptions::default()
+    };
     record::proxy(
         listener,
         server_cfg,
         upstream.clone(),
         recording.clone(),
-        ProxyOptions::default(),
+        opts,
         log,
         stop,
     )

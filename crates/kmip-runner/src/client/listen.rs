@@ -1,6 +1,14 @@
-//! Client mode, I/O: a TLS listener speaking TTLV that feeds every request
-//! of every connection to one shared [`Scenario`] and writes back its
-//! answers.
+//! Client mode, I/O: a TLS listener that feeds every request of every
+//! connection to one shared [`Scenario`] and writes back its answers.
+//!
+//! Requests are read through kmip-wire's [`ServerConn`]: binary TTLV, KMIP
+//! XML or KMIP JSON, raw on the TLS stream or as HTTPS POSTs to
+//! [`WireMode::https_path`], each answered in the encoding and transport it
+//! came in. [`ServeOptions::wire`] names the format clients must use
+//! (`None` = any): every request is still read and identified, but one in
+//! another format gets an error response (in its own format) and fails its
+//! case with a reason naming what arrived and what was required. Each case
+//! result records the encodings / transports its requests used.
 //!
 //! Before rustls sees a connection, its first TLS records (the
 //! ClientHello) are read into a buffer and replayed to rustls
@@ -18,17 +26,20 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kmip_testcase::results::CaseResult;
-use kmip_ttlv::ttlv::{self, Limits};
+use kmip_ttlv::ttlv::Limits;
 use kmip_ttlv::Item;
+use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+
+use kmip_testcase::results::Status;
+use kmip_wire::{Encoding, ExchangeError, ExchangeLimits, ServerConn, Transport, WireMode};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 
 use super::scenario::{error_response, Handled, Scenario};
-use crate::transport::{read_message, write_message, TransportError};
 
 /// What the listener reports while it runs.
 #[derive(Clone, Debug)]
@@ -47,6 +58,11 @@ pub enum ClientEvent {
         response: Box<Item>,
         /// What the scenario made of it.
         handled: Handled,
+        /// The wire format the request came in (`"json over https"`).
+        wire: String,
+        /// Why that format was refused (`--encoding` / `--transport`): the
+        /// response sent is then an error, whatever `handled` says.
+        wire_refused: Option<String>,
     },
 }
 
@@ -63,6 +79,9 @@ pub struct ServeOptions {
     /// Where to keep each connection's ClientHello bytes and handshake
     /// outcome (`None`: not kept).
     pub tls_log: Option<TlsLog>,
+    /// The encoding / transport clients must use (`None` fields: any) and
+    /// the HTTPS request target.
+    pub wire: WireMode,
 }
 
 /// Per-connection TLS observations of one run, shared with the caller.
@@ -203,6 +222,7 @@ impl Default for ServeOptions {
             io_timeout: Duration::from_secs(30),
             limits: Limits::default(),
             tls_log: None,
+            wire: WireMode::default(),
         }
     }
 }
@@ -210,6 +230,7 @@ impl Default for ServeOptions {
 struct Shared {
     scenario: Mutex<Scenario>,
     last_activity: Mutex<Instant>,
+    wire: Mutex<WireSeen>,
 }
 
 impl Shared {
@@ -249,6 +270,7 @@ pub async fn serve(
     let shared = Arc::new(Shared {
         scenario: Mutex::new(scenario),
         last_activity: Mutex::new(Instant::now()),
+        wire: Mutex::new(WireSeen::default()),
     });
     let acceptor = TlsAcceptor::from(tls);
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<()>();
@@ -288,6 +310,11 @@ pub async fn serve(
             () = &mut stop => break,
         }
     }
+    let seen = shared
+        .wire
+        .lock()
+        .map(|mut w| std::mem::take(&mut *w))
+        .unwrap_or_default();
     let scenario = match Arc::try_unwrap(shared) {
         Ok(s) => s.scenario.into_inner().ok(),
         Err(shared) => shared.scenario.lock().ok().map(|mut s| {
@@ -297,7 +324,9 @@ pub async fn serve(
             )
         }),
     };
-    scenario.map(Scenario::finish).unwrap_or_default()
+    let mut results = scenario.map(Scenario::finish).unwrap_or_default();
+    apply_wire(&mut results, &seen);
+    results
 }
 
 /// One connection: handshake, then request → response until the client
@@ -349,45 +378,206 @@ async fn connection(
             l.push(obs);
         }
     }
-    let mut tls = accepted?;
-    loop {
+    let tls = accepted?;
+    let limits = ExchangeLimits {
+        ttlv: opts.limits.clone(),
+        read_timeout: opts.io_timeout,
         // Wait for the next request as long as the client likes (it may
         // keep an idle connection); the idle timer runs only between
         // connections.
-        let bytes = match read_message(&mut tls, &opts.limits, Duration::from_secs(24 * 3600)).await
-        {
-            Ok(b) => b,
-            Err(TransportError::Closed { received: 0, .. }) => return Ok(()),
+        idle_timeout: Duration::from_secs(24 * 3600),
+        ..ExchangeLimits::default()
+    };
+    let mut conn = ServerConn::new(tls, limits);
+    // Every format is read (so the request is still identified); the
+    // required one is judged after.
+    let any = WireMode {
+        encoding: None,
+        transport: None,
+        https_path: opts.wire.https_path.clone(),
+    };
+    loop {
+        let req = match conn.read_request(&any).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(()),
+            Err(ExchangeError::Framing { reply_to, reason }) => {
+                let why = format!("cannot frame a {} request: {reason}", reply_to.encoding);
+                let empty = Item::structure(kmip_ttlv::tags::REQUEST_MESSAGE, Vec::new());
+                let resp = error_response(&empty, unix_now(), &why);
+                let _ = conn.write_response(reply_to, &resp).await;
+                return Err(why);
+            }
             Err(e) => return Err(format!("reading a request: {e}")),
         };
         shared.touch();
         let now = unix_now();
-        let (request, response, handled) = match ttlv::decode(&bytes, &opts.limits) {
-            Ok(req) => {
+        let to = req.reply_to;
+        let refusal = wire_refusal(&opts.wire, to.encoding, to.transport);
+        let (request, response, handled) = match req.item {
+            Ok(item) => {
                 let (resp, handled) = match shared.scenario.lock() {
-                    Ok(mut s) => s.handle(&req, now),
+                    Ok(mut s) => s.handle(&item, now),
                     Err(_) => return Err("internal: scenario lock poisoned".to_string()),
                 };
-                (req, resp, handled)
+                (item, resp, handled)
             }
             Err(e) => {
-                let why = format!("request is not valid TTLV: {e}");
+                let why = format!("request does not decode: {e}");
                 let empty = Item::structure(kmip_ttlv::tags::REQUEST_MESSAGE, Vec::new());
                 let resp = error_response(&empty, now, &why);
                 (empty, resp, Handled::Unidentified(why))
             }
         };
-        let out = ttlv::encode(&response).map_err(|e| format!("encoding the response: {e}"))?;
-        write_message(&mut tls, &out, opts.io_timeout)
+        shared.note_wire(&handled, to.encoding, to.transport, refusal.as_deref());
+        // A request in a refused format gets an error response (in its own
+        // format, so the client can read why), whatever the scenario said.
+        let response = match &refusal {
+            Some(why) => error_response(&request, now, why),
+            None => response,
+        };
+        conn.write_response(to, &response)
             .await
-            .map_err(|e| format!("writing the response: {e}"))?;
+            .map_err(|e| e.to_string())?;
         if let Some(ev) = events {
             let _ = ev.send(ClientEvent::Request {
                 peer,
                 request: Box::new(request),
                 response: Box::new(response),
                 handled,
+                wire: describe_wire(to.encoding, to.transport),
+                wire_refused: refusal,
             });
+        }
+        if to.close {
+            let _ = tokio::io::AsyncWriteExt::shutdown(conn.get_mut()).await;
+            return Ok(());
+        }
+    }
+}
+
+/// `"json over https"`.
+pub fn describe_wire(encoding: Encoding, transport: Transport) -> String {
+    format!("{encoding} over {transport}")
+}
+
+/// What `mode` requires, in words (`"json over https"`, `"any encoding
+/// over tls"` …).
+pub fn describe_mode(mode: &WireMode) -> String {
+    match (mode.encoding, mode.transport) {
+        (Some(e), Some(t)) => describe_wire(e, t),
+        (Some(e), None) => format!("{e} over tls or https"),
+        (None, Some(t)) => format!("any encoding over {t}"),
+        (None, None) => "any encoding over tls or https".to_string(),
+    }
+}
+
+/// Why a request in `encoding` over `transport` is refused under `mode`;
+/// `None`: it is accepted.
+pub fn wire_refusal(mode: &WireMode, encoding: Encoding, transport: Transport) -> Option<String> {
+    let ok = mode.encoding.is_none_or(|e| e == encoding)
+        && mode.transport.is_none_or(|t| t == transport);
+    (!ok).then(|| {
+        format!(
+            "the client sent {} but this client-test listener requires {} (--encoding/--transport)",
+            describe_wire(encoding, transport),
+            describe_mode(mode)
+        )
+    })
+}
+
+/// The wire formats the listener saw, per case.
+#[derive(Debug, Default)]
+struct WireSeen {
+    /// Per case: the formats its requests came in, in order of first use.
+    used: BTreeMap<String, Vec<(Encoding, Transport)>>,
+    /// Per case: why its first request in a refused format was refused.
+    refused: BTreeMap<String, String>,
+    /// Refused requests that no case could be attributed to.
+    unattributed: Vec<String>,
+}
+
+impl Shared {
+    fn note_wire(
+        &self,
+        handled: &Handled,
+        encoding: Encoding,
+        transport: Transport,
+        refusal: Option<&str>,
+    ) {
+        let Ok(mut seen) = self.wire.lock() else {
+            return;
+        };
+        let case = match handled {
+            Handled::Matched { case, step, .. } | Handled::Mismatch { case, step, .. } => {
+                Some((case.clone(), *step))
+            }
+            Handled::Unidentified(_) => None,
+        };
+        match case {
+            Some((case, step)) => {
+                let used = seen.used.entry(case.clone()).or_default();
+                if !used.contains(&(encoding, transport)) {
+                    used.push((encoding, transport));
+                }
+                if let Some(why) = refusal {
+                    seen.refused
+                        .entry(case)
+                        .or_insert_with(|| format!("step {}: {why}", step + 1));
+                }
+            }
+            None => {
+                if let Some(why) = refusal {
+                    seen.unattributed.push(why.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Write what the listener saw into the case results: the encodings and
+/// transports each case used, a refused wire format as a failure, and
+/// refused requests that named no case into the reason of cases never
+/// run.
+fn apply_wire(results: &mut [CaseResult], seen: &WireSeen) {
+    fn join<'a>(names: impl Iterator<Item = &'a str>) -> String {
+        let mut out: Vec<&str> = Vec::new();
+        for n in names {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+        out.join("+")
+    }
+    for r in results.iter_mut() {
+        match seen.used.get(&r.id) {
+            Some(used) => {
+                r.encoding = join(used.iter().map(|(e, _)| e.name()));
+                r.transport = join(used.iter().map(|(_, t)| match t {
+                    Transport::Tls => "tls",
+                    Transport::Https => "https",
+                }));
+            }
+            // No request of the case was seen: no wire format to report.
+            None => {
+                r.encoding.clear();
+                r.transport.clear();
+            }
+        }
+        if let Some(why) = seen.refused.get(&r.id) {
+            r.reason = if r.status == Status::Fail && !r.reason.is_empty() {
+                format!("{why}; also {}", r.reason)
+            } else {
+                why.clone()
+            };
+            r.status = Status::Fail;
+        } else if r.status == Status::Skip {
+            if let Some(first) = seen.unattributed.first() {
+                r.reason = format!(
+                    "{}; the listener refused {} request(s) that named no case ({first})",
+                    r.reason,
+                    seen.unattributed.len()
+                );
+            }
         }
     }
 }
@@ -422,6 +612,78 @@ mod tests {
         let mut all = Vec::new();
         replay.read_to_end(&mut all).await.expect("read");
         assert_eq!(all, wire);
+    }
+
+    #[test]
+    fn a_refused_format_fails_its_case_and_the_used_formats_are_recorded() {
+        let json_https = WireMode {
+            encoding: Some(Encoding::Json),
+            transport: Some(Transport::Https),
+            ..WireMode::default()
+        };
+        assert_eq!(
+            wire_refusal(&json_https, Encoding::Json, Transport::Https),
+            None
+        );
+        assert_eq!(
+            wire_refusal(&WireMode::default(), Encoding::Ttlv, Transport::Tls),
+            None
+        );
+        let why = wire_refusal(&json_https, Encoding::Ttlv, Transport::Tls).expect("refused");
+        assert!(
+            why.starts_with("the client sent ttlv over tls but this client-test listener requires json over https"),
+            "{why}"
+        );
+        let seen = WireSeen {
+            used: BTreeMap::from([
+                ("A".to_string(), vec![(Encoding::Ttlv, Transport::Tls)]),
+                (
+                    "B".to_string(),
+                    vec![
+                        (Encoding::Json, Transport::Https),
+                        (Encoding::Xml, Transport::Https),
+                    ],
+                ),
+            ]),
+            refused: BTreeMap::from([("A".to_string(), format!("step 1: {why}"))]),
+            unattributed: vec!["x".to_string()],
+        };
+        let result = |id: &str, status| CaseResult {
+            id: id.to_string(),
+            file: String::new(),
+            profiles: Vec::new(),
+            status,
+            reason: String::new(),
+            messages: 1,
+            duration_ms: 0,
+            divergence: None,
+            masked: Vec::new(),
+            expected_failure: None,
+            warnings: Vec::new(),
+            encoding: "ttlv".to_string(),
+            transport: "tls".to_string(),
+            asynchronous: Vec::new(),
+        };
+        let mut r = vec![
+            result("A", Status::Pass),
+            result("B", Status::Pass),
+            result("C", Status::Skip),
+        ];
+        apply_wire(&mut r, &seen);
+        assert_eq!(r[0].status, Status::Fail);
+        assert!(r[0].reason.starts_with("step 1: the client sent ttlv"));
+        assert_eq!(
+            (r[1].status, r[1].encoding.as_str()),
+            (Status::Pass, "json+xml")
+        );
+        assert_eq!(r[1].transport, "https");
+        assert_eq!(r[2].status, Status::Skip);
+        assert!(
+            r[2].reason.contains("refused 1 request(s)"),
+            "{}",
+            r[2].reason
+        );
+        assert_eq!(r[2].encoding, "");
     }
 
     #[tokio::test]

@@ -3,9 +3,11 @@
 //! - [`scenario`]: the harness plays the server — identifies the test case
 //!   a client runs, checks each request with the request-side masking rules
 //!   of `kmip-compare`, answers with the recorded response (pure);
-//! - [`listen`]: the TLS/TTLV listener that drives a scenario;
-//! - [`record`]: a recording TLS proxy that turns a conversation into a
-//!   test case (`$` variables for generated identifiers and times);
+//! - [`listen`]: the TLS listener that drives a scenario (TTLV, XML or
+//!   JSON, raw or over HTTPS, through kmip-wire's `ServerConn`);
+//! - [`record`]: a recording TLS proxy (any encoding and transport) that
+//!   turns a conversation into a test case (`$` variables for generated
+//!   identifiers and times);
 //! - [`session`]: the client-test API (select cases, serve, assemble the
 //!   client-profile verdicts, exit policy) behind `kmip-harness client-test`;
 //! - [`driver`]: the client-driver contract (`client-test --driver CMD`):

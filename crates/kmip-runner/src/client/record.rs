@@ -1,6 +1,10 @@
-//! Recording proxy: a TLS proxy between any KMIP client and any server. It
-//! forwards every TTLV message unchanged (message by message: one request
-//! from the client, one response from the server) and keeps the decoded
+//! Recording proxy: a TLS proxy between any KMIP client and any server.
+//! Message by message (one request from the client, one response from the
+//! server) it forwards what the client sends — binary TTLV, KMIP XML or
+//! KMIP JSON, raw on TLS or as HTTPS POSTs, read through kmip-wire's
+//! [`ServerConn`] — to the server in the same encoding and transport
+//! (unchanged bytes), or in the one [`UpstreamWire`] names (re-encoded),
+//! and answers the client in its own format. It keeps the decoded
 //! conversation, which [`to_test_case`] writes as a test case in the OASIS
 //! XML notation with generated values replaced by `$` variables:
 //!
@@ -20,13 +24,14 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kmip_ttlv::ttlv::{self, Limits};
+use kmip_ttlv::ttlv::Limits;
 use kmip_ttlv::{Item, ItemType, Placeholder, Tag, Value};
+use kmip_wire::{Encoding, ExchangeLimits, ServerConn, Transport, WireFormat, WireMode};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use crate::target::Connector;
-use crate::transport::{read_message, write_message, TransportError};
+use crate::transport::{read_response, send_request};
 
 /// Tolerance under which a recorded date becomes plain `$NOW`.
 const NOW_SLACK_S: i64 = 300;
@@ -44,6 +49,9 @@ pub struct Exchange {
     pub request: Item,
     /// The server's response.
     pub response: Item,
+    /// How it travelled: `"json over https"` from the client, and
+    /// `" forwarded as xml over tls"` when forwarded in another format.
+    pub wire: String,
 }
 
 /// The conversation so far (shared by every connection of the proxy).
@@ -70,6 +78,44 @@ impl Recording {
     }
 }
 
+/// How the proxy talks to the server.
+#[derive(Clone, Debug)]
+pub struct UpstreamWire {
+    /// Encoding (`None`: the one each client request came in).
+    pub encoding: Option<Encoding>,
+    /// Transport (`None`: the one each client request came in).
+    pub transport: Option<Transport>,
+    /// HTTP request target for HTTPS.
+    pub https_path: String,
+    /// `Host` header for HTTPS.
+    pub host: String,
+}
+
+impl Default for UpstreamWire {
+    fn default() -> UpstreamWire {
+        let w = WireFormat::default();
+        UpstreamWire {
+            encoding: None,
+            transport: None,
+            https_path: w.https_path,
+            host: w.host,
+        }
+    }
+}
+
+impl UpstreamWire {
+    /// The format a request that came in `encoding` over `transport` is
+    /// forwarded in.
+    pub fn format_for(&self, encoding: Encoding, transport: Transport) -> WireFormat {
+        WireFormat {
+            encoding: self.encoding.unwrap_or(encoding),
+            transport: self.transport.unwrap_or(transport),
+            https_path: self.https_path.clone(),
+            host: self.host.clone(),
+        }
+    }
+}
+
 /// Proxy settings.
 #[derive(Clone, Debug)]
 pub struct ProxyOptions {
@@ -77,6 +123,11 @@ pub struct ProxyOptions {
     pub io_timeout: Duration,
     /// Decoder limits.
     pub limits: Limits,
+    /// What clients may send (default: any encoding and transport) and the
+    /// HTTPS request target they post to.
+    pub listen: WireMode,
+    /// How requests are forwarded.
+    pub upstream: UpstreamWire,
 }
 
 impl Default for ProxyOptions {
@@ -84,14 +135,17 @@ impl Default for ProxyOptions {
         ProxyOptions {
             io_timeout: Duration::from_secs(30),
             limits: Limits::default(),
+            listen: WireMode::default(),
+            upstream: UpstreamWire::default(),
         }
     }
 }
 
 /// Run the proxy on `listener` until `stop` resolves: each client
 /// connection gets its own upstream connection from `upstream`. Messages
-/// that do not decode are still forwarded, but not recorded. Per-connection
-/// problems are sent to `log`.
+/// that do not decode are still forwarded (when no re-encoding is needed),
+/// but not recorded; one that must be re-encoded and does not decode ends
+/// the connection. Per-connection problems are sent to `log`.
 pub async fn proxy(
     listener: TcpListener,
     tls: Arc<rustls::ServerConfig>,
@@ -132,40 +186,81 @@ async fn relay(
     recording: &Recording,
     opts: &ProxyOptions,
 ) -> Result<(), String> {
-    let mut client = match tokio::time::timeout(opts.io_timeout, acceptor.accept(tcp)).await {
+    let tls = match tokio::time::timeout(opts.io_timeout, acceptor.accept(tcp)).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return Err(format!("TLS handshake failed: {e}")),
         Err(_) => return Err("TLS handshake timed out".to_string()),
     };
+    let mut client = ServerConn::new(
+        tls,
+        ExchangeLimits {
+            ttlv: opts.limits.clone(),
+            read_timeout: opts.io_timeout,
+            // A client may keep an idle connection as long as it likes.
+            idle_timeout: Duration::from_secs(24 * 3600),
+            ..ExchangeLimits::default()
+        },
+    );
     let mut server = upstream
         .connect()
         .await
         .map_err(|e| format!("upstream: {e}"))?;
     loop {
-        let req =
-            match read_message(&mut client, &opts.limits, Duration::from_secs(24 * 3600)).await {
-                Ok(b) => b,
-                Err(TransportError::Closed { received: 0, .. }) => return Ok(()),
-                Err(e) => return Err(format!("reading a request: {e}")),
-            };
-        write_message(&mut server, &req, opts.io_timeout)
+        let req = match client.read_request(&opts.listen).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(()),
+            Err(e) => return Err(format!("reading a request: {e}")),
+        };
+        let to = req.reply_to;
+        let wire = opts.upstream.format_for(to.encoding, to.transport);
+        let same_encoding = wire.encoding == to.encoding;
+        let out = if same_encoding {
+            req.body
+        } else {
+            let item = req
+                .item
+                .as_ref()
+                .map_err(|e| format!("cannot forward a request in {}: {e}", wire.encoding))?;
+            wire.encode(item)
+                .map_err(|e| format!("re-encoding a request: {e}"))?
+        };
+        send_request(&mut server, &out, &wire, opts.io_timeout)
             .await
             .map_err(|e| format!("forwarding a request: {e}"))?;
-        let resp = read_message(&mut server, &opts.limits, opts.io_timeout)
+        let resp = read_response(&mut server, &wire, &opts.limits, opts.io_timeout)
             .await
             .map_err(|e| format!("reading the server's response: {e}"))?;
-        write_message(&mut client, &resp, opts.io_timeout)
-            .await
-            .map_err(|e| format!("forwarding a response: {e}"))?;
-        if let (Ok(request), Ok(response)) = (
-            ttlv::decode(&req, &opts.limits),
-            ttlv::decode(&resp, &opts.limits),
-        ) {
+        let response = wire.decode(&resp, &opts.limits);
+        let written = if same_encoding {
+            client.write_body(to, &resp).await
+        } else {
+            let item = response.as_ref().map_err(|e| {
+                format!(
+                    "cannot return a response the server sent as {}: {e}",
+                    wire.encoding
+                )
+            })?;
+            client.write_response(to, item).await
+        };
+        written.map_err(|e| format!("forwarding a response: {e}"))?;
+        let mut how = super::listen::describe_wire(to.encoding, to.transport);
+        if (wire.encoding, wire.transport) != (to.encoding, to.transport) {
+            how = format!(
+                "{how} forwarded as {}",
+                super::listen::describe_wire(wire.encoding, wire.transport)
+            );
+        }
+        if let (Ok(request), Ok(response)) = (req.item, response) {
             recording.push(Exchange {
                 connection: conn,
                 request,
                 response,
+                wire: how,
             });
+        }
+        if to.close {
+            let _ = tokio::io::AsyncWriteExt::shutdown(client.get_mut()).await;
+            return Ok(());
         }
     }
 }
@@ -258,15 +353,31 @@ fn rewrite(
     }
 }
 
+/// The distinct wire formats of `exchanges`, in order (`"none"` if empty).
+fn wires(exchanges: &[Exchange]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for e in exchanges {
+        if !seen.contains(&e.wire.as_str()) {
+            seen.push(&e.wire);
+        }
+    }
+    if seen.is_empty() {
+        "none".to_string()
+    } else {
+        seen.join("; ")
+    }
+}
+
 /// The conversation as a test-case file (`<KMIP>` root, alternating
 /// request / response, generated values as `$` variables), with a leading
 /// comment naming the case and where it was recorded.
 pub fn to_test_case(exchanges: &[Exchange], case_id: &str, upstream: &str) -> String {
     let mut s = String::new();
     s.push_str(&format!(
-        "<!--\n     kmip-harness recorded test case {case_id}\n     Recorded by `kmip-harness record` between a client and {upstream}\n     ({} request/response pairs over {} connection(s)).\n     Generated values are variables: server-assigned Unique Identifiers\n     ($UNIQUE_IDENTIFIER_n), TimeStamp and dates ($NOW, $NOW+n / $NOW-n).\n     Profile: none (recorded case)\n-->\n<KMIP>\n",
+        "<!--\n     kmip-harness recorded test case {case_id}\n     Recorded by `kmip-harness record` between a client and {upstream}\n     ({} request/response pairs over {} connection(s); wire: {}).\n     Generated values are variables: server-assigned Unique Identifiers\n     ($UNIQUE_IDENTIFIER_n), TimeStamp and dates ($NOW, $NOW+n / $NOW-n).\n     Profile: none (recorded case)\n-->\n<KMIP>\n",
         exchanges.len(),
         exchanges.iter().map(|e| e.connection).max().map_or(0, |m| m + 1),
+        wires(exchanges),
     ));
     for (req, resp) in variablize(exchanges) {
         s.push('\n');
@@ -339,6 +450,7 @@ mod tests {
                 connection: 0,
                 request: msg("RequestMessage", None, 1, vec![]),
                 response: msg("ResponseMessage", Some(t), 1, vec![uid("abc-1")]),
+                wire: "ttlv over tls".into(),
             },
             Exchange {
                 connection: 0,
@@ -352,6 +464,7 @@ mod tests {
                     ],
                 ),
                 response: msg("ResponseMessage", Some(t + 1), 0x13, vec![uid("abc-1")]),
+                wire: "json over https".into(),
             },
             Exchange {
                 connection: 1,
@@ -362,6 +475,7 @@ mod tests {
                     0x0A,
                     vec![uid("client-literal")],
                 ),
+                wire: "ttlv over tls".into(),
             },
         ];
         let v = variablize(&ex);
@@ -389,7 +503,10 @@ mod tests {
         assert_eq!(p(&v[2].0, &req_uid), None);
         let text = to_test_case(&ex, "KH-REC-T", "upstream:1");
         assert!(text.contains("value=\"$UNIQUE_IDENTIFIER_0\""), "{text}");
-        assert!(text.contains("2 connection(s)"), "{text}");
+        assert!(
+            text.contains("2 connection(s); wire: ttlv over tls; json over https)"),
+            "{text}"
+        );
         let back = kmip_ttlv::xml::parse_document(&text).expect("the file parses");
         assert_eq!(back.items.len(), 6);
     }

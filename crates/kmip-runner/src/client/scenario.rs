@@ -432,7 +432,7 @@ impl Scenario {
                         masked: p.masked.clone(),
                         expected_failure: None,
                         warnings: c.warnings.iter().map(ToString::to_string).collect(),
-                        // The client-test listener speaks TTLV over TLS.
+                        // Replaced by the listener with what the requests used.
                         encoding: "ttlv".to_string(),
                         transport: "tls".to_string(),
                         asynchronous: Vec::new(),

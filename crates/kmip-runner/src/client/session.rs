@@ -19,6 +19,7 @@ use crate::runner::{Note, Outcome, RunError, Source};
 use kmip_testcase::case::TestCase;
 use kmip_testcase::profile::{self, Profile, Role};
 use kmip_testcase::results::{CaseResult, RunResults, Status};
+use kmip_wire::WireMode;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -41,6 +42,9 @@ pub struct ClientTestSpec {
     /// Keep each connection's ClientHello and handshake outcome here (for
     /// the client-role TLS clauses); `None`: not kept.
     pub tls_log: Option<listen::TlsLog>,
+    /// The encoding / transport the client must use (`None` fields: any,
+    /// recorded per case) and the HTTPS request target.
+    pub wire: WireMode,
 }
 
 /// Load the client cases from `source`, keep those of `profile` (an id in
@@ -127,13 +131,15 @@ pub async fn execute(
     let opts = ServeOptions {
         idle_timeout: spec.idle_timeout,
         tls_log: spec.tls_log.clone(),
+        wire: spec.wire.clone(),
         ..Default::default()
     };
     let cases = listen::serve(listener, tls, scenario, opts, events, stop).await;
+    let encoding = run_encoding(&spec.wire, &cases);
     let mut results = run::assemble(
         RunInfo {
             target,
-            encoding: "ttlv".to_string(),
+            encoding,
             started,
             duration_s: t0.elapsed().as_secs_f64(),
         },
@@ -147,7 +153,9 @@ pub async fn execute(
 
 /// Like [`execute`], but one case at a time: for each case a fresh
 /// scenario (that case only) is served on `listener` while the driver
-/// `driver` runs the client for it; the case ends when the driver exits
+/// `driver` runs the client for it (told the case's format: `driver`'s,
+/// or under an open `spec.wire` the one its XML / JSON / HTTPS client
+/// profile names); the case ends when the driver exits
 /// (or `stop` fires, or the listener is idle), and the driver's exit code
 /// is folded into the verdict ([`super::driver::apply`]). `on_case` is
 /// called with each finished case.
@@ -175,6 +183,7 @@ pub async fn execute_with_driver(
         if stopped {
             break;
         }
+        let driver = driver_for(&spec.profiles, &case.id, &spec.wire, &driver);
         if let Some(why) = wire_mismatch(&spec.profiles, &case.id, &driver) {
             // Not served: the listener speaks another wire format.
             let mut r = Scenario::new(vec![case.clone()], None, Default::default(), "").finish();
@@ -202,6 +211,7 @@ pub async fn execute_with_driver(
         let opts = ServeOptions {
             idle_timeout: spec.idle_timeout.max(driver.timeout),
             tls_log: spec.tls_log.clone(),
+            wire: spec.wire.clone(),
             ..Default::default()
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -231,17 +241,21 @@ pub async fn execute_with_driver(
         for r in &mut results {
             if r.id == case.id {
                 driver::apply(r, &outcome);
-                r.encoding.clone_from(&driver.encoding);
-                r.transport.clone_from(&driver.transport);
+                // What the listener saw; else what the driver was told.
+                if r.encoding.is_empty() {
+                    r.encoding.clone_from(&driver.encoding);
+                    r.transport.clone_from(&driver.transport);
+                }
                 on_case(r, &outcome);
             }
         }
         cases.extend(results);
     }
+    let encoding = run_encoding(&spec.wire, &cases);
     let mut results = run::assemble(
         RunInfo {
             target: format!("client driver `{}` via {addr}", driver.command),
-            encoding: driver.encoding.clone(),
+            encoding,
             started,
             duration_s: t0.elapsed().as_secs_f64(),
         },
@@ -251,6 +265,52 @@ pub async fn execute_with_driver(
     results.role = Role::Client.as_str().to_string();
     results.profiles = profile::evaluate(&spec.profiles, &results.cases, Role::Client);
     Ok(results)
+}
+
+/// The run's encoding for the results: the required one, else the ones
+/// the cases used (`"ttlv+json"`), else `"any"`.
+fn run_encoding(wire: &WireMode, cases: &[CaseResult]) -> String {
+    if let Some(e) = wire.encoding {
+        return e.to_string();
+    }
+    let mut used: Vec<&str> = Vec::new();
+    for c in cases {
+        for e in c.encoding.split('+').filter(|e| !e.is_empty()) {
+            if !used.contains(&e) {
+                used.push(e);
+            }
+        }
+    }
+    if used.is_empty() {
+        "any".to_string()
+    } else {
+        used.join("+")
+    }
+}
+
+/// The driver settings for `case`: where the listener leaves the encoding
+/// or transport open (`auto`), a client profile listing the case that names
+/// one (the XML, JSON and HTTPS clauses) sets what the driver is told.
+fn driver_for(
+    profiles: &[Profile],
+    case: &str,
+    wire: &WireMode,
+    driver: &DriverSpec,
+) -> DriverSpec {
+    let mut d = driver.clone();
+    for p in profiles
+        .iter()
+        .filter(|p| p.role == Role::Client)
+        .filter(|p| p.mandatory.iter().chain(&p.optional).any(|id| id == case))
+    {
+        if let (None, Some(e)) = (wire.encoding, &p.encoding) {
+            d.encoding.clone_from(e);
+        }
+        if let (None, Some(t)) = (wire.transport, &p.transport) {
+            d.transport.clone_from(t);
+        }
+    }
+    d
 }
 
 /// Why `case` cannot be served in the driver's wire format: a profile
