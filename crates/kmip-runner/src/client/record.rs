@@ -44,6 +44,10 @@ pub struct Exchange {
     pub request: Item,
     /// The server's response.
     pub response: Item,
+    /// Unix seconds when the request was forwarded to the server.
+    pub sent_at: i64,
+    /// Unix seconds when the server's response arrived.
+    pub received_at: i64,
 }
 
 /// The conversation so far (shared by every connection of the proxy).
@@ -148,15 +152,16 @@ async fn relay(
                 Err(TransportError::Closed { received: 0, .. }) => return Ok(()),
                 Err(e) => return Err(format!("reading a request: {e}")),
             };
+        let sent_at = unix_now();
         write_message(&mut server, &req, opts.io_timeout)
             .await
             .map_err(|e| format!("forwarding a request: {e}"))?;
         let resp = read_message(&mut server, &opts.limits, opts.io_timeout)
             .await
             .map_err(|e| format!("reading the server's response: {e}"))?;
-        write_message(&mut client, &resp, opts.io_timeout)
-            .await
-            .map_err(|e| format!("forwarding a response: {e}"))?;
+        let received_at = unix_now();
+        // Recorded before the client sees the response, so a client that
+        // exits right after it never races the recording.
         if let (Ok(request), Ok(response)) = (
             ttlv::decode(&req, &opts.limits),
             ttlv::decode(&resp, &opts.limits),
@@ -165,9 +170,21 @@ async fn relay(
                 connection: conn,
                 request,
                 response,
+                sent_at,
+                received_at,
             });
         }
+        write_message(&mut client, &resp, opts.io_timeout)
+            .await
+            .map_err(|e| format!("forwarding a response: {e}"))?;
     }
+}
+
+/// Unix seconds now.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Replace generated values by `$` variables (see the module docs).
@@ -339,6 +356,8 @@ mod tests {
                 connection: 0,
                 request: msg("RequestMessage", None, 1, vec![]),
                 response: msg("ResponseMessage", Some(t), 1, vec![uid("abc-1")]),
+                sent_at: t,
+                received_at: t,
             },
             Exchange {
                 connection: 0,
@@ -352,6 +371,8 @@ mod tests {
                     ],
                 ),
                 response: msg("ResponseMessage", Some(t + 1), 0x13, vec![uid("abc-1")]),
+                sent_at: t + 1,
+                received_at: t + 1,
             },
             Exchange {
                 connection: 1,
@@ -362,6 +383,8 @@ mod tests {
                     0x0A,
                     vec![uid("client-literal")],
                 ),
+                sent_at: t + 2,
+                received_at: t + 2,
             },
         ];
         let v = variablize(&ex);
