@@ -1257,6 +1257,29 @@ mod tests {
         }
     }
 
+    /// The committed examples parse (variables replaced textually, so the
+    /// test needs no environment).
+    #[test]
+    fn committed_examples_parse() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/interop");
+        let read = |f: &str| {
+            std::fs::read_to_string(dir.join(f))
+                .expect("example present")
+                .replace("${KMIP_CORPUS}", "/corpus")
+                .replace("${KMIP_PYKMIP}", "/pykmip")
+        };
+        let clients = parse_clients(&read("clients.yaml"), "clients.yaml").expect("parses");
+        let names: Vec<&str> = clients.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["pykmip", "kmip-protocol", "kmip-harness run"]);
+        assert_eq!(clients[2].kind, ClientKind::Run { args: vec![] });
+        assert_eq!(clients[0].testcases.len(), 7);
+        let servers = parse_servers(&read("servers.yaml"), "servers.yaml").expect("parses");
+        assert_eq!(servers.len(), 2);
+        assert!(
+            matches!(&servers[1].kind, ServerKind::PyKmip { dir, .. } if dir == Path::new("/pykmip"))
+        );
+    }
+
     fn tag(n: &str) -> kmip_ttlv::Tag {
         kmip_ttlv::Tag(kmip_ttlv::dict::tag_by_name(n).unwrap_or(0))
     }
