@@ -382,9 +382,14 @@ fn case_html(o: &mut String, k: &InteropCase, open: bool) {
         o.push_str("<p class=\"muted\">No exchange recorded.</p>");
     }
     for e in &k.exchanges {
+        // The deviating exchange is open, so its diff shows at once.
+        let deviates = [&e.request, &e.response]
+            .iter()
+            .any(|v| v.as_ref().is_some_and(|v| !v.ok));
         let _ = write!(
             o,
-            "<details><summary>exchange {} (connection {}) — {}: {} · {}</summary><div class=\"body\">",
+            "<details{}><summary>exchange {} (connection {}) — {}: {} · {}</summary><div class=\"body\">",
+            if deviates { " open" } else { "" },
             e.index,
             e.connection,
             h(&e.step),
