@@ -8,8 +8,9 @@
 //! `kmip-harness run` on a copy of KH-BATCH-1-14 whose Create asks for a
 //! 128-bit key while the case (what interop judges against) asks for 256:
 //! the client breaks it. Servers: the bundled reference server, plus
-//! PyKMIP's server when `KMIP_PYKMIP` is set (SKIP of that column
-//! otherwise, said on stderr).
+//! a `remote` `kmip-harness serve`, a `remote` address nothing listens on
+//! (transport breaks), and PyKMIP's server when `KMIP_PYKMIP` is set (SKIP
+//! of that column otherwise, said on stderr).
 
 mod client_common;
 
@@ -86,7 +87,27 @@ fn interop_matrix_judges_both_sides() {
     );
     let pykmip = std::env::var_os("KMIP_PYKMIP").map(std::path::PathBuf::from);
     let scripts = pykmip_scripts(root);
-    let mut servers = "servers:\n  - name: reference\n    kind: reference\n".to_string();
+    // A live `remote` server (kmip-harness serve) and a `remote` address
+    // nothing listens on (its port freed at once): a transport break.
+    let certs = d.join("serve-certs");
+    let (_serve, port) = client_common::start_serve(&certs, &[]);
+    let gone = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let remote = |name: &str, port: u16| {
+        format!(
+            "  - name: {name}\n    kind: remote\n    address: 127.0.0.1:{port}\n    ca: {ca}\n    cert: {cert}\n    key: {key}\n",
+            ca = certs.join("ca.pem").display(),
+            cert = certs.join("client.pem").display(),
+            key = certs.join("client-key.pem").display(),
+        )
+    };
+    let mut servers = format!(
+        "servers:\n  - name: reference\n    kind: reference\n{}{}",
+        remote("serve", port),
+        remote("gone", gone)
+    );
     match (&pykmip, &scripts) {
         (Some(p), Some(s)) => servers.push_str(&format!(
             "  - name: pykmip\n    kind: pykmip\n    dir: {}\n    scripts: {}\n",
@@ -123,7 +144,7 @@ fn interop_matrix_judges_both_sides() {
     // Two conversations fail: the run exits 1.
     assert_eq!(code, 1, "{stderr}");
     let r = client_common::read_results(&out.join("interop.json"));
-    let columns = if pykmip.is_some() { 2 } else { 1 };
+    let columns = if pykmip.is_some() { 4 } else { 3 };
     assert_eq!(r["cells"].as_array().map(Vec::len), Some(2 * columns));
 
     let run = cell(&r, "run", "reference");
@@ -164,6 +185,24 @@ fn interop_matrix_judges_both_sides() {
     let ev = mb["evidence"].as_str().unwrap_or("");
     assert!(ev.contains("expected 256, got 128"), "{ev}");
     assert!(mb["exchanges"][0]["response"].is_null(), "{mb:#}");
+
+    let serve = cell(&r, "run", "serve");
+    assert_eq!(case(serve, "KH-DISC-1-14")["status"], "pass", "{serve:#}");
+    assert_eq!(
+        case(serve, "KH-EXPECT-1-14")["broken_by"],
+        "server",
+        "{serve:#}"
+    );
+    for client in ["run", "mutant"] {
+        let g = cell(&r, client, "gone");
+        assert_eq!(g["counts"]["passed"], 0, "{g:#}");
+        for k in g["cases"].as_array().expect("cases") {
+            assert_eq!(k["status"], "fail", "{k:#}");
+            assert_eq!(k["broken_by"], "transport", "{k:#}");
+            let ev = k["evidence"].as_str().unwrap_or("");
+            assert!(ev.contains("upstream: cannot connect"), "{ev}");
+        }
+    }
 
     if pykmip.is_some() {
         let p = cell(&r, "run", "pykmip");
