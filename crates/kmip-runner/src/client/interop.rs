@@ -1031,12 +1031,9 @@ async fn run_case(
     if matches!(client.kind, ClientKind::Run { .. }) {
         // run: 0 pass, 1 failures, 3 target unreachable (the client's error
         // report); 2 (usage) and anything else: the driver failed.
+        // (Exit 3 must not read as the driver contract's cannot-express.)
         if outcome.end == DriverEnd::Exited(3) {
             outcome.end = DriverEnd::Exited(driver::EXIT_CLIENT_ERROR);
-        } else if let DriverEnd::Exited(c) = outcome.end {
-            if c > 1 {
-                outcome.end = DriverEnd::Exited(100 + c);
-            }
         }
     }
     // Connection tasks log their end right after the client leaves.
