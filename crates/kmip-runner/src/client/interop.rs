@@ -42,6 +42,7 @@ use kmip_testcase::interop::{
     INTEROP_FORMAT,
 };
 use kmip_testcase::results::Status;
+use kmip_ttlv::Item;
 use serde::Deserialize;
 use tokio::net::TcpListener;
 
@@ -552,7 +553,10 @@ pub fn judge(case: &TestCase, exchanges: &[Exchange], opts: &CompareOptions) -> 
         let sv = verdict(&resp);
         row.response = Some(sv.clone());
         if !sv.ok {
-            let first = sv.differences.first().cloned().unwrap_or_default();
+            let mut first = sv.differences.first().cloned().unwrap_or_default();
+            if let Some(m) = result_message(&ex.response) {
+                first = format!("{first}; the server's Result Message: {m}");
+            }
             broken = Some((
                 BrokenSide::Server,
                 first.clone(),
@@ -612,6 +616,15 @@ pub fn judge(case: &TestCase, exchanges: &[Exchange], opts: &CompareOptions) -> 
         complete: all || cleanup_left,
         note,
     }
+}
+
+/// The first Result Message of a response's batch items (bounded).
+fn result_message(response: &Item) -> Option<String> {
+    response
+        .children_with(kmip_ttlv::tags::BATCH_ITEM)
+        .find_map(|b| b.child(kmip_ttlv::tags::RESULT_MESSAGE))
+        .and_then(|m| m.value.as_text())
+        .map(|t| t.chars().take(300).collect())
 }
 
 /// How a client run ended, in words.
@@ -1199,7 +1212,6 @@ pub async fn execute(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kmip_ttlv::Item;
 
     fn record_now() -> i64 {
         super::super::record::unix_now()
@@ -1381,10 +1393,24 @@ mod tests {
             &["BatchItem", "ResponsePayload", "ObjectType"],
             kmip_ttlv::Value::Enumeration(7),
         );
+        if let Some(fields) = bad_resp[0]
+            .response
+            .child_mut(tag("BatchItem"))
+            .and_then(Item::children_mut)
+        {
+            fields.push(Item::new(
+                tag("ResultMessage"),
+                kmip_ttlv::Value::TextString("why not".into()),
+            ));
+        }
         let j = judge(&case, &bad_resp, &opts);
         let v = verdict_of(&case, &j, &[], &exited(1));
         assert_eq!((v.0, v.1), (Status::Fail, Some(BrokenSide::Server)));
         assert!(v.3.contains("ObjectType"), "{v:?}");
+        assert!(
+            v.3.ends_with("the server's Result Message: why not"),
+            "{v:?}"
+        );
         assert_eq!(j.exchanges[1].step, "not judged (after the break)");
 
         // Only the Create went through, then the connection broke.
