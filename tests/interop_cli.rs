@@ -236,3 +236,33 @@ fn interop_matrix_judges_both_sides() {
         "{junit}"
     );
 }
+
+#[test]
+fn interop_refuses_bad_yaml_with_exit_2() {
+    let dir = TempDir::new("interop-cli-bad");
+    let d = dir.path();
+    std::fs::write(
+        d.join("clients.yaml"),
+        "clients:\n  - name: x\n    kind: driver\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("servers.yaml"),
+        "servers:\n  - name: r\n    kind: reference\n",
+    )
+    .expect("write");
+    let out = Command::new(harness())
+        .arg("interop")
+        .arg("--clients")
+        .arg(d.join("clients.yaml"))
+        .arg("--servers")
+        .arg(d.join("servers.yaml"))
+        .arg("--out")
+        .arg(d.join("out"))
+        .output()
+        .expect("run kmip-harness interop");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("kind driver needs `command`"), "{err}");
+    assert!(!d.join("out").exists(), "nothing run");
+}

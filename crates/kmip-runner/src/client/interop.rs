@@ -682,11 +682,24 @@ pub fn verdict_of(
         }
         DriverEnd::Exited(code @ (0 | driver::EXIT_CLIENT_ERROR)) => {
             if let Some(t) = transport.first().filter(|_| !(j.complete && *code == 0)) {
+                // A message that is not TTLV is its sender's fault.
+                let side = if t.contains(record::UNDECODABLE_REQUEST) {
+                    BrokenSide::Client
+                } else if t.contains(record::UNDECODABLE_RESPONSE) {
+                    BrokenSide::Server
+                } else {
+                    BrokenSide::Transport
+                };
                 return (
                     Status::Fail,
-                    Some(BrokenSide::Transport),
+                    Some(side),
                     format!(
-                        "transport failure after {} of {total} steps: {t}",
+                        "{} after {} of {total} steps: {t}",
+                        if side == BrokenSide::Transport {
+                            "transport failure"
+                        } else {
+                            "undecodable message"
+                        },
                         j.steps_done
                     ),
                     t.clone(),
@@ -1423,6 +1436,12 @@ mod tests {
             &exited(1),
         );
         assert_eq!((v.0, v.1), (Status::Fail, Some(BrokenSide::Transport)));
+        let garbled = format!(
+            "connection 0: {} (forwarded, not recorded): bad length",
+            record::UNDECODABLE_RESPONSE
+        );
+        let v = verdict_of(&case, &j, &[garbled], &exited(1));
+        assert_eq!((v.0, v.1), (Status::Fail, Some(BrokenSide::Server)));
         // The client stopping before the Destroy passes (clean-up left out).
         let v = verdict_of(&case, &j, &[], &exited(0));
         assert_eq!(v.0, Status::Pass);

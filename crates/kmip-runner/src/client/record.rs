@@ -28,6 +28,11 @@ use tokio_rustls::TlsAcceptor;
 use crate::target::Connector;
 use crate::transport::{read_message, write_message, TransportError};
 
+/// Log text of a client request that does not decode as TTLV.
+pub const UNDECODABLE_REQUEST: &str = "the client's request does not decode";
+/// Log text of a server response that does not decode as TTLV.
+pub const UNDECODABLE_RESPONSE: &str = "the server's response does not decode";
+
 /// Tolerance under which a recorded date becomes plain `$NOW`.
 const NOW_SLACK_S: i64 = 300;
 
@@ -94,8 +99,8 @@ impl Default for ProxyOptions {
 
 /// Run the proxy on `listener` until `stop` resolves: each client
 /// connection gets its own upstream connection from `upstream`. Messages
-/// that do not decode are still forwarded, but not recorded. Per-connection
-/// problems are sent to `log`.
+/// that do not decode are still forwarded, but not recorded (said on
+/// `log`). Per-connection problems are sent to `log`.
 pub async fn proxy(
     listener: TcpListener,
     tls: Arc<rustls::ServerConfig>,
@@ -117,7 +122,7 @@ pub async fn proxy(
                 let (acceptor, upstream, recording, opts, log) =
                     (acceptor.clone(), upstream.clone(), recording.clone(), opts.clone(), log.clone());
                 tokio::spawn(async move {
-                    if let Err(e) = relay(acceptor, tcp, peer, conn, &*upstream, &recording, &opts).await {
+                    if let Err(e) = relay(acceptor, tcp, peer, conn, &*upstream, &recording, &opts, &*log).await {
                         log(format!("connection {conn} from {peer}: {e}"));
                     }
                 });
@@ -127,6 +132,7 @@ pub async fn proxy(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn relay(
     acceptor: TlsAcceptor,
     tcp: tokio::net::TcpStream,
@@ -135,6 +141,7 @@ async fn relay(
     upstream: &dyn Connector,
     recording: &Recording,
     opts: &ProxyOptions,
+    log: &(dyn Fn(String) + Send + Sync),
 ) -> Result<(), String> {
     let mut client = match tokio::time::timeout(opts.io_timeout, acceptor.accept(tcp)).await {
         Ok(Ok(s)) => s,
@@ -162,17 +169,23 @@ async fn relay(
         let received_at = unix_now();
         // Recorded before the client sees the response, so a client that
         // exits right after it never races the recording.
-        if let (Ok(request), Ok(response)) = (
+        match (
             ttlv::decode(&req, &opts.limits),
             ttlv::decode(&resp, &opts.limits),
         ) {
-            recording.push(Exchange {
+            (Ok(request), Ok(response)) => recording.push(Exchange {
                 connection: conn,
                 request,
                 response,
                 sent_at,
                 received_at,
-            });
+            }),
+            (Err(e), _) => log(format!(
+                "connection {conn}: {UNDECODABLE_REQUEST} (forwarded, not recorded): {e}"
+            )),
+            (_, Err(e)) => log(format!(
+                "connection {conn}: {UNDECODABLE_RESPONSE} (forwarded, not recorded): {e}"
+            )),
         }
         write_message(&mut client, &resp, opts.io_timeout)
             .await
