@@ -34,6 +34,8 @@ enum Command {
     Record(cmd::record::Args),
     /// Send Notify / Put to a client's service port and check the acknowledgements.
     Notify(cmd::notify::Args),
+    /// Clients x servers through the recording proxy, both sides judged: the interop matrix.
+    Interop(cmd::interop::Args),
     /// Assess a server's TLS against the KMIP Authentication Suites.
     TlsProbe(cmd::tls_probe::Args),
 }
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Record(a) => cmd::record::execute(a),
         Command::Notify(a) => cmd::notify::execute(a),
         Command::TlsProbe(a) => cmd::tls_probe::execute(a),
+        Command::Interop(a) => cmd::interop::execute(a),
     };
     match result {
         Ok(code) => code,

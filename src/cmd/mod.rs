@@ -7,6 +7,7 @@
 
 pub mod client_test;
 pub mod codec;
+pub mod interop;
 pub mod load;
 pub mod notify;
 pub mod record;

@@ -24,6 +24,9 @@
 //! errors in every reporter ([`kmip_testcase::results::Totals`]); JUnit
 //! reports an XFAIL as skipped and an XPASS as a failure.
 //!
+//! [`interop`]: the same five formats for the client × server matrix of
+//! `kmip-harness interop` (`interop.json`, `interop.html`, …).
+//!
 //! Every renderer is a pure function of the results; [`write_all`] is the
 //! only function here that touches the file system.
 //!
@@ -31,6 +34,7 @@
 //! XML escaper); never on the runner, the comparator or the reference server.
 
 mod html;
+pub mod interop;
 mod junit;
 mod markdown;
 mod table;

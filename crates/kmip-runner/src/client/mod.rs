@@ -12,10 +12,13 @@
 //!   client-profile verdicts, exit policy) behind `kmip-harness client-test`;
 //! - [`driver`]: the client-driver contract (`client-test --driver CMD`):
 //!   one driver run per case, its exit code folded into the verdict;
+//! - [`interop`]: `kmip-harness interop`, clients × servers through the
+//!   recording proxy, each exchange judged on both sides;
 //! - [`notify`]: server-initiated Notify / Put sent to a client's service
 //!   port, acknowledgement checked.
 
 pub mod driver;
+pub mod interop;
 pub mod listen;
 pub mod notify;
 pub mod record;

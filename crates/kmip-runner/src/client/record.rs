@@ -33,6 +33,11 @@ use tokio_rustls::TlsAcceptor;
 use crate::target::Connector;
 use crate::transport::{read_response, send_request};
 
+/// Log text of a client request that does not decode as TTLV.
+pub const UNDECODABLE_REQUEST: &str = "the client's request does not decode";
+/// Log text of a server response that does not decode as TTLV.
+pub const UNDECODABLE_RESPONSE: &str = "the server's response does not decode";
+
 /// Tolerance under which a recorded date becomes plain `$NOW`.
 const NOW_SLACK_S: i64 = 300;
 
@@ -52,6 +57,10 @@ pub struct Exchange {
     /// How it travelled: `"json over https"` from the client, and
     /// `" forwarded as xml over tls"` when forwarded in another format.
     pub wire: String,
+    /// Unix seconds when the request was forwarded to the server.
+    pub sent_at: i64,
+    /// Unix seconds when the server's response arrived.
+    pub received_at: i64,
 }
 
 /// The conversation so far (shared by every connection of the proxy).
@@ -144,8 +153,8 @@ impl Default for ProxyOptions {
 /// Run the proxy on `listener` until `stop` resolves: each client
 /// connection gets its own upstream connection from `upstream`. Messages
 /// that do not decode are still forwarded (when no re-encoding is needed),
-/// but not recorded; one that must be re-encoded and does not decode ends
-/// the connection. Per-connection problems are sent to `log`.
+/// but not recorded (said on `log`); one that must be re-encoded and does
+/// not decode ends the connection. Per-connection problems are sent to `log`.
 pub async fn proxy(
     listener: TcpListener,
     tls: Arc<rustls::ServerConfig>,
@@ -167,7 +176,7 @@ pub async fn proxy(
                 let (acceptor, upstream, recording, opts, log) =
                     (acceptor.clone(), upstream.clone(), recording.clone(), opts.clone(), log.clone());
                 tokio::spawn(async move {
-                    if let Err(e) = relay(acceptor, tcp, peer, conn, &*upstream, &recording, &opts).await {
+                    if let Err(e) = relay(acceptor, tcp, peer, conn, &*upstream, &recording, &opts, &*log).await {
                         log(format!("connection {conn} from {peer}: {e}"));
                     }
                 });
@@ -177,6 +186,7 @@ pub async fn proxy(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn relay(
     acceptor: TlsAcceptor,
     tcp: tokio::net::TcpStream,
@@ -185,6 +195,7 @@ async fn relay(
     upstream: &dyn Connector,
     recording: &Recording,
     opts: &ProxyOptions,
+    log: &(dyn Fn(String) + Send + Sync),
 ) -> Result<(), String> {
     let tls = match tokio::time::timeout(opts.io_timeout, acceptor.accept(tcp)).await {
         Ok(Ok(s)) => s,
@@ -224,13 +235,40 @@ async fn relay(
             wire.encode(item)
                 .map_err(|e| format!("re-encoding a request: {e}"))?
         };
+        let sent_at = unix_now();
         send_request(&mut server, &out, &wire, opts.io_timeout)
             .await
             .map_err(|e| format!("forwarding a request: {e}"))?;
         let resp = read_response(&mut server, &wire, &opts.limits, opts.io_timeout)
             .await
             .map_err(|e| format!("reading the server's response: {e}"))?;
+        let received_at = unix_now();
         let response = wire.decode(&resp, &opts.limits);
+        let mut how = super::listen::describe_wire(to.encoding, to.transport);
+        if (wire.encoding, wire.transport) != (to.encoding, to.transport) {
+            how = format!(
+                "{how} forwarded as {}",
+                super::listen::describe_wire(wire.encoding, wire.transport)
+            );
+        }
+        // Recorded before the client sees the response, so a client that
+        // exits right after it never races the recording.
+        match (&req.item, &response) {
+            (Ok(request), Ok(response)) => recording.push(Exchange {
+                connection: conn,
+                request: request.clone(),
+                response: response.clone(),
+                wire: how,
+                sent_at,
+                received_at,
+            }),
+            (Err(e), _) => log(format!(
+                "connection {conn}: {UNDECODABLE_REQUEST} (forwarded, not recorded): {e}"
+            )),
+            (_, Err(e)) => log(format!(
+                "connection {conn}: {UNDECODABLE_RESPONSE} (forwarded, not recorded): {e}"
+            )),
+        }
         let written = if same_encoding {
             client.write_body(to, &resp).await
         } else {
@@ -243,26 +281,18 @@ async fn relay(
             client.write_response(to, item).await
         };
         written.map_err(|e| format!("forwarding a response: {e}"))?;
-        let mut how = super::listen::describe_wire(to.encoding, to.transport);
-        if (wire.encoding, wire.transport) != (to.encoding, to.transport) {
-            how = format!(
-                "{how} forwarded as {}",
-                super::listen::describe_wire(wire.encoding, wire.transport)
-            );
-        }
-        if let (Ok(request), Ok(response)) = (req.item, response) {
-            recording.push(Exchange {
-                connection: conn,
-                request,
-                response,
-                wire: how,
-            });
-        }
         if to.close {
             let _ = tokio::io::AsyncWriteExt::shutdown(client.get_mut()).await;
             return Ok(());
         }
     }
+}
+
+/// Unix seconds now.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Replace generated values by `$` variables (see the module docs).
@@ -451,6 +481,8 @@ mod tests {
                 request: msg("RequestMessage", None, 1, vec![]),
                 response: msg("ResponseMessage", Some(t), 1, vec![uid("abc-1")]),
                 wire: "ttlv over tls".into(),
+                sent_at: t,
+                received_at: t,
             },
             Exchange {
                 connection: 0,
@@ -465,6 +497,8 @@ mod tests {
                 ),
                 response: msg("ResponseMessage", Some(t + 1), 0x13, vec![uid("abc-1")]),
                 wire: "json over https".into(),
+                sent_at: t + 1,
+                received_at: t + 1,
             },
             Exchange {
                 connection: 1,
@@ -476,6 +510,8 @@ mod tests {
                     vec![uid("client-literal")],
                 ),
                 wire: "ttlv over tls".into(),
+                sent_at: t + 2,
+                received_at: t + 2,
             },
         ];
         let v = variablize(&ex);

@@ -43,7 +43,7 @@ use kmip_testcase::results::{CaseResult, Divergence, MaskedDiff, Status};
 use kmip_ttlv::{Item, ItemType, Placeholder, Tag, Value};
 
 /// Operation code of Interop (KMIP 2.0+).
-const OP_INTEROP: u32 = 0x34;
+pub(crate) const OP_INTEROP: u32 = 0x34;
 /// Result Status Operation Failed.
 const STATUS_FAILED: u32 = 0x01;
 /// Result Reason General Failure.
@@ -463,7 +463,7 @@ impl Scenario {
 
 /// How much of the case one matched request consumed.
 #[derive(Clone, Copy, Debug)]
-enum Consumed {
+pub(crate) enum Consumed {
     /// Exactly the next step.
     Step,
     /// Part of the next step (split batch): `count` items from `from`, of
@@ -485,18 +485,29 @@ fn batch_count(message: &Item) -> usize {
 /// regrouping they imply (see the module docs). Without a permitted
 /// regrouping: the next step as recorded.
 fn regroup(p: &Progress, request: &Item) -> (Item, Item, Consumed) {
-    let step = &p.case.steps[p.next];
+    regroup_at(&p.case, p.next, p.sub, request)
+}
+
+/// [`regroup`] for step `next` of `case` with `sub` of its batch items
+/// already consumed (also used by `interop`, which judges recordings).
+pub(crate) fn regroup_at(
+    case: &TestCase,
+    next: usize,
+    sub: usize,
+    request: &Item,
+) -> (Item, Item, Consumed) {
+    let step = &case.steps[next];
     let total = batch_count(&step.request);
     let sent = batch_count(request);
-    if p.sub > 0 || (sent > 0 && sent < total) {
+    if sub > 0 || (sent > 0 && sent < total) {
         // Split: the next `sent` items of this step (a request with more
         // items than are left is compared with what is left, and fails).
-        let count = sent.clamp(1, total.saturating_sub(p.sub).max(1));
+        let count = sent.clamp(1, total.saturating_sub(sub).max(1));
         return (
-            slice_items(&step.request, p.sub, count),
-            slice_items(&step.response, p.sub, count),
+            slice_items(&step.request, sub, count),
+            slice_items(&step.response, sub, count),
             Consumed::Items {
-                from: p.sub,
+                from: sub,
                 count,
                 total,
             },
@@ -506,12 +517,12 @@ fn regroup(p: &Progress, request: &Item) -> (Item, Item, Consumed) {
         // Merge: as many whole steps as the request has items.
         let mut n = 0;
         let mut items = 0;
-        while items < sent && p.next + n < p.case.steps.len() {
-            items += batch_count(&p.case.steps[p.next + n].request);
+        while items < sent && next + n < case.steps.len() {
+            items += batch_count(&case.steps[next + n].request);
             n += 1;
         }
         if items == sent && n > 1 {
-            let steps = &p.case.steps[p.next..p.next + n];
+            let steps = &case.steps[next..next + n];
             let reqs: Vec<&Item> = steps.iter().map(|s| &s.request).collect();
             let resps: Vec<&Item> = steps.iter().map(|s| &s.response).collect();
             return (
@@ -579,7 +590,7 @@ fn concat_items(messages: &[&Item]) -> Item {
 }
 
 /// The reason text of a passing case that was regrouped.
-fn mapping_note(mapping: &[String]) -> String {
+pub(crate) fn mapping_note(mapping: &[String]) -> String {
     if mapping.is_empty() {
         String::new()
     } else {
@@ -592,7 +603,7 @@ fn mapping_note(mapping: &[String]) -> String {
 
 /// True when every batch item of every step from `from` on is clean-up a
 /// client may leave out (Revoke, Destroy, Interop).
-fn only_cleanup_left(case: &TestCase, from: usize) -> bool {
+pub(crate) fn only_cleanup_left(case: &TestCase, from: usize) -> bool {
     case.steps.get(from..).is_some_and(|rest| {
         rest.iter().all(|s| {
             s.request.children_with(tag("BatchItem")).all(|b| {
@@ -605,7 +616,7 @@ fn only_cleanup_left(case: &TestCase, from: usize) -> bool {
     })
 }
 
-fn op_names(case: &TestCase, from: usize) -> String {
+pub(crate) fn op_names(case: &TestCase, from: usize) -> String {
     let mut names = Vec::new();
     for s in case.steps.iter().skip(from) {
         for b in s.request.children_with(tag("BatchItem")) {
@@ -648,7 +659,7 @@ fn incomplete(p: &Progress) -> (Status, String, Option<Divergence>) {
     )
 }
 
-fn first_op(message: &Item) -> Option<u32> {
+pub(crate) fn first_op(message: &Item) -> Option<u32> {
     message
         .child(tag("BatchItem"))
         .and_then(|b| b.child(tag("Operation")))
