@@ -13,8 +13,9 @@
 //! - Create Group stores a Group object.
 //!
 //! The server does not authenticate requests with these objects: the
-//! request header's Authentication is accepted but not checked (the
-//! reference server has no access control).
+//! request header's credentials are checked against the users file only
+//! (`crate::access`); User and Group objects are owned like any object
+//! and give no rights (not implemented: group membership).
 
 use super::create::{check_unique_names, client_attributes, finish_new, Origin, OBJECT_CLASS_USER};
 use super::{load_live, payload};

@@ -108,7 +108,9 @@ pub fn locate(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let mut found: Vec<String> = Vec::new();
     for mut obj in objects {
         // objects the client may not use are never returned (crate::access)
-        if !s.access.visible(obj.owner.as_deref(), s.client.as_deref()) {
+        if !s.access.visible(obj.owner.as_deref(), s.client.as_deref())
+            || s.rights.as_ref().is_some_and(|r| !r.allows(s.op, &obj.uid))
+        {
             continue;
         }
         if obj.dates_due(s.now) {
