@@ -47,8 +47,19 @@
 //!   the Operations and Objects of at least one Right must allow the
 //!   request). Tickets live in memory: a restart invalidates them.
 //!
-//! KMIP 3.0 User and Group objects (Create User / Create Group) do not take
-//! part in these decisions yet: users come from the users file only.
+//! - **KMIP 3.0 users and groups** (Create User / Create Group; the 3.0
+//!   delta has the objects and the Credential Link / Group Link attributes
+//!   but no access rules, so these are this server's choices):
+//!   - with a users file, a Username and Password credential that is not in
+//!     the file is checked against the User objects: a live User whose Name
+//!     is the username and whose Credential Link names a live Password
+//!     Credential with that password authenticates as `user:NAME`
+//!     ([`user_object_login`]);
+//!   - an object with a Group Link (a group's Name or Unique Identifier) is
+//!     also usable by every `user:NAME` whose User object (Name = NAME) has
+//!     a Group Link to the same group, with the owner's rights (any
+//!     operation), and Locate returns it to them ([`requester_groups`],
+//!     [`in_groups`]).
 //!
 //! Every decision is logged (`tracing`: denials at info, grants at debug).
 
@@ -422,6 +433,137 @@ impl AccessPolicy {
     /// Is an object owned by `owner` visible to `client` (Locate)?
     pub fn visible(&self, owner: Option<&str>, client: Option<&str>) -> bool {
         !self.access_control || owner.is_none() || owner == client
+    }
+}
+
+/// The text of a link attribute value (Reference, Name Reference, Text
+/// String or Identifier).
+fn reference_text(i: &Item) -> Option<&str> {
+    match &i.value {
+        Value::TextString(v)
+        | Value::Reference(v)
+        | Value::NameReference(v)
+        | Value::Identifier(v) => Some(v.as_str()),
+        _ => None,
+    }
+}
+
+/// The KMIP 3.0 groups of the requester (module documentation): the Name
+/// and Unique Identifier of every group its User objects link to. Empty for
+/// a requester that is not `user:NAME` or when access control is off.
+pub fn requester_groups(
+    s: &crate::server::Session<'_>,
+) -> Result<std::collections::BTreeSet<String>, KmipError> {
+    use crate::spec::enums::object_type as ot;
+    let mut out = std::collections::BTreeSet::new();
+    let Some(name) = s
+        .client
+        .as_deref()
+        .and_then(|c| c.strip_prefix("user:"))
+        .filter(|_| s.access.access_control)
+    else {
+        return Ok(out);
+    };
+    let all = s.txn.list()?;
+    for u in all
+        .iter()
+        .filter(|o| o.object_type == ot::USER && !o.is_destroyed())
+        .filter(|o| o.attributes.names().any(|n| n == name))
+    {
+        for l in u
+            .attributes
+            .get(&crate::attributes::AttrKey::Std(t::GROUP_LINK))
+        {
+            if let Some(v) = reference_text(l) {
+                out.insert(v.to_string());
+            }
+        }
+    }
+    if out.is_empty() {
+        return Ok(out);
+    }
+    for g in all
+        .iter()
+        .filter(|o| o.object_type == ot::GROUP && !o.is_destroyed())
+    {
+        let names: Vec<&str> = g.attributes.names().collect();
+        if out.contains(&g.uid) || names.iter().any(|n| out.contains(*n)) {
+            out.insert(g.uid.clone());
+            out.extend(names.into_iter().map(str::to_string));
+        }
+    }
+    Ok(out)
+}
+
+/// Does `obj` have a Group Link to one of `groups`?
+pub fn in_groups(
+    groups: &std::collections::BTreeSet<String>,
+    obj: &crate::object::ManagedObject,
+) -> bool {
+    !groups.is_empty()
+        && obj
+            .attributes
+            .get(&crate::attributes::AttrKey::Std(t::GROUP_LINK))
+            .iter()
+            .filter_map(reference_text)
+            .any(|g| groups.contains(g))
+}
+
+/// A Username and Password credential of `request` checked against the
+/// KMIP 3.0 User objects of `objects` (module documentation): the identity
+/// `user:NAME` when a live User named NAME has a Credential Link to a live
+/// Password Credential holding that password.
+pub fn user_object_login(
+    request: &Item,
+    objects: &[std::sync::Arc<crate::object::ManagedObject>],
+) -> Option<String> {
+    use crate::spec::enums::object_type as ot;
+    let cred = request
+        .child(t::REQUEST_HEADER)?
+        .child(t::AUTHENTICATION)?
+        .children()
+        .iter()
+        .filter(|c| c.tag == t::CREDENTIAL)
+        .find(|c| {
+            matches!(
+                c.child(t::CREDENTIAL_TYPE).map(|i| &i.value),
+                Some(Value::Enumeration(credential_type::USERNAME_AND_PASSWORD))
+            )
+        })?;
+    let value = cred.child(t::CREDENTIAL_VALUE)?;
+    let text = |tag| match value.child(tag).map(|i| &i.value) {
+        Some(Value::TextString(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let (user, given) = (text(t::USERNAME)?, text(t::PASSWORD)?);
+    let live = |uid: &str, ty: u32| {
+        objects
+            .iter()
+            .find(|o| o.uid == uid && o.object_type == ty && !o.is_destroyed())
+    };
+    let ok = objects
+        .iter()
+        .filter(|o| o.object_type == ot::USER && !o.is_destroyed())
+        .filter(|o| o.attributes.names().any(|n| n == user))
+        .flat_map(|o| {
+            o.attributes
+                .get(&crate::attributes::AttrKey::Std(t::CREDENTIAL_LINK))
+                .iter()
+                .filter_map(reference_text)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter_map(|c| live(&c, ot::PASSWORD_CREDENTIAL))
+        .filter_map(|c| c.body.as_ref()?.child(t::PASSWORD))
+        .any(|p| match &p.value {
+            Value::TextString(want) => constant_time_eq(want.as_bytes(), given.as_bytes()),
+            _ => false,
+        });
+    if ok {
+        tracing::debug!(user, "authenticated by a KMIP 3.0 User object");
+        Some(format!("user:{user}"))
+    } else {
+        None
     }
 }
 

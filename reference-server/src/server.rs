@@ -321,6 +321,19 @@ impl Server {
             crate::asynchronous::now_ms(),
         ) {
             Ok(c) => c,
+            // a credential not in the users file may be a KMIP 3.0 User's
+            Err(e) if e.reason == rr::AUTHENTICATION_NOT_SUCCESSFUL => match self
+                .store
+                .scan()
+                .ok()
+                .and_then(|snap| crate::access::user_object_login(request, &snap.objects))
+            {
+                Some(identity) => crate::access::Principal {
+                    identity: Some(identity),
+                    rights: None,
+                },
+                None => return error_response(header.version, now, &e),
+            },
             Err(e) => return error_response(header.version, now, &e),
         };
         let mut attempt = 0u32;

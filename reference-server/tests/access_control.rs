@@ -111,11 +111,24 @@ fn exchange(
     o: u32,
     payload: Vec<Item>,
 ) -> Item {
+    exchange_v(s, (2, 1), identity, auth, extra, o, payload)
+}
+
+/// [`exchange`] in protocol version `v`.
+fn exchange_v(
+    s: &Server,
+    v: (i32, i32),
+    identity: Option<&str>,
+    auth: Option<Item>,
+    extra: Vec<Item>,
+    o: u32,
+    payload: Vec<Item>,
+) -> Item {
     let mut header = vec![st(
         t::PROTOCOL_VERSION,
         vec![
-            int(t::PROTOCOL_VERSION_MAJOR, 2),
-            int(t::PROTOCOL_VERSION_MINOR, 1),
+            int(t::PROTOCOL_VERSION_MAJOR, v.0),
+            int(t::PROTOCOL_VERSION_MINOR, v.1),
         ],
     )];
     header.extend(auth);
@@ -631,4 +644,126 @@ fn async_requests_are_owned_and_survive_a_restart() {
     assert_eq!(locate(&s, A, "ac-async"), vec![key]);
     drop(s);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A KMIP 3.0 request as `who` (Username and Password); Ok(payload) or
+/// Err(Result Reason).
+fn call30(s: &Server, who: (&str, &str), o: u32, payload: Vec<Item>) -> Result<Item, u32> {
+    let bi = exchange_v(
+        s,
+        (3, 0),
+        A,
+        Some(password(who.0, who.1)),
+        vec![],
+        o,
+        payload,
+    );
+    match bi.child(t::RESULT_STATUS).map(|i| &i.value) {
+        Some(Value::Enumeration(rs::SUCCESS)) => Ok(bi
+            .child(t::RESPONSE_PAYLOAD)
+            .cloned()
+            .unwrap_or_else(|| st(t::RESPONSE_PAYLOAD, vec![]))),
+        _ => match bi.child(t::RESULT_REASON).map(|i| &i.value) {
+            Some(Value::Enumeration(r)) => Err(*r),
+            other => panic!("no result reason: {other:?}"),
+        },
+    }
+}
+
+#[test]
+fn kmip_3_users_authenticate_and_group_members_share_objects() {
+    let s = Server::in_memory().with_access(users(&[("admin", "admin-pw")]));
+    let admin = ("admin", "admin-pw");
+    let credential = |pw: &str| {
+        uid_of(
+            &call30(
+                &s,
+                admin,
+                op::CREATE_CREDENTIAL,
+                vec![
+                    en(t::CREDENTIAL_TYPE, 7),
+                    st(t::ATTRIBUTES, vec![]),
+                    st(t::PASSWORD_CREDENTIAL, vec![text(t::PASSWORD, pw)]),
+                ],
+            )
+            .expect("Create Credential"),
+        )
+    };
+    let group = uid_of(
+        &call30(
+            &s,
+            admin,
+            op::CREATE_GROUP,
+            vec![st(t::ATTRIBUTES, vec![text(t::NAME, "g1")])],
+        )
+        .expect("Create Group"),
+    );
+    let user = |name: &str, pw: &str, groups: Vec<Item>| {
+        let mut attrs = vec![
+            Item::new(t::CREDENTIAL_LINK, Value::Reference(credential(pw))),
+            text(t::NAME, name),
+        ];
+        attrs.extend(groups);
+        call30(&s, admin, op::CREATE_USER, vec![st(t::ATTRIBUTES, attrs)]).expect("Create User");
+    };
+    // alice3 is in g1 by name, carol3 by the group's identifier, bob3 in none
+    user(
+        "alice3",
+        "alice3-pw",
+        vec![Item::new(t::GROUP_LINK, Value::NameReference("g1".into()))],
+    );
+    user(
+        "carol3",
+        "carol3-pw",
+        vec![Item::new(t::GROUP_LINK, Value::Reference(group))],
+    );
+    user("bob3", "bob3-pw", vec![]);
+    let mut key = key_payload("ac-group-key");
+    if let Some(Value::Structure(attrs)) = key.get_mut(1).map(|a| &mut a.value) {
+        attrs.retain(|a| a.tag != t::NAME);
+        attrs.push(text(t::NAME, "ac-group-key"));
+        attrs.push(Item::new(t::GROUP_LINK, Value::NameReference("g1".into())));
+    }
+    let k = uid_of(&call30(&s, admin, op::CREATE, key).expect("Create with a Group Link"));
+    let private = uid_of(
+        &call30(&s, admin, op::CREATE, {
+            let mut p = key_payload("ac-admin-only");
+            if let Some(Value::Structure(attrs)) = p.get_mut(1).map(|a| &mut a.value) {
+                attrs.retain(|a| a.tag != t::NAME);
+            }
+            p
+        })
+        .expect("Create"),
+    );
+    let get = |who, u: &str| call30(&s, who, op::GET, vec![uid(u)]).map(|_| ());
+    assert_eq!(get(("alice3", "alice3-pw"), &k), Ok(()), "member by name");
+    assert_eq!(
+        get(("carol3", "carol3-pw"), &k),
+        Ok(()),
+        "member by identifier"
+    );
+    assert_eq!(get(("bob3", "bob3-pw"), &k), Err(rr::PERMISSION_DENIED));
+    assert_eq!(
+        get(("alice3", "alice3-pw"), &private),
+        Err(rr::PERMISSION_DENIED)
+    );
+    assert_eq!(
+        get(("alice3", "wrong"), &k),
+        Err(rr::AUTHENTICATION_NOT_SUCCESSFUL)
+    );
+    let located = |who| {
+        call30(
+            &s,
+            who,
+            op::LOCATE,
+            vec![st(t::ATTRIBUTES, vec![text(t::NAME, "ac-group-key")])],
+        )
+        .expect("Locate")
+        .children()
+        .iter()
+        .filter(|i| i.tag == t::UNIQUE_IDENTIFIER)
+        .count()
+    };
+    assert_eq!(located(("alice3", "alice3-pw")), 1);
+    assert_eq!(located(("bob3", "bob3-pw")), 0);
 }

@@ -251,8 +251,19 @@ pub fn load_shared(s: &Session<'_>, uid: &str) -> Result<Arc<ManagedObject>, Kmi
         .txn
         .get_shared(uid)?
         .ok_or_else(|| not_found(s.version, uid))?;
-    s.access
-        .check(uid, obj.owner.as_deref(), s.client.as_deref())?;
+    if let Err(denied) = s
+        .access
+        .check(uid, obj.owner.as_deref(), s.client.as_deref())
+    {
+        if !crate::access::in_groups(&crate::access::requester_groups(s)?, &obj) {
+            return Err(denied);
+        }
+        tracing::info!(
+            uid,
+            client = s.client.as_deref().unwrap_or("(anonymous)"),
+            "access granted: member of the object's KMIP 3.0 group"
+        );
+    }
     if let Some(rights) = &s.rights {
         if !rights.allows(s.op, uid) {
             tracing::info!(
