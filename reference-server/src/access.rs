@@ -270,8 +270,9 @@ pub struct AccessPolicy {
 impl AccessPolicy {
     /// The policy of `--target reference`: access control on, with the
     /// Username and Password credential of the OASIS v3.0 test cases
-    /// (`administrator` / `password`) and the project's access cases'
-    /// users `KH-alice` / `KH-bob` (testcases/server/access); no devices.
+    /// (`administrator` / `password`), the project's access cases' users
+    /// `KH-alice` / `KH-bob` and device `KH-device` (Device Serial Number
+    /// `KH-SN-0001`, password `KH-device-password`; testcases/server/access).
     pub fn reference_default() -> AccessPolicy {
         AccessPolicy {
             access_control: true,
@@ -285,7 +286,12 @@ impl AccessPolicy {
                 .map(|(u, p)| (u.to_string(), p.to_string()))
                 .collect(),
             ),
-            devices: None,
+            devices: Some(vec![Device {
+                name: "KH-device".to_string(),
+                serial: Some("KH-SN-0001".to_string()),
+                password: Some("KH-device-password".to_string()),
+                ..Device::default()
+            }]),
         }
     }
 

@@ -88,13 +88,16 @@ pub struct ServeArgs {
     /// or Login ticket, else the TLS client certificate's subject); another
     /// identity gets Permission Denied on it and Locate does not return it;
     /// the same holds for Poll / Cancel / Process of an asynchronous
-    /// request. Objects without an owner stay visible to all. Off by
-    /// default.
+    /// request. KMIP 3.0: an object with a Group Link is also usable by the
+    /// users whose User object links to the same group. Objects without an
+    /// owner stay visible to all. Off by default.
     #[arg(long)]
     pub access_control: bool,
     /// Check Username and Password credentials against this file (one
     /// `username:password` a line, `#` comments): a wrong one fails the
-    /// message with Authentication Not Successful. Requests without such a
+    /// message with Authentication Not Successful (unless it matches a KMIP
+    /// 3.0 User object: a User named USERNAME with a Credential Link to a
+    /// Password Credential holding the password). Requests without such a
     /// credential are served under their TLS identity. Off by default.
     #[arg(long, value_name = "FILE")]
     pub users: Option<PathBuf>,

@@ -416,4 +416,54 @@ for vv in ['14', '20', '21']:
     c.req('Destroy', uid_item(0), auth=cred_pw(*ALICE))
     c.resp('Destroy', payload=uid_item(0))
     c.write()
+# ---------------------------------------------------------------- case 7
+def cred_device(serial, pw):
+    return f'''<Authentication>
+  <Credential>
+    <CredentialType type="Enumeration" value="Device"/>
+    <CredentialValue>
+      <DeviceSerialNumber type="TextString" value="{serial}"/>
+      <Password type="TextString" value="{pw}"/>
+    </CredentialValue>
+  </Credential>
+</Authentication>'''
+
+DEVICE = ('KH-SN-0001', 'KH-device-password')
+for vv in ['14', '20', '21']:
+    cid = f'KH-ACCESS-7-{vv}'
+    c = Case(cid, vv, '')
+    table = {'14': '§2.1.2 Credential, Table 5 (Credential Value Structure for the Device\n     Credential)', '20': '§9.11 Credential (Credential Value Structure for the Device\n     Credential)', '21': '§9.11 Credential, Table 412 (Credential Value Structure for the\n     Device Credential)'}[vv]
+    c.comment = f'''     What it tests:
+     Device credentials: a Device credential with the wrong password, then
+     one with an unknown Device Serial Number, fail the request with
+     Authentication Not Successful; the right one creates a key that belongs
+     to the device, so KH-alice's Get of it is Permission Denied; the device
+     destroys it.
+
+     Expected responses per KMIP {c.major}.{c.minor}:
+     {table}: "One or a combination of the Device
+     Serial Number, Network Identifier, Machine Identifier, and Media
+     Identifier SHALL be unique. ... A shared secret or password MAY also be
+     used to authenticate the client."
+     Authentication Not Successful and the message-level answer: as in
+     KH-ACCESS-1. Permission Denied for another identity's object: as in
+     KH-ACCESS-2.
+     Server set-up: the device KH-device, serial KH-SN-0001, password
+     KH-device-password (`serve --devices` line
+     `KH-device:serial=KH-SN-0001;password=KH-device-password`).
+
+     Masked per the Profiles' Permitted Test Case Variations: Unique
+     Identifiers ($UNIQUE_IDENTIFIER_n), TimeStamp ($NOW), Result Message
+     (optional free text, never written here). Everything else is exact.'''
+    c.req('Create', create_payload(c), auth=cred_device('KH-SN-0001', 'not-the-password'))
+    c.resp(None, 'OperationFailed', reason='AuthenticationNotSuccessful')
+    c.req('Create', create_payload(c), auth=cred_device('KH-SN-9999', 'KH-device-password'))
+    c.resp(None, 'OperationFailed', reason='AuthenticationNotSuccessful')
+    c.req('Create', create_payload(c), auth=cred_device(*DEVICE))
+    c.resp('Create', payload=created(0))
+    c.req('Get', uid_item(0), auth=cred_pw(*ALICE))
+    c.resp('Get', 'OperationFailed', reason='PermissionDenied')
+    c.req('Destroy', uid_item(0), auth=cred_device(*DEVICE))
+    c.resp('Destroy', payload=uid_item(0))
+    c.write()
 print('ok')
