@@ -466,4 +466,76 @@ for vv in ['14', '20', '21']:
     c.req('Destroy', uid_item(0), auth=cred_device(*DEVICE))
     c.resp('Destroy', payload=uid_item(0))
     c.write()
+# ---------------------------------------------------------------- case 8
+for vv in ['20', '21']:
+    cid = f'KH-ACCESS-8-{vv}'
+    c = Case(cid, vv, '')
+    sec_dl = '§6.1.12 Delegated Login'
+    sec_right = '§7.34 Right, §7.35 Rights, §7.21 Objects, §7.25 Operations' if vv == '21' else 'Right / Rights, §7.17 Objects, §7.19 Operations'
+    c.comment = f'''     What it tests:
+     Delegated Login: KH-alice creates two keys and asks for a ticket whose
+     Rights allow only Activate of the first one. A request authenticated
+     with that ticket alone activates the first key; its Activate of the
+     second key and its Destroy of the first are Permission Denied; a
+     Delegated Login with that ticket (delegating further) is Permission
+     Denied. KH-alice revokes and destroys both keys.
+
+     Expected responses per KMIP {c.major}.{c.minor}:
+     {sec_dl}: "Requests using the ticket MUST only be permitted to perform
+     the operations specified in the Rights section"; Rights: "List of Rights
+     granted to the ticket holder which may only perform operations allowed
+     by at least one of the contained Right structures"; Delegated Login
+     errors include Permission Denied.
+     {sec_right}: a Right "defines a right to perform specific
+     numbers of specific operations on specific managed objects. If any field
+     is omitted, then that aspect is unrestricted"; Objects is "A list of
+     Object Unique Identifiers".
+     Readings: the ticket acts as the identity that asked for it (so it may
+     use KH-alice's keys, within the Rights); a ticket holder may not widen
+     or pass on its Rights, so Delegated Login with a delegated ticket is
+     refused. Activate's response is its Unique Identifier.
+
+     Masked per the Profiles' Permitted Test Case Variations: the
+     server-generated Ticket Value ($TICKET_VALUE_0), Unique Identifiers
+     ($UNIQUE_IDENTIFIER_n), TimeStamp ($NOW), Result Message (optional free
+     text, never written here). Everything else is exact.'''
+    ticket = """<Ticket>
+  <TicketType type="Enumeration" value="Login"/>
+  <TicketValue type="ByteString" value="$TICKET_VALUE_0"/>
+</Ticket>"""
+    rights = f"""<Rights>
+  <Right>
+    <Operations>
+      <Operation type="Enumeration" value="Activate"/>
+    </Operations>
+    <Objects>
+      {uid_item(0)}
+    </Objects>
+  </Right>
+</Rights>"""
+    revoke = lambda n: uid_item(n) + """
+<RevocationReason>
+  <RevocationReasonCode type="Enumeration" value="CessationOfOperation"/>
+</RevocationReason>"""
+    c.req('Create', create_payload(c), auth=cred_pw(*ALICE))
+    c.resp('Create', payload=created(0))
+    c.req('Create', create_payload(c), auth=cred_pw(*ALICE))
+    c.resp('Create', payload=created(1))
+    c.req('DelegatedLogin', rights, auth=cred_pw(*ALICE))
+    c.resp('DelegatedLogin', payload=ticket)
+    c.req('Activate', uid_item(0), auth=cred_ticket('$TICKET_VALUE_0'))
+    c.resp('Activate', payload=uid_item(0))
+    c.req('Activate', uid_item(1), auth=cred_ticket('$TICKET_VALUE_0'))
+    c.resp('Activate', 'OperationFailed', reason='PermissionDenied')
+    c.req('Destroy', uid_item(0), auth=cred_ticket('$TICKET_VALUE_0'))
+    c.resp('Destroy', 'OperationFailed', reason='PermissionDenied')
+    c.req('DelegatedLogin', rights, auth=cred_ticket('$TICKET_VALUE_0'))
+    c.resp('DelegatedLogin', 'OperationFailed', reason='PermissionDenied')
+    c.req('Revoke', revoke(0), auth=cred_pw(*ALICE))
+    c.resp('Revoke', payload=uid_item(0))
+    c.req('Destroy', uid_item(0), auth=cred_pw(*ALICE))
+    c.resp('Destroy', payload=uid_item(0))
+    c.req('Destroy', uid_item(1), auth=cred_pw(*ALICE))
+    c.resp('Destroy', payload=uid_item(1))
+    c.write()
 print('ok')
