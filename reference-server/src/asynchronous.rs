@@ -46,6 +46,12 @@
 //! (1.x) / Invalid Asynchronous Correlation Value (2.x) from Poll. Process
 //! (2.1 §6.1.39) drops the remaining delay, so the next Poll runs it.
 //!
+//! With access control on (`serve --access-control`, see [`crate::access`])
+//! a record keeps its requester's identity: Poll, Cancel and Process by
+//! another identity get Permission Denied, Query Asynchronous Requests
+//! lists the requester's own only, and the deferred operation runs as its
+//! owner (the owner of what it creates).
+//!
 //! Records live in the object store (the `async` table of the redb store
 //! with `--data-dir`), so a pending request survives a restart. They are
 //! kept after completion (so a repeated Poll or a Cancel still answers).
@@ -209,12 +215,16 @@ pub struct AsyncRecord {
     pub ready_ms: i64,
     /// Where it stands.
     pub state: AsyncState,
+    /// The requester's identity when access control is on (see
+    /// [`crate::access`]): only it may Poll, Cancel or Process the request.
+    pub owner: Option<String>,
 }
 
 /// Private record fields (extension tag range 0x54xxxx, never on the wire).
 const REC_SUBMITTED_MS: Tag = Tag(0x54_FF01);
 const REC_READY_MS: Tag = Tag(0x54_FF02);
 const REC_CANCELED: Tag = Tag(0x54_FF03);
+const REC_OWNER: Tag = Tag(0x54_FF04);
 
 /// The store key of a correlation value (lower-case hex).
 pub fn key(id: &[u8]) -> String {
@@ -245,6 +255,9 @@ impl AsyncRecord {
             long(REC_SUBMITTED_MS, self.submitted_ms),
             long(REC_READY_MS, self.ready_ms),
         ];
+        if let Some(o) = &self.owner {
+            c.push(text(REC_OWNER, o.clone()));
+        }
         match &self.state {
             AsyncState::Pending => c.push(enumeration(t::PROCESSING_STAGE, ps::SUBMITTED)),
             AsyncState::Canceled => {
@@ -308,6 +321,10 @@ impl AsyncRecord {
         let submitted_ms = need(id, f.long(REC_SUBMITTED_MS), "submission time")?;
         let ready_ms = need(id, f.long(REC_READY_MS), "ready time")?;
         let stage = need(id, f.enumeration(t::PROCESSING_STAGE), "processing stage")?;
+        let owner = f
+            .text(REC_OWNER)
+            .map_err(|_| bad("bad owner"))?
+            .map(str::to_string);
         let state = if stage != ps::COMPLETED {
             AsyncState::Pending
         } else if f.get(REC_CANCELED).is_some() {
@@ -334,6 +351,7 @@ impl AsyncRecord {
             submitted_ms,
             ready_ms,
             state,
+            owner,
         })
     }
 }
@@ -402,6 +420,7 @@ pub fn defer(s: &mut Session<'_>, op: u32, request: &Item) -> Result<Vec<u8>, Km
         submitted_ms,
         ready_ms: submitted_ms.saturating_add(delay),
         state: AsyncState::Pending,
+        owner: s.client.clone(),
     };
     s.txn.put_async(&record)?;
     tracing::info!(
@@ -410,6 +429,16 @@ pub fn defer(s: &mut Session<'_>, op: u32, request: &Item) -> Result<Vec<u8>, Km
         "deferred (Operation Pending)"
     );
     Ok(id)
+}
+
+/// Only the identity that submitted a request may Poll, Cancel or Process
+/// it (when access control is on; Permission Denied otherwise, logged).
+fn check_owner(s: &Session<'_>, record: &AsyncRecord) -> Result<(), KmipError> {
+    s.access.check(
+        &format!("asynchronous request {}", key(&record.id)),
+        record.owner.as_deref(),
+        s.client.as_deref(),
+    )
 }
 
 fn correlation_value(p: &Item) -> Result<Vec<u8>, KmipError> {
@@ -436,6 +465,7 @@ pub fn poll(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             ),
         ));
     };
+    check_owner(s, &record)?;
     match record.state {
         AsyncState::Canceled => Err(KmipError::new(
             rr::OPERATION_CANCELED_BY_REQUESTER,
@@ -469,7 +499,11 @@ pub fn poll(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
 /// Cancel (1.4 §4.27, 2.1 §6.1.5).
 pub fn cancel(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let id = correlation_value(p)?;
-    let result = match s.txn.get_async(&key(&id))? {
+    let found = s.txn.get_async(&key(&id))?;
+    if let Some(record) = &found {
+        check_owner(s, record)?;
+    }
+    let result = match found {
         None => cr::UNAVAILABLE,
         Some(mut record) => match &record.state {
             AsyncState::Pending => {
@@ -504,6 +538,7 @@ pub fn process(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             ),
         ));
     };
+    check_owner(s, &record)?;
     if record.state == AsyncState::Pending && record.ready_ms > s.now_ms {
         record.ready_ms = s.now_ms;
         s.txn.put_async(&record)?;
@@ -539,6 +574,9 @@ pub fn query_asynchronous_requests(s: &mut Session<'_>, p: &Item) -> Result<Item
     let mut out = Vec::new();
     for record in s.txn.list_async()? {
         if record.state != AsyncState::Pending
+            || !s
+                .access
+                .visible(record.owner.as_deref(), s.client.as_deref())
             || (!wanted_ids.is_empty() && !wanted_ids.contains(&record.id))
             || (!wanted_ops.is_empty() && !wanted_ops.contains(&record.operation))
         {
@@ -577,6 +615,7 @@ mod tests {
             submitted_ms: 1_000,
             ready_ms: 1_500,
             state: AsyncState::Pending,
+            owner: None,
         };
         for state in [
             AsyncState::Pending,
@@ -584,13 +623,16 @@ mod tests {
             AsyncState::Done(Ok(payload(vec![text(t::UNIQUE_IDENTIFIER, "u")]))),
             AsyncState::Done(Err(KmipError::invalid_field("x"))),
         ] {
-            let r = AsyncRecord {
-                state,
-                ..base.clone()
-            };
-            let b = r.to_bytes().expect("encode");
-            assert_eq!(AsyncRecord::from_bytes("010203", &b).expect("decode"), r);
-            assert!(AsyncRecord::from_bytes("010203", &b[..b.len() - 4]).is_err());
+            for owner in [None, Some("user:alice".to_string())] {
+                let r = AsyncRecord {
+                    state: state.clone(),
+                    owner,
+                    ..base.clone()
+                };
+                let b = r.to_bytes().expect("encode");
+                assert_eq!(AsyncRecord::from_bytes("010203", &b).expect("decode"), r);
+                assert!(AsyncRecord::from_bytes("010203", &b[..b.len() - 4]).is_err());
+            }
         }
     }
 

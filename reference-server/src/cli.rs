@@ -84,18 +84,31 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub async_delay_ms: u64,
     /// Enforce object ownership: every object created gets the requester's
-    /// identity as owner (the user authenticated by a Username and Password
-    /// credential, else the TLS client certificate's subject); another
-    /// identity gets Permission Denied on it and Locate does not return it.
-    /// Objects without an owner stay visible to all. Off by default.
+    /// identity as owner (the user or device authenticated by a credential
+    /// or Login ticket, else the TLS client certificate's subject); another
+    /// identity gets Permission Denied on it and Locate does not return it;
+    /// the same holds for Poll / Cancel / Process of an asynchronous
+    /// request. KMIP 3.0: an object with a Group Link is also usable by the
+    /// users whose User object links to the same group. Objects without an
+    /// owner stay visible to all. Off by default.
     #[arg(long)]
     pub access_control: bool,
     /// Check Username and Password credentials against this file (one
     /// `username:password` a line, `#` comments): a wrong one fails the
-    /// message with Authentication Not Successful. Requests without such a
+    /// message with Authentication Not Successful (unless it matches a KMIP
+    /// 3.0 User object: a User named USERNAME with a Credential Link to a
+    /// Password Credential holding the password). Requests without such a
     /// credential are served under their TLS identity. Off by default.
     #[arg(long, value_name = "FILE")]
     pub users: Option<PathBuf>,
+    /// Check Device credentials against this file (one device a line:
+    /// `NAME:field=value;…` with fields serial, password, device-id,
+    /// network-id, machine-id, media-id; every field given must be sent
+    /// with that value): a Device credential that matches no device fails
+    /// the message with Authentication Not Successful; a matching one makes
+    /// the requester `device:NAME`. Off by default.
+    #[arg(long, value_name = "FILE")]
+    pub devices: Option<PathBuf>,
     /// Log filter (`error`, `warn`, `info`, `debug`, `trace`, or a tracing
     /// env-filter directive).
     #[arg(long, default_value = "info", env = "KMIP_SERVER_LOG")]
@@ -176,6 +189,11 @@ impl ServeArgs {
             .as_deref()
             .map(crate::access::AccessPolicy::load_users)
             .transpose()?;
+        let devices = self
+            .devices
+            .as_deref()
+            .map(crate::access::AccessPolicy::load_devices)
+            .transpose()?;
         Ok(ServerConfig {
             listen: self.listen,
             tls,
@@ -196,6 +214,7 @@ impl ServeArgs {
             access: crate::access::AccessPolicy {
                 access_control: self.access_control,
                 users,
+                devices,
             },
             ..ServerConfig::default()
         })

@@ -18,7 +18,7 @@
 //!   shares;
 //!   [`notify`]: opt-in push of Notify / Put to client service endpoints;
 //!   [`pool`]: the bounded worker pool for CPU-heavy requests;
-//!   [`access`]: authentication (Username and Password credentials) and
+//!   [`access`]: authentication (Username and Password, Device and Ticket credentials) and
 //!   object ownership, both off by default;
 //!   `cli`: the command-line arguments shared by `kmip-reference-server` and
 //!   `kmip-harness serve`.

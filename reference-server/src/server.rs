@@ -128,6 +128,7 @@ pub struct Server {
     notifier: Option<crate::notify::Notifier>,
     async_policy: AsyncPolicy,
     access: crate::access::AccessPolicy,
+    tickets: crate::access::Tickets,
 }
 
 impl Default for Server {
@@ -150,6 +151,7 @@ impl Server {
             notifier: None,
             async_policy: AsyncPolicy::default(),
             access: crate::access::AccessPolicy::default(),
+            tickets: crate::access::Tickets::default(),
         }
     }
 
@@ -312,8 +314,26 @@ impl Server {
                 return error_response(version.unwrap_or(V1_0), now, &e);
             }
         };
-        let client = match self.access.authenticate(request, tls_identity) {
+        let principal = match self.access.authenticate(
+            request,
+            tls_identity,
+            &self.tickets,
+            crate::asynchronous::now_ms(),
+        ) {
             Ok(c) => c,
+            // a credential not in the users file may be a KMIP 3.0 User's
+            Err(e) if e.reason == rr::AUTHENTICATION_NOT_SUCCESSFUL => match self
+                .store
+                .scan()
+                .ok()
+                .and_then(|snap| crate::access::user_object_login(request, &snap.objects))
+            {
+                Some(identity) => crate::access::Principal {
+                    identity: Some(identity),
+                    rights: None,
+                },
+                None => return error_response(header.version, now, &e),
+            },
             Err(e) => return error_response(header.version, now, &e),
         };
         let mut attempt = 0u32;
@@ -327,7 +347,7 @@ impl Server {
                 self.alone_runs.fetch_add(1, Ordering::Relaxed);
             }
             let exclusive = alone.then(|| self.gate.write().unwrap_or_else(|p| p.into_inner()));
-            let run = self.run_batch(&header, now, client.as_deref());
+            let run = self.run_batch(&header, now, &principal);
             let before = self.notify_snapshot(&run.changes);
             let committed = {
                 // the others hold the gate shared for their commit only
@@ -339,6 +359,8 @@ impl Server {
             drop(exclusive);
             match committed {
                 Ok(()) => {
+                    self.tickets
+                        .apply(run.tickets, crate::asynchronous::now_ms());
                     if let Some(before) = before {
                         self.push_changes(&run.changes, before);
                     }
@@ -371,7 +393,12 @@ impl Server {
 
     /// Run every batch item of one message on the current snapshots; the
     /// response and what to commit.
-    fn run_batch(&self, header: &Header<'_>, now: i64, client: Option<&str>) -> BatchRun {
+    fn run_batch(
+        &self,
+        header: &Header<'_>,
+        now: i64,
+        principal: &crate::access::Principal,
+    ) -> BatchRun {
         let version = header.version;
         let mut session = Session {
             version,
@@ -383,14 +410,19 @@ impl Server {
             now_ms: crate::asynchronous::now_ms(),
             async_policy: &self.async_policy,
             pending: None,
-            client: client.map(str::to_string),
+            client: principal.identity.clone(),
             access: &self.access,
+            rights: principal.rights.clone(),
+            op: 0,
+            tickets: &self.tickets,
+            ticket_changes: Vec::new(),
         };
         let mut results: Vec<ItemResult> = Vec::with_capacity(header.items.len());
         let mut undo = false;
         let mut failed = 0usize;
         for bi in &header.items {
             let before = session.txn.checkpoint();
+            let tickets_before = session.ticket_changes.len();
             let outcome = match bi.operation {
                 Some(op)
                     if bi.error.is_none()
@@ -409,6 +441,7 @@ impl Server {
             if item_failed {
                 failed += 1;
                 session.txn.restore(before);
+                session.ticket_changes.truncate(tickets_before);
             }
             tracing::debug!(
                 correlation = header.correlation.as_deref().unwrap_or(""),
@@ -438,6 +471,7 @@ impl Server {
         }
         if undo {
             session.txn.discard();
+            session.ticket_changes.clear();
         }
         let mut response = build_response(version, now, &mut results, undo);
         if let Some(max) = header.max_response_size {
@@ -446,6 +480,7 @@ impl Server {
                 .unwrap_or(usize::MAX);
             if len > max {
                 session.txn.discard();
+                session.ticket_changes.clear();
                 for r in &mut results {
                     if r.outcome.is_ok() {
                         r.outcome = Err(KmipError::new(
@@ -457,6 +492,7 @@ impl Server {
                 response = build_response(version, now, &mut results, false);
             }
         }
+        let tickets = std::mem::take(&mut session.ticket_changes);
         let (reads, changes) = session.txn.finish();
         BatchRun {
             response,
@@ -464,6 +500,7 @@ impl Server {
             failed,
             reads,
             changes,
+            tickets,
         }
     }
 
@@ -530,6 +567,8 @@ struct BatchRun {
     failed: usize,
     reads: ReadSet,
     changes: Vec<Change>,
+    /// Ticket table changes, applied after the commit.
+    tickets: Vec<crate::access::TicketChange>,
 }
 
 fn op_name(op: u32) -> &'static str {
@@ -1078,6 +1117,15 @@ pub struct Session<'a> {
     pub client: Option<String>,
     /// Authentication and access-control policy.
     pub access: &'a crate::access::AccessPolicy,
+    /// Rights of a delegated ticket the request authenticated with
+    /// (`None`: unrestricted).
+    pub rights: Option<std::sync::Arc<crate::access::Rights>>,
+    /// The operation running (set by [`crate::ops::dispatch`]).
+    pub op: u32,
+    /// Issued tickets (Login / Logout / Delegated Login, `ops::session`).
+    pub tickets: &'a crate::access::Tickets,
+    /// Ticket changes staged by this message, applied after its commit.
+    pub ticket_changes: Vec<crate::access::TicketChange>,
 }
 
 impl Session<'_> {

@@ -275,6 +275,11 @@ impl ReferenceTarget {
             // Pending for the creation operations (reproducible async
             // paths for test cases; nothing else changes).
             async_policy: kmip_reference_server::asynchronous::AsyncPolicy::reference_default(),
+            // Object ownership and credential checks on, with the users the
+            // OASIS v3.0 cases and testcases/server/access authenticate as
+            // (every other case runs under the one client certificate, so
+            // ownership changes nothing for them).
+            access: kmip_reference_server::access::AccessPolicy::reference_default(),
             ..Default::default()
         };
         let server = kmip_reference_server::spawn(config)

@@ -12,9 +12,9 @@
 //!   existing credential object.
 //! - Create Group stores a Group object.
 //!
-//! The server does not authenticate requests with these objects: the
-//! request header's Authentication is accepted but not checked (the
-//! reference server has no access control).
+//! With access control on, a User with a Credential Link to a Password
+//! Credential can authenticate and Group Links share objects between the
+//! members of a group (see `crate::access`, "KMIP 3.0 users and groups").
 
 use super::create::{check_unique_names, client_attributes, finish_new, Origin, OBJECT_CLASS_USER};
 use super::{load_live, payload};

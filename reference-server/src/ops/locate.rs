@@ -106,9 +106,13 @@ pub fn locate(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let mut objects = s.txn.list()?;
     objects.reverse(); // most recently created first (UIDs are time-ordered)
     let mut found: Vec<String> = Vec::new();
+    let groups = crate::access::requester_groups(s)?;
     for mut obj in objects {
         // objects the client may not use are never returned (crate::access)
-        if !s.access.visible(obj.owner.as_deref(), s.client.as_deref()) {
+        if !(s.access.visible(obj.owner.as_deref(), s.client.as_deref())
+            || crate::access::in_groups(&groups, &obj))
+            || s.rights.as_ref().is_some_and(|r| !r.allows(s.op, &obj.uid))
+        {
             continue;
         }
         if obj.dates_due(s.now) {

@@ -31,6 +31,7 @@ pub mod identity;
 pub mod lifecycle;
 pub mod locate;
 pub mod server_ops;
+pub mod session;
 pub mod split;
 
 use crate::error::KmipError;
@@ -95,6 +96,9 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::LOG, V2_0, server_ops::log),
     op(o::INTEROP, V2_0, server_ops::interop),
     op(o::PING, V2_1, server_ops::ping),
+    op(o::LOGIN, V2_0, session::login),
+    op(o::LOGOUT, V2_0, session::logout),
+    op(o::DELEGATED_LOGIN, V2_0, session::delegated_login),
     op(o::OBLITERATE, V3_0, lifecycle::obliterate),
     op(o::CREATE_CREDENTIAL, V3_0, identity::create_credential),
     op(o::CREATE_USER, V3_0, identity::create_user),
@@ -136,7 +140,22 @@ pub fn operations_in(version: Version) -> impl Iterator<Item = &'static OpDef> {
 /// Run one operation: the dispatch point of the server.
 pub fn dispatch(op: u32, payload: &Item, session: &mut Session<'_>) -> Result<Item, KmipError> {
     match OPERATIONS.iter().find(|d| d.code == op) {
-        Some(def) if def.since <= session.version => (def.run)(session, payload),
+        Some(def) if def.since <= session.version => {
+            session.op = op;
+            if let Some(rights) = &session.rights {
+                if !rights.allows_operation(op) {
+                    tracing::info!(
+                        client = session.client.as_deref().unwrap_or("(anonymous)"),
+                        operation = op,
+                        "access denied: operation not in the delegated ticket's Rights"
+                    );
+                    return Err(KmipError::permission_denied(
+                        "the delegated ticket's Rights do not allow this operation",
+                    ));
+                }
+            }
+            (def.run)(session, payload)
+        }
         Some(def) => Err(KmipError::not_supported(format!(
             "{} is not defined in KMIP {} (since {})",
             op_label(op),
@@ -232,8 +251,31 @@ pub fn load_shared(s: &Session<'_>, uid: &str) -> Result<Arc<ManagedObject>, Kmi
         .txn
         .get_shared(uid)?
         .ok_or_else(|| not_found(s.version, uid))?;
-    s.access
-        .check(uid, obj.owner.as_deref(), s.client.as_deref())?;
+    if let Err(denied) = s
+        .access
+        .check(uid, obj.owner.as_deref(), s.client.as_deref())
+    {
+        if !crate::access::in_groups(&crate::access::requester_groups(s)?, &obj) {
+            return Err(denied);
+        }
+        tracing::info!(
+            uid,
+            client = s.client.as_deref().unwrap_or("(anonymous)"),
+            "access granted: member of the object's KMIP 3.0 group"
+        );
+    }
+    if let Some(rights) = &s.rights {
+        if !rights.allows(s.op, uid) {
+            tracing::info!(
+                uid,
+                client = s.client.as_deref().unwrap_or("(anonymous)"),
+                "access denied: object not in the delegated ticket's Rights"
+            );
+            return Err(KmipError::permission_denied(format!(
+                "the delegated ticket's Rights do not allow this operation on {uid:?}"
+            )));
+        }
+    }
     if obj.dates_due(s.now) {
         Arc::make_mut(&mut obj).apply_dates(s.now);
     }

@@ -10,7 +10,7 @@ pub use kmip_ttlv::enums::{
     key_format_type as key_format, link_type, name_type, object_group_member, object_type,
     operation, processing_stage, query_function, result_reason, result_status,
     revocation_reason_code as revocation_reason, rng_algorithm as rng_alg, secret_data_type,
-    split_key_method, state, unique_identifier as uid_enum,
+    split_key_method, state, ticket_type, unique_identifier as uid_enum,
 };
 pub use kmip_ttlv::masks::{
     cryptographic_usage_mask as usage_mask, protection_storage_mask as protection_storage,
