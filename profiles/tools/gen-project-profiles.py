@@ -14,7 +14,7 @@ import re
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CASES = ROOT / "testcases" / "server"
 OUT = ROOT / "profiles" / "project"
-VERSIONS = {"14": "1.4", "21": "2.1"}
+VERSIONS = {"14": "1.4", "20": "2.0", "21": "2.1"}
 TITLES = {
     "async": "asynchronous processing (Operation Pending, Poll, Cancel, Query Asynchronous Requests)",
     "split": "Create Split Key and Join Split Key (XOR, prime field, GF(2^8))",

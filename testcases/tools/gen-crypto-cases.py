@@ -77,13 +77,19 @@ class Case:
     def v21(self):
         return self.version == (2, 1)
 
+    @property
+    def v2(self):
+        """KMIP 2.x: Attributes / Attribute Reference forms, Client
+        Correlation Value in the header."""
+        return self.version[0] == 2
+
     def step(self, op, req_children, status="Success", resp_children=None, reason=None):
         self.steps.append((op, req_children, status, resp_children, reason))
 
     # -- attribute helpers -------------------------------------------------
     def attrs(self, *pairs):
-        """pairs: (2.1 item, 1.4 attribute name)."""
-        if self.v21:
+        """pairs: (2.x item, 1.4 attribute name)."""
+        if self.v2:
             return S("Attributes", *[p[0] for p in pairs])
         out = []
         for item, name in pairs:
@@ -92,12 +98,12 @@ class Case:
         return S("TemplateAttribute", *out)
 
     def get_attrs_req(self, uid, *names):
-        if self.v21:
+        if self.v2:
             return [uid] + [E("AttributeReference", n.replace(" ", "")) for n in names]
         return [uid] + [T("AttributeName", n) for n in names]
 
     def attr_resp(self, uid, *pairs):
-        if self.v21:
+        if self.v2:
             return [uid, S("Attributes", *[p[0] for p in pairs])]
         out = [uid]
         for item, name in pairs:
@@ -116,7 +122,7 @@ class Case:
      What it tests:
 {self.what}
 
-     Expected responses per KMIP {maj}.{mnr} ({'kmip-spec-v2.1-os' if self.v21 else 'kmip-spec-v1.4-os'}):
+     Expected responses per KMIP {maj}.{mnr} (kmip-spec-v{maj}.{mnr}-os):
 {self.expected}
 """
         if self.notes:
@@ -132,7 +138,7 @@ class Case:
         for n, (op, req, status, resp, reason) in enumerate(self.steps):
             ccv = (
                 f'    <ClientCorrelationValue type="TextString" value="{self.cid} step={n}"/>\n'
-                if self.v21
+                if self.v2
                 else ""
             )
             body += f"""
@@ -351,6 +357,8 @@ is destroyed directly."""
 
 
 VERS = [(1, 4), (2, 1)]
+# Multi-part crypto and key pairs: also KMIP 2.0 (same fields; 2.0 sections).
+VERS_MP = [(1, 4), (2, 0), (2, 1)]
 
 
 def suffix(v):
@@ -686,11 +694,15 @@ Register an active HMAC-SHA256 key with MAC Generate only, Derive Key
         cleanup_active(c, 0)
         add("negative", c)
 
+
+    for v in VERS_MP:
         # 13: unknown Correlation Value.
-        reason = "InvalidCorrelationValue" if v == (2, 1) else "ItemNotFound"
+        reason = "InvalidCorrelationValue" if v[0] == 2 else "ItemNotFound"
         spec = (
             "§6.1.32 MAC: the Correlation Value \"Specifies the existing stream or\nby-parts cryptographic operation (as returned from a previous call to this\noperation)\". A value the server never returned names no stream: Invalid\nCorrelation Value, listed in Table 261 (MAC Errors) and defined in §11.46."
             if v == (2, 1)
+            else "§6.1.31 MAC: the Correlation Value \"Specifies the existing stream or\nby-parts cryptographic operation (as returned from a previous call to this\noperation)\". A value the server never returned names no stream: Invalid\nCorrelation Value, listed in the MAC Errors table (§6.1.31.1) and defined\nin §11.45 (Result Reason; a KMIP 2.0 addition)."
+            if v == (2, 0)
             else "§4.33 MAC / §2.1.15 Correlation Value: the value is the one returned\nby a previous call. §11.34 MAC errors: \"No outstanding operation with the\nspecified Correlation Value exists\" -> Operation Failed, Item Not Found\n(KMIP 1.4 has no Invalid Correlation Value; 2.0 adds it)."
         )
         c = Case(
@@ -751,6 +763,7 @@ PARTS = [b"kmip-harness multi-part ", b"data, second part, ", b"and the final pa
 WHOLE = b"".join(PARTS)
 
 MP_SPEC = {
+    (2, 0): "§6.1 introduction, §6.1.31 MAC, §6.1.23 Hash, §6.1.49 Sign,\n§6.1.50 Signature Verify, §6.1.32 MAC Verify",
     (2, 1): "§6.1 introduction, §6.1.32 MAC (Tables 259/260), §6.1.24 Hash (Tables\n235/236), §6.1.55 Sign, §6.1.56 Signature Verify, §6.1.33 MAC Verify",
     (1, 4): "§4 introduction (multi-part sequence), §4.33 MAC, §4.37 Hash, §4.31\nSign, §4.32 Signature Verify, §4.34 MAC Verify",
 }
@@ -769,7 +782,7 @@ single-part."""
 
 def multipart_cases():
     key = bytes.fromhex("000102030405060708090a0b0c0d0e0f" * 2)
-    for v in VERS:
+    for v in VERS_MP:
         mac = hmac_mod.new(key, WHOLE, "sha256").hexdigest()
         c = Case(
             f"KH-MULTI-1-{suffix(v)}",
@@ -837,7 +850,7 @@ Final part (Valid), and one whose data differs (Invalid). Clean up."""
             ),
             masked_extra=", the Correlation Values ($CORRELATION_VALUE_n), the ECDSA\n     signature, which is randomised ($SIGNATURE_DATA, bound from the Sign\n     response and sent back)",
         )
-        if v == (2, 1):
+        if v[0] == 2:
             cka = [
                 S("CommonAttributes",
                   E("CryptographicAlgorithm", "EC"),
@@ -903,11 +916,237 @@ MAC of the whole data (Valid). Clean up."""
         add("multipart", c)
 
 
+# -- multi-part with known answers -------------------------------------------------
+
+# A fixed RSA-2048 key (PKCS#1 RSAPrivateKey, generated once for these cases;
+# PKCS#1 v1.5 signatures are deterministic, so the expected signature is a
+# known answer computed here).
+RSA_2048_PKCS1 = bytes.fromhex(
+    "308204a20201000282010100b0a66700c87ebda780290f95f0e1a7c91e1288a6ccd416a2fb49"
+    "4bcfe030866c252833ee0565b581f092a836a75dc9ace1b3b642c49c5acf9815e91d9ee3d329"
+    "0425fa0d8f12de252f393aa20b94d492cf6ac230e7e477740f47ddc2c3357d42d1d5a0f47a57"
+    "6e395562021fd9101a213c7891b343d21b291678ac3e34238f6465f5e4b65217875133992760"
+    "e2a1a7008ecb9bbb8f4bcd000c3ddaa0736da382077383af72fbdcb7a97e4584b266d98b15aa"
+    "8977c0dc23602d5c0d3f108b841f885cdd28354d8fd58f29f4fdc7b5ba247dd1b4e7486a354d"
+    "55bcebb736a2d51cade61654696084c909cb4dc1b22164a9cca7906f209c280f70d85e42c6d1"
+    "4d010203010001028201000449bb610e3cdf5cc9c795621ebd078ae2340b453e77e9b42834b3"
+    "6cdd5175077a8339917ae7f5ca398a01d36a34f15d5e9dcd02909a866ccc1e4070a3ae3194f5"
+    "da77f1acd078c8e5639cff327e78ed1d30ba95b96db712661a5c0ade831c08bea68557f1e7b7"
+    "82cb130c39742fc7ecff1cd5ef621d05b0a8fd6ecd5458f9a1cf71c388cd4ead8761294a64c0"
+    "0f1af66cfed646a17d80a1b27506bb402a2501a5f232ea4b4cb81d22a208b8686cf3b9dc53d7"
+    "3b9bf86e70e39f6404d271887aa1d297d8cfc1e7db6e9dd621a325c727ffaab9f90dbf18863b"
+    "fe7772b50c50f45928969be760ff5838db7be70dc205b573fd8911a52ea3ed8a5849086db102"
+    "b102818100eaad584a6699a0f053d71aef0ccbf76755ce66deb6acb9959b4889c3750d16ea97"
+    "48699cd957727fdf66ce97f1d638484efe7f3d971ad95dcb1eeb67554803bd8920e2fedd8740"
+    "5f3c4962f84617bec8fc75f0ef580bc57ee32c0cdf0cfe1b6663e650a92e34a42befa432ee09"
+    "2045e35b5ebe4fa692f72cdff50eeadfe8edd902818100c0b354a0c267700b6511b40f89679c"
+    "ed40fe2918b6c645c27fa58261d36fb4591af418f493fde687323017c621ca97d84f86c4e71a"
+    "84738c2d75cf47cf7b83a3946d6cc2962711c4704c6b63870167e4d4b81a6b06a80bdebeec23"
+    "3f6d024ac78373262e9bbf5b669710edaa9fb2f14558289a621f24750fde916bd2f42b576902"
+    "81806e0da8d00b59947ddff38a6ffca2527da561cc2039aebac18c36f254353a543ae38353f3"
+    "f880e7f34bc31cb368f83b20bddadfb4f47de4ddf579a48fab10c0a04c049e2f43983ff9e97d"
+    "c8ea0184f535b01f6743f7185e1fe94d29241925b997c4d5a7920f57247e6e3da49cb8aee7d7"
+    "7d6beaf7d3782c6e6100bd642c6941d10281805eb6c61dcdefb16ea85aaf3a03bb5db26f837d"
+    "079cae8f932dd257e765593e379dbbe4983235559d95d97595f8fdeeec6f0a3ab5ac9ef57c2c"
+    "cbfef9b8cd68c27a2dde8b35ea361d6b64e453a303d9e0eb7d21df01028ff307bc6106c7b99c"
+    "afbbb85948075d62bb65fcf814293276cc32aca255202177383999187a33712a210281807368"
+    "71b0e613dfbcf06f06b87243373bb8b82483c84802bad74bc4d6037fc776576dc63dbc6b7a74"
+    "d422b5d9d96f409c5445fe642d5961b75aa44d48ace0bb35bce7fe6754dcb08d0b95efdfd0c8"
+    "83275679a81173ba1efc741f60767d75a2b218bf450ad71fa5a419676ceaf29d5863e63c572d"
+    "3d884a12020ac73f90699c97"
+)
+
+# NIST SP 800-38B / RFC 4493 §4 Example 4 (AES-128 CMAC of 64 bytes).
+CMAC_KEY = bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")
+CMAC_MSG = bytes.fromhex(
+    "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+    "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710"
+)
+CMAC_TAG = "51f0bebf7e3b9d92fc49741779363cfe"
+
+# RFC 8032 §7.1 TEST 3 (Ed25519, 2-byte message).
+ED_SEED = bytes.fromhex("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7")
+ED_PUB = "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025"
+ED_MSG = bytes.fromhex("af82")
+ED_SIG = (
+    "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac"
+    "18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"
+)
+
+
+def reg_key(c, uid_n, obj_type, fmt, alg, bits, material, mask):
+    """Register an Active Private / Public Key (Activation Date in the past)."""
+    c.step(
+        "Register",
+        [
+            E("ObjectType", obj_type),
+            c.attrs(
+                (I("CryptographicUsageMask", mask), "Cryptographic Usage Mask"),
+                (DT("ActivationDate", "$NOW-3600"), "Activation Date"),
+            ),
+            S(
+                obj_type,
+                S(
+                    "KeyBlock",
+                    E("KeyFormatType", fmt),
+                    S("KeyValue", B("KeyMaterial", material)),
+                    E("CryptographicAlgorithm", alg),
+                    I("CryptographicLength", bits),
+                ),
+            ),
+        ],
+        resp_children=[UID(uid_n)],
+    )
+
+
+KAT_SPEC = {
+    (1, 4): ("§4 introduction (multi-part sequence)", "§4.31 Sign", "§4.32 Signature Verify", "§4.33 MAC", "§4.34 MAC Verify", "§4.37 Hash", "§3.6 Cryptographic Parameters"),
+    (2, 0): ("§6.1 introduction", "§6.1.49 Sign", "§6.1.50 Signature Verify", "§6.1.31 MAC", "§6.1.32 MAC Verify", "§6.1.23 Hash", "§4.16 Cryptographic Parameters"),
+    (2, 1): ("§6.1 introduction", "§6.1.55 Sign", "§6.1.56 Signature Verify", "§6.1.32 MAC", "§6.1.33 MAC Verify", "§6.1.24 Hash", "§4.16 Cryptographic Parameters"),
+}
+
+
+def kat_cases():
+    from cryptography.hazmat.primitives import hashes, serialization as ser
+    from cryptography.hazmat.primitives.asymmetric import padding, ed25519
+    from cryptography.hazmat.primitives.cmac import CMAC
+
+    prv = ser.load_der_private_key(RSA_2048_PKCS1, None)
+    pub_der = prv.public_key().public_bytes(ser.Encoding.DER, ser.PublicFormat.PKCS1)
+    rsa_sig = prv.sign(WHOLE, padding.PKCS1v15(), hashes.SHA256()).hex()
+
+    cm = CMAC(algorithms.AES(CMAC_KEY))
+    cm.update(CMAC_MSG)
+    assert cm.finalize().hex() == CMAC_TAG, "RFC 4493 example 4"
+
+    ed = ed25519.Ed25519PrivateKey.from_private_bytes(ED_SEED)
+    assert ed.sign(ED_MSG).hex() == ED_SIG, "RFC 8032 TEST 3"
+    ed_pub = ed.public_key()
+    assert ed_pub.public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw).hex() == ED_PUB
+    ed_p8 = ed.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption())
+    ed_spki = ed_pub.public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo)
+
+    for v in VERS_MP:
+        intro, sign, verify, mac, macv, _hash, cparams = KAT_SPEC[v]
+        # 5: RSA PKCS#1 v1.5 Sign in three parts = known answer = single-part.
+        c = Case(
+            f"KH-MULTI-5-{suffix(v)}",
+            v,
+            indent(
+                """Multi-part Sign with a known answer: Register a fixed RSA-2048 key pair
+(PKCS#1), Sign (PKCS#1 v1.5 padding, SHA-256) in three parts (Init, the
+Correlation Value, Final): the Signature Data is the known answer computed
+independently for this case (PKCS#1 v1.5 signatures are deterministic);
+a single-part Sign of the concatenated data gives the same bytes; a
+two-part Signature Verify of that signature is Valid. Clean up."""
+            ),
+            indent(
+                f"""{intro}: the first request has Init Indicator True and the
+response has the Correlation Value; later requests send it back, the last
+with Final Indicator True; Signature Data is "Yes for single-part. No for
+multi-part": only the Final part returns it, over all the data. {sign},
+{verify}; {cparams} (Padding Method PKCS1 v1.5, Hashing Algorithm SHA-256).
+Known answer: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) with SHA-256 of the whole
+data, computed with Python's `cryptography`, not with the server."""
+            ),
+            masked_extra=", the Correlation Values ($CORRELATION_VALUE_n)",
+        )
+        reg_key(c, 0, "PrivateKey", "PKCS_1", "RSA", 2048, RSA_2048_PKCS1.hex(), "Sign")
+        reg_key(c, 1, "PublicKey", "PKCS_1", "RSA", 2048, pub_der.hex(), "Verify")
+        sp = S("CryptographicParameters", E("PaddingMethod", "PKCS1v1_5"), E("HashingAlgorithm", "SHA_256"))
+        c.step("Sign", [UID(0), sp, B("Data", PARTS[0]), BOOL("InitIndicator", True)],
+               resp_children=[UID(0), B("CorrelationValue", "$CORRELATION_VALUE_0")])
+        c.step("Sign", [UID(0), B("Data", PARTS[1]), B("CorrelationValue", "$CORRELATION_VALUE_0")],
+               resp_children=[UID(0), B("CorrelationValue", "$CORRELATION_VALUE_0")])
+        c.step("Sign", [UID(0), B("Data", PARTS[2]), B("CorrelationValue", "$CORRELATION_VALUE_0"), BOOL("FinalIndicator", True)],
+               resp_children=[UID(0), B("SignatureData", rsa_sig)])
+        c.step("Sign", [UID(0), sp, B("Data", WHOLE)], resp_children=[UID(0), B("SignatureData", rsa_sig)])
+        c.step("SignatureVerify", [UID(1), sp, B("Data", PARTS[0]), BOOL("InitIndicator", True)],
+               resp_children=[UID(1), B("CorrelationValue", "$CORRELATION_VALUE_1")])
+        c.step("SignatureVerify", [UID(1), B("Data", PARTS[1] + PARTS[2]), B("CorrelationValue", "$CORRELATION_VALUE_1"), BOOL("FinalIndicator", True), B("SignatureData", rsa_sig)],
+               resp_children=[UID(1), E("ValidityIndicator", "Valid")])
+        cleanup_active(c, 0, 1)
+        add("multipart", c)
+
+        # 6: AES-CMAC in four parts = RFC 4493 example 4.
+        c = Case(
+            f"KH-MULTI-6-{suffix(v)}",
+            v,
+            indent(
+                """Multi-part MAC with a published known answer: Register the AES-128 key
+of NIST SP 800-38B / RFC 4493 §4, MAC (Block Cipher Mode CMAC) of Example
+4's 64-byte message in four 16-byte parts: the MAC Data of the Final part is
+Example 4's tag; the single-part MAC of the whole message gives the same
+tag; a two-part MAC Verify with it is Valid. Clean up."""
+            ),
+            indent(
+                f"""{intro} (multi-part sequence); {mac}: MAC Data only with the Final
+part, over all the data; {macv}; {cparams} (Block Cipher Mode CMAC).
+Expected tag: RFC 4493 §4 Example 4 (Mlen = 64), 51f0bebf 7e3b9d92 fc497417
+79363cfe."""
+            ),
+            masked_extra=", the Correlation Values ($CORRELATION_VALUE_n)",
+        )
+        reg_sym(c, 0, "AES", CMAC_KEY.hex(), "MACGenerate MACVerify")
+        mp = S("CryptographicParameters", E("BlockCipherMode", "CMAC"))
+        blocks = [CMAC_MSG[i:i + 16] for i in range(0, 64, 16)]
+        c.step("MAC", [UID(0), mp, B("Data", blocks[0]), BOOL("InitIndicator", True)],
+               resp_children=[UID(0), B("CorrelationValue", "$CORRELATION_VALUE_0")])
+        for blk in blocks[1:3]:
+            c.step("MAC", [UID(0), B("Data", blk), B("CorrelationValue", "$CORRELATION_VALUE_0")],
+                   resp_children=[UID(0), B("CorrelationValue", "$CORRELATION_VALUE_0")])
+        c.step("MAC", [UID(0), B("Data", blocks[3]), B("CorrelationValue", "$CORRELATION_VALUE_0"), BOOL("FinalIndicator", True)],
+               resp_children=[UID(0), B("MACData", CMAC_TAG)])
+        c.step("MAC", [UID(0), mp, B("Data", CMAC_MSG)], resp_children=[UID(0), B("MACData", CMAC_TAG)])
+        c.step("MACVerify", [UID(0), mp, B("Data", CMAC_MSG[:40]), BOOL("InitIndicator", True)],
+               resp_children=[UID(0), B("CorrelationValue", "$CORRELATION_VALUE_1")])
+        c.step("MACVerify", [UID(0), B("Data", CMAC_MSG[40:]), B("CorrelationValue", "$CORRELATION_VALUE_1"), BOOL("FinalIndicator", True), B("MACData", CMAC_TAG)],
+               resp_children=[UID(0), E("ValidityIndicator", "Valid")])
+        cleanup_active(c, 0)
+        add("multipart", c)
+
+        if v[0] < 2:
+            continue
+        # 7: Ed25519 in two parts = RFC 8032 TEST 3 (2.x: Ed25519 is a 2.0 addition).
+        c = Case(
+            f"KH-MULTI-7-{suffix(v)}",
+            v,
+            indent(
+                """Multi-part Sign with a published known answer: Register the Ed25519
+key pair of RFC 8032 §7.1 TEST 3 (PKCS#8 / X.509), Sign its 2-byte message
+in two 1-byte parts: the Signature Data is TEST 3's signature (Ed25519 is
+deterministic); single-part Sign gives the same; multi-part Signature
+Verify of it is Valid. Clean up."""
+            ),
+            indent(
+                f"""{intro} (multi-part sequence); {sign}, {verify}; Cryptographic
+Parameters naming Cryptographic Algorithm Ed25519 (§11.12, a KMIP 2.0
+addition). PureEdDSA signs the whole message, so the server keeps the parts
+and signs at the Final part. Expected signature: RFC 8032 §7.1 TEST 3."""
+            ),
+            masked_extra=", the Correlation Values ($CORRELATION_VALUE_n)",
+        )
+        reg_key(c, 0, "PrivateKey", "PKCS_8", "Ed25519", 256, ed_p8.hex(), "Sign")
+        reg_key(c, 1, "PublicKey", "X_509", "Ed25519", 256, ed_spki.hex(), "Verify")
+        sp = S("CryptographicParameters", E("CryptographicAlgorithm", "Ed25519"))
+        c.step("Sign", [UID(0), sp, B("Data", ED_MSG[:1]), BOOL("InitIndicator", True)],
+               resp_children=[UID(0), B("CorrelationValue", "$CORRELATION_VALUE_0")])
+        c.step("Sign", [UID(0), B("Data", ED_MSG[1:]), B("CorrelationValue", "$CORRELATION_VALUE_0"), BOOL("FinalIndicator", True)],
+               resp_children=[UID(0), B("SignatureData", ED_SIG)])
+        c.step("Sign", [UID(0), sp, B("Data", ED_MSG)], resp_children=[UID(0), B("SignatureData", ED_SIG)])
+        c.step("SignatureVerify", [UID(1), sp, B("Data", ED_MSG[:1]), BOOL("InitIndicator", True)],
+               resp_children=[UID(1), B("CorrelationValue", "$CORRELATION_VALUE_1")])
+        c.step("SignatureVerify", [UID(1), B("Data", ED_MSG[1:]), B("CorrelationValue", "$CORRELATION_VALUE_1"), BOOL("FinalIndicator", True), B("SignatureData", ED_SIG)],
+               resp_children=[UID(1), E("ValidityIndicator", "Valid")])
+        cleanup_active(c, 0, 1)
+        add("multipart", c)
+
+
 # -- key pairs: secp256k1, Ed25519 ---------------------------------------------
 
 def keypair_cases():
     msg = b"KMIP-harness secp256k1 / Ed25519 test data"
-    for v in VERS:
+    for v in VERS_MP:
         c = Case(
             f"KH-KEYPAIR-4-{suffix(v)}",
             v,
@@ -920,11 +1159,13 @@ Revoke and Destroy both."""
             indent(
                 ("§6.1.9 Create Key Pair with Cryptographic Domain Parameters /\nRecommended Curve (§4.14, §11.45: SECP256K1); the halves in the\nTransparent EC formats (§3.11, §3.12), Cryptographic Length the field size\n256. §6.1.55 Sign (ECDSAWithSHA256, §11.16), §6.1.56 Signature Verify:\nValid, or Invalid for other data (a successful operation)."
                  if v == (2, 1) else
+                 "§6.1.9 Create Key Pair with Cryptographic Domain Parameters /\nRecommended Curve (§4.14, §11.44: SECP256K1); the halves in the\nTransparent EC formats (§3.11, §3.12), Cryptographic Length the field size\n256. §6.1.49 Sign (ECDSAWithSHA256, §11.16), §6.1.50 Signature Verify:\nValid, or Invalid for other data (a successful operation)."
+                 if v == (2, 0) else
                  "§4.2 Create Key Pair with Cryptographic Domain Parameters / Recommended\nCurve (§3.7, §9.1.3.2.5: SECP256K1); Cryptographic Length the field size\n256 (KMIP 1.4 has no Key Format Type attribute: the format is not checked). §4.31 Sign (ECDSA with SHA256, §9.1.3.2.7), §4.32 Signature\nVerify: Valid, or Invalid for other data (a successful operation).")
             ),
             masked_extra=", the ECDSA signature, which is randomised ($SIGNATURE_DATA)",
         )
-        if v == (2, 1):
+        if v[0] == 2:
             cka = [
                 S("CommonAttributes",
                   E("CryptographicAlgorithm", "EC"),
@@ -951,7 +1192,7 @@ Revoke and Destroy both."""
             names = ["Cryptographic Algorithm", "Cryptographic Length"]
             pairs = [(E("CryptographicAlgorithm", "EC"), "Cryptographic Algorithm"),
                      (I("CryptographicLength", 256), "Cryptographic Length")]
-            if v == (2, 1):
+            if v[0] == 2:
                 names.append("Key Format Type")
                 pairs.append((E("KeyFormatType", fmt), "Key Format Type"))
             c.step("GetAttributes", c.get_attrs_req(UID(n), *names),
@@ -967,9 +1208,17 @@ Revoke and Destroy both."""
         cleanup_active(c, 0, 1)
         add("keypair", c)
 
-    v = (2, 1)
+    for v in ((2, 0), (2, 1)):
+        ed25519_case(v, msg)
+
+
+def ed25519_case(v, msg):
+    sec = {
+        (2, 0): ("§6.1.9", "§6.1.49", "§6.1.50"),
+        (2, 1): ("§6.1.9", "§6.1.55", "§6.1.56"),
+    }[v]
     c = Case(
-        "KH-KEYPAIR-5-21",
+        f"KH-KEYPAIR-5-{suffix(v)}",
         v,
         indent(
             """Create Key Pair of an Ed25519 key pair (Cryptographic Algorithm
@@ -979,8 +1228,8 @@ Signature Verify of that signature (Valid) and of other data (Invalid),
 Revoke and Destroy both."""
         ),
         indent(
-            """§6.1.9 Create Key Pair: Cryptographic Algorithm Ed25519 (§11.12, a
-KMIP 2.0 addition; no 1.x form). §6.1.55 Sign / §6.1.56 Signature Verify
+            f"""{sec[0]} Create Key Pair: Cryptographic Algorithm Ed25519 (§11.12, a
+KMIP 2.0 addition; no 1.x form). {sec[1]} Sign / {sec[2]} Signature Verify
 with Cryptographic Parameters (Cryptographic Algorithm) selecting the
 algorithm; Validity Indicator Valid, or Invalid for other data."""
         ),
@@ -1051,6 +1300,7 @@ beyond these and a different order are permitted variations."""
 derive_cases()
 negative_cases()
 multipart_cases()
+kat_cases()
 keypair_cases()
 query_cases()
 for area, c in ALL:
