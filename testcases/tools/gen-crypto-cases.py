@@ -1268,6 +1268,178 @@ Attributes steps would differ."""
     add("keypair", c)
 
 
+# -- Export / Import (KMIP 2.0+) ---------------------------------------------------
+
+EXP_SPEC = {
+    (2, 0): ("§6.1.18 Export (Tables 200/201)", "§6.1.24 Import", "§11.45"),
+    (2, 1): ("§6.1.18 Export (Tables 217/218)", "§6.1.25 Import (Tables 238/239/240)", "§11.46"),
+}
+EXP_KEY = bytes.fromhex("6b682d6578706f72742d6b65792d303132333435363738396162636465663031")
+
+
+def sym_key_obj(key):
+    return S("SymmetricKey", S("KeyBlock",
+             E("KeyFormatType", "Raw"),
+             S("KeyValue", B("KeyMaterial", key.hex())),
+             E("CryptographicAlgorithm", "AES"),
+             I("CryptographicLength", len(key) * 8)))
+
+
+def export_cases():
+    digest = hashlib.sha256(EXP_KEY).hexdigest()
+    for v in ((2, 0), (2, 1)):
+        exp, imp, rr = EXP_SPEC[v]
+        cid = f"KH-EXPORT-1-{suffix(v)}"
+        c = Case(
+            cid,
+            v,
+            indent(
+                """Export and Import with Replace Existing: Register an AES-256 key
+(Name, Cryptographic Usage Mask Encrypt|Decrypt), Export it (Object Type,
+Unique Identifier, all its attributes, the key as Get gives it), Import it
+back over the same Unique Identifier without Replace Existing (Object
+Already Exists, nothing changed), then with Replace Existing True and a
+Cryptographic Usage Mask of Encrypt only; Get Attributes shows the imported
+mask, Get the same key bytes. Destroy."""
+            ),
+            indent(
+                f"""{exp}: "returns a Managed Object specified by its Unique Identifier,
+together with its attributes"; response: Object Type, Unique Identifier,
+Attributes ("All of the object's Attributes"), the object "in the same
+manner as the Get operation". {imp}: "If absent or false and an object
+exists with the same Unique Identifier then an error SHALL be returned":
+Object Already Exists (listed in the Import errors, {rr}); with Replace
+Existing True "any existing object with the same Unique Identifier SHALL be
+replaced"; "all attributes MUST be set to the supplied values"."""
+            ),
+            notes=indent(
+                """The exported attribute list is every attribute the server keeps: the
+client's (Name, Cryptographic Usage Mask), the key's (Cryptographic
+Algorithm / Length, Key Format Type), and those the spec has the server set
+for a registered key (Unique Identifier, Object Type, State, Initial Date,
+Last Change Date, Digest over the Raw key, Lease Time, Fresh — False once
+returned —, Sensitive / Always Sensitive, Extractable / Never Extractable,
+Short Unique Identifier, Protection Storage Mask). A server that keeps
+another set of optional attributes differs in that step only: the
+Profiles permit additional attributes in Get Attributes, not in Export."""
+            ),
+            masked_extra=", Short Unique Identifier ($SHORT_UNIQUE_IDENTIFIER_0), Lease Time\n     and Protection Storage Mask (server policy)",
+        )
+        c.step("Register", [
+            E("ObjectType", "SymmetricKey"),
+            S("Attributes",
+              S("Name", T("NameValue", cid), E("NameType", "UninterpretedTextString")),
+              I("CryptographicUsageMask", "Encrypt Decrypt")),
+            sym_key_obj(EXP_KEY),
+        ], resp_children=[UID(0)])
+        attrs = [
+            T("UniqueIdentifier", "$UNIQUE_IDENTIFIER_0"),
+            E("ObjectType", "SymmetricKey"),
+            S("Name", T("NameValue", cid), E("NameType", "UninterpretedTextString")),
+            I("CryptographicUsageMask", "Encrypt Decrypt"),
+            E("CryptographicAlgorithm", "AES"),
+            I("CryptographicLength", 256),
+            E("KeyFormatType", "Raw"),
+            S("Digest", E("HashingAlgorithm", "SHA_256"), B("DigestValue", digest), E("KeyFormatType", "Raw")),
+            DT("InitialDate", "$NOW"),
+            DT("LastChangeDate", "$NOW"),
+            E("State", "PreActive"),
+            BOOL("Fresh", False),
+            X("LeaseTime", "Interval", 3600),
+            BOOL("Sensitive", False),
+            BOOL("AlwaysSensitive", False),
+            BOOL("Extractable", True),
+            BOOL("NeverExtractable", False),
+            B("ShortUniqueIdentifier", "$SHORT_UNIQUE_IDENTIFIER_0"),
+            I("ProtectionStorageMask", "Software"),
+        ]
+        c.step("Export", [UID(0)], resp_children=[
+            E("ObjectType", "SymmetricKey"), UID(0), S("Attributes", *attrs), sym_key_obj(EXP_KEY)])
+        imported = S("Attributes",
+                     S("Name", T("NameValue", cid), E("NameType", "UninterpretedTextString")),
+                     I("CryptographicUsageMask", "Encrypt"),
+                     E("CryptographicAlgorithm", "AES"),
+                     I("CryptographicLength", 256))
+        c.step("Import", [UID(0), E("ObjectType", "SymmetricKey"), imported, sym_key_obj(EXP_KEY)],
+               status="OperationFailed", reason="ObjectAlreadyExists")
+        c.step("GetAttributes", c.get_attrs_req(UID(0), "Cryptographic Usage Mask"),
+               resp_children=c.attr_resp(UID(0), (I("CryptographicUsageMask", "Encrypt Decrypt"), "")))
+        c.step("Import", [UID(0), E("ObjectType", "SymmetricKey"), BOOL("ReplaceExisting", True), imported, sym_key_obj(EXP_KEY)],
+               resp_children=[UID(0)])
+        c.step("GetAttributes", c.get_attrs_req(UID(0), "Cryptographic Usage Mask", "Name"),
+               resp_children=c.attr_resp(UID(0), (I("CryptographicUsageMask", "Encrypt"), ""),
+                                         (S("Name", T("NameValue", cid), E("NameType", "UninterpretedTextString")), "")))
+        c.step("Get", [UID(0)], resp_children=[E("ObjectType", "SymmetricKey"), UID(0), sym_key_obj(EXP_KEY)])
+        destroy(c, 0)
+        add("export", c)
+
+        # 2: Import of a new object under the client's Unique Identifier.
+        cid = f"KH-EXPORT-2-{suffix(v)}"
+        uid = f"{cid}-object"
+        c = Case(
+            cid,
+            v,
+            indent(
+                f"""Import of a new object under a Unique Identifier the client chooses
+("{uid}"), with attributes the server would otherwise set itself
+(State Active, an Activation Date and an Initial Date in 2020): Get
+Attributes returns the supplied values, Get the key; Export returns them
+too; a second Import without Replace Existing fails (Object Already
+Exists). Revoke and Destroy."""
+            ),
+            indent(
+                f"""{imp}: the response "contains the Unique Identifier provided in the
+request"; "The attribute rules for each attribute for 'Initially set by'
+and 'When implicitly set' SHALL NOT be enforced as all attributes MUST be
+set to the supplied values rather than any server generated values";
+Replace Existing absent and an object with that identifier exists: "an
+error SHALL be returned", Object Already Exists ({rr}). {exp}."""
+            ),
+            notes=indent(
+                """The Unique Identifier is fixed, so the case needs a world where it was
+never used (the object carries a Name fixed to the case id: the harness
+runs it alone, on a fresh reference server). Destroyed objects keep their
+identifier, so a rerun against a persistent server fails at the first
+Import."""
+            ),
+        )
+        given = S("Attributes",
+                  S("Name", T("NameValue", cid), E("NameType", "UninterpretedTextString")),
+                  I("CryptographicUsageMask", "Encrypt Decrypt"),
+                  E("State", "Active"),
+                  DT("ActivationDate", "2020-01-02T00:00:00+00:00"),
+                  DT("InitialDate", "2020-01-01T00:00:00+00:00"))
+        c.step("Import", [T("UniqueIdentifier", uid), E("ObjectType", "SymmetricKey"), given, sym_key_obj(EXP_KEY)],
+               resp_children=[T("UniqueIdentifier", uid)])
+        c.step("GetAttributes", c.get_attrs_req(T("UniqueIdentifier", uid), "State", "Activation Date", "Initial Date", "Cryptographic Algorithm"),
+               resp_children=c.attr_resp(T("UniqueIdentifier", uid),
+                                         (E("State", "Active"), ""),
+                                         (DT("ActivationDate", "2020-01-02T00:00:00+00:00"), ""),
+                                         (DT("InitialDate", "2020-01-01T00:00:00+00:00"), ""),
+                                         (E("CryptographicAlgorithm", "AES"), "")))
+        c.step("Get", [T("UniqueIdentifier", uid)], resp_children=[E("ObjectType", "SymmetricKey"), T("UniqueIdentifier", uid), sym_key_obj(EXP_KEY)])
+        c.step("Import", [T("UniqueIdentifier", uid), E("ObjectType", "SymmetricKey"), BOOL("ReplaceExisting", False), given, sym_key_obj(EXP_KEY)],
+               status="OperationFailed", reason="ObjectAlreadyExists")
+        c.step("Revoke", [T("UniqueIdentifier", uid), S("RevocationReason", E("RevocationReasonCode", "CessationOfOperation"))],
+               resp_children=[T("UniqueIdentifier", uid)])
+        c.step("Destroy", [T("UniqueIdentifier", uid)], resp_children=[T("UniqueIdentifier", uid)])
+        add("export", c)
+
+        # 3: Export of an unknown identifier.
+        cid = f"KH-EXPORT-3-{suffix(v)}"
+        c = Case(
+            cid,
+            v,
+            indent("""Export of an identifier the server never issued."""),
+            indent(
+                f"""{exp}: the Export errors table lists Object Not Found, "a requested
+managed object was not found or did not exist" ({rr})."""
+            ),
+        )
+        c.step("Export", [T("UniqueIdentifier", "KH-NO-SUCH-OBJECT-0000")], status="OperationFailed", reason="ObjectNotFound")
+        add("export", c)
+
+
 # -- Query ----------------------------------------------------------------------
 
 def query_cases():
@@ -1301,6 +1473,7 @@ derive_cases()
 negative_cases()
 multipart_cases()
 kat_cases()
+export_cases()
 keypair_cases()
 query_cases()
 for area, c in ALL:

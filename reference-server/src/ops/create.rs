@@ -485,7 +485,7 @@ pub fn create_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError>
     ]))
 }
 
-fn validate_body(object_type: u32, body: &Item) -> Result<(), KmipError> {
+pub(crate) fn validate_body(object_type: u32, body: &Item) -> Result<(), KmipError> {
     let f = Fields::new(body);
     if has_key_block(object_type) {
         let kb = f.require(t::KEY_BLOCK)?;

@@ -1,0 +1,298 @@
+//! Export and Import (KMIP 2.x §6.1.18 / §6.1.25) through whole request
+//! messages: an object exported from one server and imported into another
+//! keeps its identifier, key material and attributes; Replace Existing;
+//! Export of a destroyed object; the operations do not exist in 1.x.
+
+use kmip_reference_server::Server;
+use kmip_ttlv::{Item, Tag, Value};
+
+fn tag(name: &str) -> Tag {
+    Tag::by_name(name).unwrap_or_else(|| panic!("dictionary lacks {name}"))
+}
+
+fn enum_value(t: Tag, name: &str) -> u32 {
+    kmip_ttlv::dict::enum_for_tag(t.0)
+        .and_then(|d| d.value_of(name))
+        .unwrap_or_else(|| panic!("no value {name}"))
+}
+
+fn en(tag_name: &str, value_name: &str) -> Item {
+    let t = tag(tag_name);
+    Item::new(t, Value::Enumeration(enum_value(t, value_name)))
+}
+
+fn st(name: &str, children: Vec<Item>) -> Item {
+    Item::structure(tag(name), children)
+}
+
+fn int(name: &str, v: i32) -> Item {
+    Item::new(tag(name), Value::Integer(v))
+}
+
+fn text(name: &str, v: &str) -> Item {
+    Item::new(tag(name), Value::TextString(v.to_string()))
+}
+
+fn boolean(name: &str, v: bool) -> Item {
+    Item::new(tag(name), Value::Boolean(v))
+}
+
+/// A request message of version `major.minor` with one batch item.
+fn request(major: i32, minor: i32, op: &str, payload: Vec<Item>) -> Item {
+    st(
+        "RequestMessage",
+        vec![
+            st(
+                "RequestHeader",
+                vec![
+                    st(
+                        "ProtocolVersion",
+                        vec![
+                            int("ProtocolVersionMajor", major),
+                            int("ProtocolVersionMinor", minor),
+                        ],
+                    ),
+                    int("BatchCount", 1),
+                ],
+            ),
+            st(
+                "BatchItem",
+                vec![en("Operation", op), st("RequestPayload", payload)],
+            ),
+        ],
+    )
+}
+
+/// The only batch item of a response.
+fn item(server: &Server, req: &Item) -> Item {
+    let resp = server.handle_message(req);
+    resp.children()
+        .iter()
+        .find(|c| c.tag == tag("BatchItem"))
+        .cloned()
+        .expect("a batch item")
+}
+
+fn result(it: &Item) -> (u32, Option<u32>) {
+    let e = |n: &str| match it.child(tag(n)).map(|c| &c.value) {
+        Some(Value::Enumeration(v)) => Some(*v),
+        _ => None,
+    };
+    (e("ResultStatus").expect("ResultStatus"), e("ResultReason"))
+}
+
+fn ok(server: &Server, op: &str, payload: Vec<Item>) -> Item {
+    let it = item(server, &request(2, 1, op, payload));
+    assert_eq!(
+        result(&it).0,
+        enum_value(tag("ResultStatus"), "Success"),
+        "{op} failed: {it:?}"
+    );
+    it.child(tag("ResponsePayload"))
+        .cloned()
+        .expect("ResponsePayload")
+}
+
+fn failed(server: &Server, op: &str, payload: Vec<Item>, reason: &str) {
+    let it = item(server, &request(2, 1, op, payload));
+    assert_eq!(
+        result(&it),
+        (
+            enum_value(tag("ResultStatus"), "OperationFailed"),
+            Some(enum_value(tag("ResultReason"), reason))
+        ),
+        "{op}: {it:?}"
+    );
+}
+
+const KEY: [u8; 16] = *b"kh-export-key-01";
+
+fn key_object() -> Item {
+    st(
+        "SymmetricKey",
+        vec![st(
+            "KeyBlock",
+            vec![
+                en("KeyFormatType", "Raw"),
+                st(
+                    "KeyValue",
+                    vec![Item::new(
+                        tag("KeyMaterial"),
+                        Value::ByteString(KEY.to_vec()),
+                    )],
+                ),
+                en("CryptographicAlgorithm", "AES"),
+                int("CryptographicLength", 128),
+            ],
+        )],
+    )
+}
+
+fn uid_of(payload: &Item) -> String {
+    payload
+        .child(tag("UniqueIdentifier"))
+        .and_then(|u| u.value.as_text())
+        .expect("UniqueIdentifier")
+        .to_string()
+}
+
+fn register(server: &Server, name: &str) -> String {
+    let p = ok(
+        server,
+        "Register",
+        vec![
+            en("ObjectType", "SymmetricKey"),
+            st(
+                "Attributes",
+                vec![
+                    st(
+                        "Name",
+                        vec![
+                            text("NameValue", name),
+                            en("NameType", "UninterpretedTextString"),
+                        ],
+                    ),
+                    int("CryptographicUsageMask", 0x4 | 0x8),
+                ],
+            ),
+            key_object(),
+        ],
+    );
+    uid_of(&p)
+}
+
+fn attr<'a>(attrs: &'a Item, name: &str) -> Option<&'a Item> {
+    attrs.child(tag(name))
+}
+
+#[test]
+fn exported_object_imports_into_another_server_unchanged() {
+    let a = Server::in_memory();
+    let uid = register(&a, "export-roundtrip");
+    let exported = ok(&a, "Export", vec![text("UniqueIdentifier", &uid)]);
+    assert_eq!(uid_of(&exported), uid);
+    let attrs = exported.child(tag("Attributes")).expect("Attributes");
+    let body = exported.child(tag("SymmetricKey")).expect("the object");
+    assert!(attr(attrs, "InitialDate").is_some() && attr(attrs, "Digest").is_some());
+
+    // Import everything Export gave into a second server.
+    let b = Server::in_memory();
+    let p = ok(
+        &b,
+        "Import",
+        vec![
+            text("UniqueIdentifier", &uid),
+            en("ObjectType", "SymmetricKey"),
+            attrs.clone(),
+            body.clone(),
+        ],
+    );
+    assert_eq!(uid_of(&p), uid);
+    let again = ok(&b, "Export", vec![text("UniqueIdentifier", &uid)]);
+    assert_eq!(again.child(tag("SymmetricKey")), Some(body));
+    let attrs_b = again.child(tag("Attributes")).expect("Attributes");
+    for name in [
+        "Name",
+        "InitialDate",
+        "LastChangeDate",
+        "Digest",
+        "ShortUniqueIdentifier",
+        "CryptographicUsageMask",
+        "State",
+    ] {
+        assert_eq!(attr(attrs_b, name), attr(attrs, name), "{name}");
+    }
+}
+
+#[test]
+fn import_over_an_existing_identifier_needs_replace_existing() {
+    let s = Server::in_memory();
+    let uid = register(&s, "export-replace");
+    let import = |replace: Option<bool>, mask: i32| {
+        let mut p = vec![
+            text("UniqueIdentifier", &uid),
+            en("ObjectType", "SymmetricKey"),
+        ];
+        p.extend(replace.map(|r| boolean("ReplaceExisting", r)));
+        p.push(st("Attributes", vec![int("CryptographicUsageMask", mask)]));
+        p.push(key_object());
+        p
+    };
+    failed(&s, "Import", import(None, 0x4), "ObjectAlreadyExists");
+    failed(
+        &s,
+        "Import",
+        import(Some(false), 0x4),
+        "ObjectAlreadyExists",
+    );
+    let mask = |s: &Server| {
+        let p = ok(s, "Export", vec![text("UniqueIdentifier", &uid)]);
+        p.child(tag("Attributes"))
+            .and_then(|a| attr(a, "CryptographicUsageMask"))
+            .map(|m| m.value.clone())
+    };
+    assert_eq!(mask(&s), Some(Value::Integer(0x4 | 0x8)), "unchanged");
+    ok(&s, "Import", import(Some(true), 0x4));
+    assert_eq!(mask(&s), Some(Value::Integer(0x4)), "replaced");
+    // The replaced object lost the Name the request did not supply.
+    let p = ok(&s, "Export", vec![text("UniqueIdentifier", &uid)]);
+    assert!(p
+        .child(tag("Attributes"))
+        .and_then(|a| attr(a, "Name"))
+        .is_none());
+}
+
+#[test]
+fn export_of_a_destroyed_object_returns_no_key_material() {
+    let s = Server::in_memory();
+    let uid = register(&s, "export-destroyed");
+    ok(&s, "Destroy", vec![text("UniqueIdentifier", &uid)]);
+    let p = ok(&s, "Export", vec![text("UniqueIdentifier", &uid)]);
+    assert!(p.child(tag("SymmetricKey")).is_none());
+    let state = p
+        .child(tag("Attributes"))
+        .and_then(|a| attr(a, "State"))
+        .map(|v| v.value.clone());
+    assert_eq!(
+        state,
+        Some(Value::Enumeration(enum_value(tag("State"), "Destroyed")))
+    );
+}
+
+#[test]
+fn export_and_import_are_not_kmip_1x_operations() {
+    let s = Server::in_memory();
+    for op in ["Export", "Import"] {
+        let it = item(&s, &request(1, 4, op, vec![text("UniqueIdentifier", "x")]));
+        assert_eq!(
+            result(&it),
+            (
+                enum_value(tag("ResultStatus"), "OperationFailed"),
+                Some(enum_value(tag("ResultReason"), "OperationNotSupported"))
+            ),
+            "{op} in 1.4"
+        );
+    }
+}
+
+#[test]
+fn import_refuses_a_unique_identifier_attribute_that_differs() {
+    let s = Server::in_memory();
+    failed(
+        &s,
+        "Import",
+        vec![
+            text("UniqueIdentifier", "kh-import-a"),
+            en("ObjectType", "SymmetricKey"),
+            st("Attributes", vec![text("UniqueIdentifier", "kh-import-b")]),
+            key_object(),
+        ],
+        "InvalidField",
+    );
+    failed(
+        &s,
+        "Export",
+        vec![text("UniqueIdentifier", "kh-import-a")],
+        "ObjectNotFound",
+    );
+}
