@@ -1440,6 +1440,219 @@ managed object was not found or did not exist" ({rr})."""
         add("export", c)
 
 
+# -- PKCS#12 (KMIP 2.x) -------------------------------------------------------------
+
+# A PKCS#12 container of RSA_2048_PKCS1 and a self-signed certificate
+# (p12_certificate()), friendly name "kh-p12", password "kh-p12-password",
+# written once with Python's cryptography (BestAvailableEncryption: PBES2
+# AES-256-CBC); kept as a constant because its salts are random.
+P12_BLOB = bytes.fromhex(
+    "308209dc0201033082099206092a864886f70d010701a08209830482097f3082097b308203ca"
+    "06092a864886f70d010706a08203bb308203b7020100308203b006092a864886f70d01070130"
+    "5f06092a864886f70d01050d3052303106092a864886f70d01050c30240410e9bbe361ccafeb"
+    "09da0b8af54c4eb95002024e20300c06082a864886f70d02090500301d060960864801650304"
+    "012a041034dffb0927fef05b2282219ceaac222280820340c6fcb2497859fe4749cf83fa1b0f"
+    "588f433f10aef56547068681906347769205d983f757499cc5fad08f1a2132ad14885e3b37e4"
+    "2336fc662fe597c6b212af729d8ecd57a7b03334be126f048bdc1267b4ca3df1683d5c349d22"
+    "c83faf43c7c29f1cbfc40190cb85622aefc937a80e87ea6b35ec132656dcfc46838b84859adc"
+    "8845e1c82353f63cf6e9723d7ec3e8c33296fc0858a8f9541987ed3a94b8ee8dcadcc9977854"
+    "2391708671fd96eca4a5d1109040cda812d2e84a7372f0290d86fad00f18732c8e9c7b9249ea"
+    "c8bc34551a1fb455d3fb11a86484258daa79af31dc7dc29bf2f48b70bf799813cc5f9af9c9a0"
+    "b8397bb4e75e8265f2bdb71f4a72bb416dcd167054e7dc8c518af92f4c06fc20ae481a9b09aa"
+    "79fbc7fb12ccb0a637b102de064c284700140b3df14376c7288d5ac9a32d2471a847e7dc5ee6"
+    "2968e18bfc4315e7550dd839f6127aef8865b8931dc885ff1234cef8a6132489278217756339"
+    "4bed93a96625b59df1fa5520c3dfe14041d2f69962ca844e4e4c3508ed354a1070ad395f0747"
+    "8b3463fcae4183c1e61b76ea8c1c912ebc9600fae56c75bffaebcbed463fcef8f9fe93bbe21a"
+    "6913f9a7062b04666ad2b9aa6910328e1764047146b43e025856b5a8e008d35f6b859e355e07"
+    "d3b4558492e0d55a85f89816a6d574da045e67bce305a16a47e458b405c907f57cef9bee1a9f"
+    "bb03969038978ad3c2cfdd5b9d8b2bde3c1b46ff21a47b23051aa8a2574f1549dec468debb48"
+    "39ccd1f151cfba3f282fcac35f716832f763ef2278fb91392084c45fa580e348e6a5918f73d9"
+    "0ef0a72a3c38871d20830c4257374441e7945da6bcf4f5857a90a05e43acb592ec39b4d1fb7f"
+    "c09ecc62da106d5d17dc0a6a63e266b2eff5ed98c591c37d786aa350f70cf6d7fb56bee5b0e1"
+    "b04611faf4227b868ee4ba87d79db2d5b99bee50a07c4aecf63ff0048ff67959dfab0030fb1c"
+    "a03c44946cadc6b043ae63e5eaf215812d5281d28567099b1530d5aa502c8b7b2e7e898b2ba3"
+    "e34e6bdecffa996eca5c3da8b1a43ae123a2e730f30c4bf51f0adf92d700aca9461c26c22175"
+    "1646e8abca95d2e22a322a9979c360ceb6bef49e9560da6d49643538e917bdaec56ff01d455c"
+    "f977d0e34ccac884915e2ba93351ad37f050a7f1308205a906092a864886f70d010701a08205"
+    "9a04820596308205923082058e060b2a864886f70d010c0a0102a082053930820535305f0609"
+    "2a864886f70d01050d3052303106092a864886f70d01050c3024041030e6ea41336cf61ea180"
+    "87c0ef85791802024e20300c06082a864886f70d02090500301d060960864801650304012a04"
+    "10fdf1af670e9fe0cb241cf491d1dc9f3d048204d0441b7bd46e242f5c513a80185f61ee3d8f"
+    "db2fc5d726222fbe041e5f6680dfd814d4d1d80e5a848f0e85e549a1db868d0d08d23cabb812"
+    "8e3f81485924d03693e59958e6a915daeef56ecb3d7d58815b2a5286ff938ce472ff33ada3e7"
+    "700e573084348ee9c822c75d8fd54fccf97633496ce9817f6ab6fa00cbc559465cd9d7b72808"
+    "25b2e27138a39d60c141f803f91c557537f831a9408397f646b9b829235265a5ff52eb20e524"
+    "18ffe346ac03346e394253995aa73666c9a095648172df669b918835b6937cc41f1efa9d0365"
+    "6cf5ce5fb301c73cd45c9cefb840426f55631458ac3aba6d81e20b43c396c132c9947c7bb9b8"
+    "af5391c43dd7074878953351dd4b273d9c465f72a5b2431a562126e6ca3df02fd29d9c8d46ec"
+    "72b3da701fc8d26e9d53c5b9f4f080815ac57dec66808bc15bb1a85b220356485f1c1906d239"
+    "5aa6644a47be081361b615e04cd81475df63a39d8b6d4174e6a65b58af9cae4077ab4325ae58"
+    "d2e4fc03d039583c9147775d3d8fbdcdd5cb2126bc436a5f90cc3cd1cc51cce6546a2aa5e0a9"
+    "7041f79b12ed9b664901a1a3c837244641fd1e3aa55f724d54f6cfc6b19d437cc53e571bf1dc"
+    "ab5226f5fc42fee9ffbf23e62e29aad88d6c3e7e7ece9d8d7e48cc716eb53bc271066be934f5"
+    "346eddeb911cde0110e91d9030a73b3e3e7647b823c4b0251ce5e3f405fe5c8a60a4af79c868"
+    "52f977d4b30857c834c9672b0b0726ab5c41f829fdb7692c139b40d468f35d09d267d3d2df7b"
+    "6ae491e2f593a0ce6581e00ce5501cd6cb29b9d6678cd82ddd666cda49bbc4b2672830faafad"
+    "d514cd748b2bf10fa7bc8c6d3a5e5811aa05aca5bb935bca69d809be1dd6dbe3e49b5efdb670"
+    "82c5e63a92aa69f4394b6dbbe8e70e2ab0e09315746a83790c1e093b89c179e9d9f5d6a1d131"
+    "8d86e7ddad0b748693d475c17132751f68869c4bd7061d97d0e03591b7b27054ea55021dc892"
+    "96c60a0a2a144306056f01f9e615533a35a803624212637f49390ffe0040df3f4dc443fd77d2"
+    "fd3f6833679a0cc4f3940f62259eda126a4ba20ee5b7c60c72ffadf2cb366563c48b2a072c3e"
+    "bd76a90b593352a0cdcbe2435d3b8e31cc2af931081c664c34a7b55be17642c761bac8c793c1"
+    "a1556eb1dbfde193297dd70bfcc856105d980967ee7773cb88763d4dab8876d786c52faf245e"
+    "19a6d962d47ab043e0218b86a7d4a593d6411e0550624c61ed6a8156c8f6f6083b07f069336d"
+    "f582d0434f5155f80b8b453b0374a3ed713db54ed5a5bd37ca6385cb293a621b04701e4b9360"
+    "5dcb84e6542e57cfcf058fa2b3155204c67002dde39856d420f83da6c6a821b29e632bfddabf"
+    "fc50b3bb1098d190e6366b14a36f100571cc6bb9a8cb3e5332e6e097e497fd26d23695967648"
+    "27f915286e286a52b895d0ac2afc0c6f9132f7151f751924f8c5e6c9a279c929192d47df8f06"
+    "4554e69cf109e7f15edf2445db18e13e460f92660ffd7fc62f97e228b59d9499bd1bb33d4727"
+    "60e41eff6c83b7561d2bf9db761d8ee3425c910b4e2f706561c3a0eaba5925f44c71f781a7a3"
+    "6838ac91220b340c9b497a0a49bb10f240217edeb09d930e03bc866d4762db72525f1e0086ec"
+    "96e93ba66b443ca6898e6acf2dfd057e015acf3839f3294ecb28f8ed78bfd4e701b213cf2fcd"
+    "7c41b0ebadde37433cced6420251ed3565a173002af78671f085e88c7e0cd3642fbbe9a3f031"
+    "42301b06092a864886f70d010914310e1e0c006b0068002d007000310032302306092a864886"
+    "f70d01091531160414e7f246ebfb10b7295c545321c45a4803462c15f230413031300d060960"
+    "8648016503040201050004209ce71bcc3550c9ff2e34d32defd2b78beb677b48fc594d768ece"
+    "69e9117b05ce0408dbefd0455bb0d86102020800"
+)
+P12_NAME = "kh-p12"
+P12_PASSWORD = b"kh-p12-password"
+
+
+def p12_certificate():
+    """The self-signed certificate of RSA_2048_PKCS1 (deterministic)."""
+    import datetime
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+    from cryptography.hazmat.primitives import hashes, serialization as ser
+
+    key = ser.load_der_private_key(RSA_2048_PKCS1, None)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kmip-harness PKCS#12 test")])
+    utc = datetime.timezone.utc
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(0x4B48)
+            .not_valid_before(datetime.datetime(2026, 1, 1, tzinfo=utc))
+            .not_valid_after(datetime.datetime(2036, 1, 1, tzinfo=utc))
+            .sign(key, hashes.SHA256()))
+    return cert.public_bytes(ser.Encoding.DER)
+
+
+def p12_cases():
+    from cryptography.hazmat.primitives import serialization as ser
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key = ser.load_der_private_key(RSA_2048_PKCS1, None)
+    pkcs8 = key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption())
+    pub_der = key.public_key().public_bytes(ser.Encoding.DER, ser.PublicFormat.PKCS1)
+    cert_der = p12_certificate()
+    # The constant container really holds this key and certificate.
+    k, c, _ = pkcs12.load_key_and_certificates(P12_BLOB, P12_PASSWORD)
+    assert k.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption()) == pkcs8
+    assert c.public_bytes(ser.Encoding.DER) == cert_der
+    assert pkcs12.load_pkcs12(P12_BLOB, P12_PASSWORD).cert.friendly_name == P12_NAME.encode()
+
+    for v in ((2, 0), (2, 1)):
+        get, reg, link_sec, fn_sec, rr = {
+            (2, 0): ("§6.1.19 Get", "§6.1.39 Register", "§11.28 Link Type", "§4.39 PKCS#12 Friendly Name", "§11.45"),
+            (2, 1): ("§6.1.19 Get", "§6.1.45 Register", "§11.28 Link Type", "§4.39 PKCS#12 Friendly Name", "§11.46"),
+        }[v]
+        cid = f"KH-EXPORT-4-{suffix(v)}"
+        c = Case(
+            cid,
+            v,
+            indent(
+                """PKCS#12 in and out: Register an Active Secret Data password, the
+certificate, the public key (PKCS#12 Certificate Link to the certificate)
+and a PKCS#12 container (made with Python's cryptography: the fixed RSA-2048
+key, that certificate, friendly name "kh-p12") as a Private Key with a
+PKCS#12 Password Link and a Public Key Link. Get as PKCS#8 gives the key
+of the container; PKCS#12 Friendly Name is "kh-p12". Get with Key Format
+Type PKCS#12 returns a container; registered again with the same password
+link, it gives the same PKCS#8 key and friendly name. A container whose
+PKCS#12 Password Link names a Certificate fails with Bad Password. Clean
+up."""
+            ),
+            indent(
+                f"""{get}: "If Key Format Type is specified to be PKCS#12 then the response
+payload shall be a PKCS#12 container as specified by [RFC7292]... protected
+using the Secret Data object specified via the private key or
+certificate's PKCS#12 Password Link. The current certificate chain shall
+also be included as determined by using the private key's Public Key link
+to get the corresponding public key..., and then using that public key's
+PKCS#12 Certificate Link to get the base certificate". {fn_sec}: on a
+Register of a PKCS#12 private key without the attribute "the server SHALL
+record the alias/friendly name (if any) it finds"; on Get "the server SHALL
+use" it. {link_sec}: PKCS#12 Certificate Link, PKCS#12 Password Link. {rr}
+Bad Password: "Key Format Type is PKCS#12, but missing or multiple PKCS#12
+Password Links, or not Secret Data, or not Active". {reg}."""
+            ),
+            notes=indent(
+                """Readings: the password is the Secret Data's Key Material (Opaque bytes,
+UTF-8 text); Register of a PKCS#12 Private Key takes its password from the
+PKCS#12 Password Link given with the Register's attributes (the spec gives
+no other way). The exported container is randomised (salts), so it is
+checked by opening it again on the server ($KEY_MATERIAL_0), which proves
+the key went out under the linked password; the Get as PKCS#8 is compared
+exactly with the key the generator put into the container."""
+            ),
+            masked_extra=", the PKCS#12 container Get returns ($KEY_MATERIAL_0: its\n     salts are random)",
+        )
+        c.step("Register", [
+            E("ObjectType", "SecretData"),
+            S("Attributes", DT("ActivationDate", "$NOW-3600")),
+            S("SecretData", E("SecretDataType", "Password"),
+              S("KeyBlock", E("KeyFormatType", "Opaque"), S("KeyValue", B("KeyMaterial", P12_PASSWORD)))),
+        ], resp_children=[UID(0)])
+        c.step("Register", [
+            E("ObjectType", "Certificate"),
+            S("Attributes"),
+            S("Certificate", E("CertificateType", "X_509"), B("CertificateValue", cert_der)),
+        ], resp_children=[UID(1)])
+        c.step("Register", [
+            E("ObjectType", "PublicKey"),
+            S("Attributes", I("CryptographicUsageMask", "Verify"), link("PKCS_12CertificateLink", 1)),
+            S("PublicKey", S("KeyBlock", E("KeyFormatType", "PKCS_1"), S("KeyValue", B("KeyMaterial", pub_der)),
+                             E("CryptographicAlgorithm", "RSA"), I("CryptographicLength", 2048))),
+        ], resp_children=[UID(2)])
+
+        def reg_p12(n, material, pw_link, status="Success", reason=None):
+            links = [link("PKCS_12PasswordLink", pw_link)]
+            if n == 3:
+                links.append(link("PublicKeyLink", 2))
+            c.step("Register", [
+                E("ObjectType", "PrivateKey"),
+                S("Attributes", I("CryptographicUsageMask", "Sign"), *links),
+                S("PrivateKey", S("KeyBlock", E("KeyFormatType", "PKCS_12"), S("KeyValue", B("KeyMaterial", material)),
+                                  E("CryptographicAlgorithm", "RSA"), I("CryptographicLength", 2048))),
+            ], status=status, reason=reason, resp_children=[UID(n)] if status == "Success" else None)
+
+        def get_p8(n):
+            c.step("Get", [UID(n), E("KeyFormatType", "PKCS_8")], resp_children=[
+                E("ObjectType", "PrivateKey"), UID(n),
+                S("PrivateKey", S("KeyBlock", E("KeyFormatType", "PKCS_8"), S("KeyValue", B("KeyMaterial", pkcs8)),
+                                  E("CryptographicAlgorithm", "RSA"), I("CryptographicLength", 2048)))])
+
+        def friendly(n):
+            c.step("GetAttributes", c.get_attrs_req(UID(n), "PKCS_12 Friendly Name"),
+                   resp_children=c.attr_resp(UID(n), (T("PKCS_12FriendlyName", P12_NAME), "")))
+
+        reg_p12(3, P12_BLOB, 0)
+        get_p8(3)
+        friendly(3)
+        c.step("Get", [UID(3), E("KeyFormatType", "PKCS_12")], resp_children=[
+            E("ObjectType", "PrivateKey"), UID(3),
+            S("PrivateKey", S("KeyBlock", E("KeyFormatType", "PKCS_12"), S("KeyValue", B("KeyMaterial", "$KEY_MATERIAL_0")),
+                              E("CryptographicAlgorithm", "RSA"), I("CryptographicLength", 2048)))])
+        reg_p12(4, "$KEY_MATERIAL_0", 0)
+        get_p8(4)
+        friendly(4)
+        reg_p12(5, P12_BLOB, 1, status="OperationFailed", reason="BadPassword")
+        for n in (4, 3, 2, 1):
+            destroy(c, n)
+        cleanup_active(c, 0)
+        add("export", c)
+
+
 # -- Query ----------------------------------------------------------------------
 
 def query_cases():
@@ -1474,6 +1687,7 @@ negative_cases()
 multipart_cases()
 kat_cases()
 export_cases()
+p12_cases()
 keypair_cases()
 query_cases()
 for area, c in ALL:

@@ -143,6 +143,7 @@ pub mod keyblock;
 pub mod keys;
 pub mod params;
 pub mod payload;
+pub mod pkcs12;
 pub mod rng;
 pub mod split;
 pub mod symmetric;

@@ -433,3 +433,47 @@ pub fn join_secret(
 ) -> Result<Vec<u8>, KmipError> {
     crate::crypto::split::join(method, shares, len, prime).map_err(split_err)
 }
+
+fn pkcs12_err(e: crate::crypto::pkcs12::Pkcs12Error) -> KmipError {
+    use crate::crypto::pkcs12::Pkcs12Error as E;
+    match e {
+        E::Password(m) => KmipError::new(rr::BAD_PASSWORD, m),
+        E::Format(m) => KmipError::invalid_field(m),
+    }
+}
+
+/// A PKCS#12 container (RFC 7292) of a private key given as PKCS#8 and its
+/// certificate chain (leaf first), for Get with Key Format Type PKCS#12.
+pub fn pkcs12_encode(
+    pkcs8: &[u8],
+    chain: &[Vec<u8>],
+    friendly_name: &str,
+    password: &[u8],
+) -> Result<Vec<u8>, KmipError> {
+    crate::crypto::pkcs12::encode(pkcs8, chain, friendly_name, password).map_err(pkcs12_err)
+}
+
+/// Open a PKCS#12 container (Register / Import with Key Format Type
+/// PKCS#12): a wrong password is Bad Password, a malformed container
+/// Invalid Field.
+pub fn pkcs12_decode(blob: &[u8], password: &[u8]) -> Result<Pkcs12Key, KmipError> {
+    let c = crate::crypto::pkcs12::decode(blob, password).map_err(pkcs12_err)?;
+    Ok(Pkcs12Key {
+        algorithm: c.algorithm.code(),
+        bits: i32::try_from(c.bits).ok(),
+        pkcs8: c.pkcs8,
+        friendly_name: c.friendly_name,
+    })
+}
+
+/// The private key a PKCS#12 container holds.
+pub struct Pkcs12Key {
+    /// PKCS#8 DER.
+    pub pkcs8: zeroize::Zeroizing<Vec<u8>>,
+    /// Cryptographic Algorithm code.
+    pub algorithm: u32,
+    /// Cryptographic Length.
+    pub bits: Option<i32>,
+    /// The container's friendly name (alias) of the key.
+    pub friendly_name: String,
+}

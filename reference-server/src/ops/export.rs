@@ -21,8 +21,24 @@
 //!   server to unwrap it first, which this server cannot do (Feature Not
 //!   Supported, as Register has no unwrap path either).
 //!
-//! PKCS#12 (Key Format Type PKCS#12 on Get / Export, Register / Import of a
-//! PKCS#12 blob) is not implemented: see README.md.
+//! **PKCS#12** (KMIP 2.x; 2.1 §6.1.19, §4.39, Link Types §11.28):
+//! - Get / Export of a Private Key with Key Format Type PKCS#12
+//!   ([`pkcs12_body`]) returns a PKCS#12 container of the key (PKCS#8)
+//!   and its certificate chain: the private key's Public Key Link, that
+//!   public key's PKCS#12 Certificate Link (the leaf), then each
+//!   certificate's Certificate Link (its issuer). It is protected with the
+//!   password of the one Active Secret Data named by the private key's
+//!   PKCS#12 Password Link (otherwise Bad Password), under the PKCS#12
+//!   Friendly Name attribute, or "alias" when there is none.
+//! - Register / Import of a Private Key whose Key Block is PKCS#12
+//!   ([`pkcs12_unpack`]) opens the container with the password of the
+//!   PKCS#12 Password Link given in the request's attributes and stores its
+//!   first private key as PKCS#8, recording the container's friendly name
+//!   as PKCS#12 Friendly Name when the request gives none. The
+//!   certificates in the container are not registered as objects.
+//! - Not implemented: Get with Key Format Type PKCS#12 on a Certificate
+//!   (Key Format Type Not Supported), containers without a certificate for
+//!   the key (the crate pairs key and certificate by Local Key ID).
 
 use super::create::{self, container, finish_new, parse_opt, Origin};
 use super::{get, load_shared, payload};
@@ -30,10 +46,13 @@ use crate::attributes::{self, defined_in, AttrKey, AttributeSet};
 use crate::error::KmipError;
 use crate::object::object_tag;
 use crate::server::Session;
-use crate::spec::enums::{key_wrap_type, result_reason as rr};
+use crate::spec::enums::{
+    key_format, key_wrap_type, link_type as lt, object_type as ot, result_reason as rr, state,
+};
 use crate::spec::tags as t;
+use crate::spec::V2_0;
 use crate::tree::{enumeration, st, tag_label, text, Fields};
-use kmip_ttlv::Item;
+use kmip_ttlv::{Item, Value};
 
 /// Export.
 pub fn export(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
@@ -95,6 +114,12 @@ pub fn import(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         KmipError::missing_data(format!("Import of this type needs a {}", tag_label(tag)))
     })?;
     create::validate_body(object_type, body)?;
+    let supplied = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
+    let (body, friendly) = match pkcs12_unpack(s, object_type, body, &supplied.attrs)? {
+        Some((b, name)) => (b, name),
+        None => (body.clone(), None),
+    };
+    let body = &body;
     let wrapped = body
         .child(t::KEY_BLOCK)
         .and_then(|kb| kb.child(t::KEY_WRAPPING_DATA))
@@ -130,7 +155,6 @@ pub fn import(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         }
         None => s.client.clone(),
     };
-    let supplied = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
     let mut obj = finish_new(
         s,
         uid.clone(),
@@ -141,6 +165,9 @@ pub fn import(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         &[],
     )?;
     obj.owner = owner;
+    if let Some(name) = friendly {
+        obj.attributes.set_std(text(t::PKCS_12_FRIENDLY_NAME, name));
+    }
     // The supplied values replace the server's: every value of an
     // attribute the request names is the request's.
     let mut given: Vec<AttrKey> = Vec::new();
@@ -172,4 +199,193 @@ pub fn import(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     create::check_unique_names(s, &uid, obj.attributes.names())?;
     s.txn.put(obj);
     Ok(payload(vec![s.uid_item(t::UNIQUE_IDENTIFIER, &uid)]))
+}
+
+/// The password bytes of the one Active Secret Data among `links` (the
+/// PKCS#12 Password Links of an object or a request); anything else is Bad
+/// Password (2.1 §11.46: "missing or multiple PKCS#12 Password Links, or
+/// not Secret Data, or not Active").
+fn pkcs12_password(s: &Session<'_>, links: &[String]) -> Result<Vec<u8>, KmipError> {
+    let bad = |m: String| KmipError::new(rr::BAD_PASSWORD, m);
+    let [uid] = links else {
+        return Err(bad(format!(
+            "PKCS#12 needs exactly one PKCS#12 Password Link ({} given)",
+            links.len()
+        )));
+    };
+    let secret = load_shared(s, uid)?;
+    if secret.object_type != ot::SECRET_DATA || secret.state() != state::ACTIVE {
+        return Err(bad(format!(
+            "the PKCS#12 Password Link {uid:?} is not an Active Secret Data object"
+        )));
+    }
+    match secret
+        .key_block()
+        .and_then(|kb| kb.child(t::KEY_VALUE))
+        .and_then(|kv| kv.child(t::KEY_MATERIAL))
+        .map(|m| &m.value)
+    {
+        Some(Value::ByteString(b)) => Ok(b.clone()),
+        _ => Err(bad(format!("Secret Data {uid:?} holds no plain password"))),
+    }
+}
+
+/// The one object a link of type `link` on `obj` names, if any (more than
+/// one is an error: "It is an error if there is more than one valid
+/// certificate chain").
+fn one_link(obj: &crate::object::ManagedObject, link: u32) -> Result<Option<String>, KmipError> {
+    let mut all = obj.attributes.links(link);
+    let first = all.next().map(str::to_string);
+    if all.next().is_some() {
+        return Err(KmipError::invalid_field(format!(
+            "object {:?} has several links of type {link:#x}: more than one certificate chain",
+            obj.uid
+        )));
+    }
+    Ok(first)
+}
+
+/// The bytes of a Key Block's Key Material.
+fn material(kb: &Item) -> Option<&[u8]> {
+    match &kb.child(t::KEY_VALUE)?.child(t::KEY_MATERIAL)?.value {
+        Value::ByteString(b) => Some(b),
+        _ => None,
+    }
+}
+
+/// Get / Export with Key Format Type PKCS#12: the object structure
+/// (Private Key) whose Key Block holds the PKCS#12 container of `obj`.
+pub fn pkcs12_body(s: &Session<'_>, obj: &crate::object::ManagedObject) -> Result<Item, KmipError> {
+    let unsupported = |m: &str| KmipError::new(rr::KEY_FORMAT_TYPE_NOT_SUPPORTED, m.to_string());
+    if s.version < V2_0 {
+        return Err(unsupported(
+            "PKCS#12 containers need the PKCS#12 Password Link of KMIP 2.0",
+        ));
+    }
+    if obj.object_type != ot::PRIVATE_KEY {
+        return Err(unsupported(
+            "this server returns PKCS#12 only for Private Key objects",
+        ));
+    }
+    let kb = obj
+        .key_block()
+        .ok_or_else(|| KmipError::new(rr::KEY_VALUE_NOT_PRESENT, "no Key Block"))?;
+    if kb.child(t::KEY_WRAPPING_DATA).is_some() {
+        return Err(unsupported("cannot put wrapped key material into PKCS#12"));
+    }
+    let links: Vec<String> = obj
+        .attributes
+        .links(lt::PKCS_12_PASSWORD_LINK)
+        .map(str::to_string)
+        .collect();
+    let password = zeroize::Zeroizing::new(pkcs12_password(s, &links)?);
+    let p8 = super::crypto::convert_key_block(obj.object_type, kb, key_format::PKCS_8)?;
+    let pkcs8 = material(&p8)
+        .ok_or_else(|| KmipError::general("the key did not convert to PKCS#8"))?
+        .to_vec();
+    let pkcs8 = zeroize::Zeroizing::new(pkcs8);
+    // The chain: Public Key Link -> PKCS#12 Certificate Link -> Certificate Links.
+    let mut chain: Vec<Vec<u8>> = Vec::new();
+    if let Some(pub_uid) = one_link(obj, lt::PUBLIC_KEY_LINK)? {
+        let public = load_shared(s, &pub_uid)?;
+        let mut next = one_link(&public, lt::PKCS_12_CERTIFICATE_LINK)?;
+        while let Some(cert_uid) = next {
+            if chain.len() >= 16 {
+                return Err(KmipError::invalid_field(
+                    "certificate chain longer than 16 (a Certificate Link loop?)",
+                ));
+            }
+            let cert = load_shared(s, &cert_uid)?;
+            let der = cert
+                .body
+                .as_ref()
+                .and_then(|b| b.child(t::CERTIFICATE_VALUE))
+                .and_then(|v| match &v.value {
+                    Value::ByteString(b) => Some(b.clone()),
+                    _ => None,
+                })
+                .ok_or_else(|| {
+                    KmipError::invalid_field(format!("{cert_uid:?} is not a certificate"))
+                })?;
+            chain.push(der);
+            next = one_link(&cert, lt::CERTIFICATE_LINK)?.filter(|n| *n != cert_uid);
+        }
+    }
+    let name = obj
+        .attributes
+        .first(t::PKCS_12_FRIENDLY_NAME)
+        .and_then(|n| n.value.as_text())
+        .unwrap_or("alias")
+        .to_string();
+    let blob = super::crypto::pkcs12_encode(&pkcs8, &chain, &name, &password)?;
+    let f = Fields::new(kb);
+    let block = super::crypto::bytes_key_block(
+        key_format::PKCS_12,
+        &blob,
+        f.enumeration(t::CRYPTOGRAPHIC_ALGORITHM)?,
+        f.int(t::CRYPTOGRAPHIC_LENGTH)?,
+    );
+    let children = obj
+        .body
+        .as_ref()
+        .map(|b| {
+            b.children()
+                .iter()
+                .map(|c| {
+                    if c.tag == t::KEY_BLOCK {
+                        block.clone()
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| vec![block.clone()]);
+    Ok(Item::structure(t::PRIVATE_KEY, children))
+}
+
+/// Register / Import of a Private Key whose Key Block is PKCS#12: the
+/// object structure with the container's private key as PKCS#8, and the
+/// container's friendly name. `None` when the Key Block is not PKCS#12.
+pub fn pkcs12_unpack(
+    s: &Session<'_>,
+    object_type: u32,
+    body: &Item,
+    attrs: &[(AttrKey, Item)],
+) -> Result<Option<(Item, Option<String>)>, KmipError> {
+    let Some(kb) = body.child(t::KEY_BLOCK) else {
+        return Ok(None);
+    };
+    if Fields::new(kb).enumeration(t::KEY_FORMAT_TYPE)? != Some(key_format::PKCS_12) {
+        return Ok(None);
+    }
+    if s.version < V2_0 || object_type != ot::PRIVATE_KEY {
+        return Err(KmipError::new(
+            rr::KEY_FORMAT_TYPE_NOT_SUPPORTED,
+            "this server reads PKCS#12 containers as Private Key objects, from KMIP 2.0",
+        ));
+    }
+    let blob = material(kb).ok_or_else(|| {
+        KmipError::invalid_field("the PKCS#12 Key Material must be a Byte String")
+    })?;
+    let links: Vec<String> = attrs
+        .iter()
+        .filter(|(k, _)| *k == AttrKey::Std(t::LINK))
+        .filter_map(|(_, v)| attributes::link_parts(v))
+        .filter(|(l, _)| *l == lt::PKCS_12_PASSWORD_LINK)
+        .map(|(_, u)| u.to_string())
+        .collect();
+    let password = zeroize::Zeroizing::new(pkcs12_password(s, &links)?);
+    let inside = super::crypto::pkcs12_decode(blob, &password)?;
+    let block = super::crypto::bytes_key_block(
+        key_format::PKCS_8,
+        &inside.pkcs8,
+        Some(inside.algorithm),
+        inside.bits,
+    );
+    let named = attrs
+        .iter()
+        .any(|(k, _)| *k == AttrKey::Std(t::PKCS_12_FRIENDLY_NAME));
+    let friendly = (!named).then_some(inside.friendly_name);
+    Ok(Some((st(t::PRIVATE_KEY, vec![block]), friendly)))
 }
