@@ -1147,69 +1147,79 @@ and signs at the Final part. Expected signature: RFC 8032 §7.1 TEST 3."""
 def keypair_cases():
     msg = b"KMIP-harness secp256k1 / Ed25519 test data"
     for v in VERS_MP:
-        c = Case(
-            f"KH-KEYPAIR-4-{suffix(v)}",
-            v,
-            indent(
-                """Create Key Pair on secp256k1 (Recommended Curve SECP256K1), Get
-Attributes of each half, Activate both, Sign (ECDSA with SHA-256),
-Signature Verify of that signature (Valid) and of other data (Invalid),
-Revoke and Destroy both."""
-            ),
-            indent(
-                ("§6.1.9 Create Key Pair with Cryptographic Domain Parameters /\nRecommended Curve (§4.14, §11.45: SECP256K1); the halves in the\nTransparent EC formats (§3.11, §3.12), Cryptographic Length the field size\n256. §6.1.55 Sign (ECDSAWithSHA256, §11.16), §6.1.56 Signature Verify:\nValid, or Invalid for other data (a successful operation)."
-                 if v == (2, 1) else
-                 "§6.1.9 Create Key Pair with Cryptographic Domain Parameters /\nRecommended Curve (§4.14, §11.44: SECP256K1); the halves in the\nTransparent EC formats (§3.11, §3.12), Cryptographic Length the field size\n256. §6.1.49 Sign (ECDSAWithSHA256, §11.16), §6.1.50 Signature Verify:\nValid, or Invalid for other data (a successful operation)."
-                 if v == (2, 0) else
-                 "§4.2 Create Key Pair with Cryptographic Domain Parameters / Recommended\nCurve (§3.7, §9.1.3.2.5: SECP256K1); Cryptographic Length the field size\n256 (KMIP 1.4 has no Key Format Type attribute: the format is not checked). §4.31 Sign (ECDSA with SHA256, §9.1.3.2.7), §4.32 Signature\nVerify: Valid, or Invalid for other data (a successful operation).")
-            ),
-            masked_extra=", the ECDSA signature, which is randomised ($SIGNATURE_DATA)",
-        )
-        if v[0] == 2:
-            cka = [
-                S("CommonAttributes",
-                  E("CryptographicAlgorithm", "EC"),
-                  I("CryptographicLength", 256),
-                  S("CryptographicDomainParameters", E("RecommendedCurve", "SECP256K1"))),
-                S("PrivateKeyAttributes", I("CryptographicUsageMask", "Sign")),
-                S("PublicKeyAttributes", I("CryptographicUsageMask", "Verify")),
-            ]
-        else:
-            def a(name, item):
-                return S("Attribute", T("AttributeName", name), X("AttributeValue", item.typ, item.value, item.children))
-            cka = [
-                S("CommonTemplateAttribute",
-                  a("Cryptographic Algorithm", E("x", "EC")),
-                  a("Cryptographic Length", I("x", 256)),
-                  a("Cryptographic Domain Parameters", S("x", E("RecommendedCurve", "SECP256K1")))),
-                S("PrivateKeyTemplateAttribute", a("Cryptographic Usage Mask", I("x", "Sign"))),
-                S("PublicKeyTemplateAttribute", a("Cryptographic Usage Mask", I("x", "Verify"))),
-            ]
-        c.step("CreateKeyPair", cka, resp_children=[
-            T("PrivateKeyUniqueIdentifier", "$UNIQUE_IDENTIFIER_0"),
-            T("PublicKeyUniqueIdentifier", "$UNIQUE_IDENTIFIER_1")])
-        for n, fmt in ((0, "TransparentECPrivateKey"), (1, "TransparentECPublicKey")):
-            names = ["Cryptographic Algorithm", "Cryptographic Length"]
-            pairs = [(E("CryptographicAlgorithm", "EC"), "Cryptographic Algorithm"),
-                     (I("CryptographicLength", 256), "Cryptographic Length")]
-            if v[0] == 2:
-                names.append("Key Format Type")
-                pairs.append((E("KeyFormatType", fmt), "Key Format Type"))
-            c.step("GetAttributes", c.get_attrs_req(UID(n), *names),
-                   resp_children=c.attr_resp(UID(n), *pairs))
-        for n in (0, 1):
-            c.step("Activate", [UID(n)], resp_children=[UID(n)])
-        sp = S("CryptographicParameters", E("DigitalSignatureAlgorithm", "ECDSAWithSHA256"))
-        c.step("Sign", [UID(0), sp, B("Data", msg)], resp_children=[UID(0), B("SignatureData", "$SIGNATURE_DATA")])
-        c.step("SignatureVerify", [UID(1), sp, B("Data", msg), B("SignatureData", "$SIGNATURE_DATA")],
-               resp_children=[UID(1), E("ValidityIndicator", "Valid")])
-        c.step("SignatureVerify", [UID(1), sp, B("Data", msg + b"!"), B("SignatureData", "$SIGNATURE_DATA")],
-               resp_children=[UID(1), E("ValidityIndicator", "Invalid")])
-        cleanup_active(c, 0, 1)
-        add("keypair", c)
+        ec_case(4, v, "secp256k1", "SECP256K1", 256, 256, "ECDSAWithSHA256", msg)
+    # P-256 / P-384 / P-521: KH-KEYPAIR-1/2/3-21 (and 1-14) are hand-written;
+    # these are their 1.4 / 2.0 forms (plus the Invalid check).
+    ec_case(1, (2, 0), "NIST P-256", "P_256", 256, 256, "ECDSAWithSHA256", msg)
+    for v in ((1, 4), (2, 0)):
+        ec_case(2, v, "NIST P-384", "P_384", 384, 384, "ECDSAWithSHA384", msg)
+        ec_case(3, v, "NIST P-521", "P_521", 521, 512, "ECDSAWithSHA512", msg)
 
     for v in ((2, 0), (2, 1)):
         ed25519_case(v, msg)
+
+
+def ec_case(num, v, label, curve, bits, bits_h, dsa, msg):
+    c = Case(
+        f"KH-KEYPAIR-{num}-{suffix(v)}",
+        v,
+        indent(
+            f"""Create Key Pair on {label} (Recommended Curve {curve}), Get
+Attributes of each half, Activate both, Sign (ECDSA with SHA-{bits_h}),
+Signature Verify of that signature (Valid) and of other data (Invalid),
+Revoke and Destroy both."""
+        ),
+        indent(
+            (f"§6.1.9 Create Key Pair with Cryptographic Domain Parameters /\nRecommended Curve (§4.14, §11.45: {curve}); the halves in the\nTransparent EC formats (§3.11, §3.12), Cryptographic Length the field size\n{bits}. §6.1.55 Sign ({dsa}, §11.16), §6.1.56 Signature Verify:\nValid, or Invalid for other data (a successful operation)."
+             if v == (2, 1) else
+             f"§6.1.9 Create Key Pair with Cryptographic Domain Parameters /\nRecommended Curve (§4.14, §11.44: {curve}); the halves in the\nTransparent EC formats (§3.11, §3.12), Cryptographic Length the field size\n{bits}. §6.1.49 Sign ({dsa}, §11.16), §6.1.50 Signature Verify:\nValid, or Invalid for other data (a successful operation)."
+             if v == (2, 0) else
+             f"§4.2 Create Key Pair with Cryptographic Domain Parameters / Recommended\nCurve (§3.7, §9.1.3.2.5: {curve}); Cryptographic Length the field size\n{bits} (KMIP 1.4 has no Key Format Type attribute: the format is not checked). §4.31 Sign (ECDSA with SHA{bits_h}, §9.1.3.2.7), §4.32 Signature\nVerify: Valid, or Invalid for other data (a successful operation).")
+        ),
+        masked_extra=", the ECDSA signature, which is randomised ($SIGNATURE_DATA)",
+    )
+    if v[0] == 2:
+        cka = [
+            S("CommonAttributes",
+              E("CryptographicAlgorithm", "EC"),
+              I("CryptographicLength", bits),
+              S("CryptographicDomainParameters", E("RecommendedCurve", curve))),
+            S("PrivateKeyAttributes", I("CryptographicUsageMask", "Sign")),
+            S("PublicKeyAttributes", I("CryptographicUsageMask", "Verify")),
+        ]
+    else:
+        def a(name, item):
+            return S("Attribute", T("AttributeName", name), X("AttributeValue", item.typ, item.value, item.children))
+        cka = [
+            S("CommonTemplateAttribute",
+              a("Cryptographic Algorithm", E("x", "EC")),
+              a("Cryptographic Length", I("x", bits)),
+              a("Cryptographic Domain Parameters", S("x", E("RecommendedCurve", curve)))),
+            S("PrivateKeyTemplateAttribute", a("Cryptographic Usage Mask", I("x", "Sign"))),
+            S("PublicKeyTemplateAttribute", a("Cryptographic Usage Mask", I("x", "Verify"))),
+        ]
+    c.step("CreateKeyPair", cka, resp_children=[
+        T("PrivateKeyUniqueIdentifier", "$UNIQUE_IDENTIFIER_0"),
+        T("PublicKeyUniqueIdentifier", "$UNIQUE_IDENTIFIER_1")])
+    for n, fmt in ((0, "TransparentECPrivateKey"), (1, "TransparentECPublicKey")):
+        names = ["Cryptographic Algorithm", "Cryptographic Length"]
+        pairs = [(E("CryptographicAlgorithm", "EC"), "Cryptographic Algorithm"),
+                 (I("CryptographicLength", bits), "Cryptographic Length")]
+        if v[0] == 2:
+            names.append("Key Format Type")
+            pairs.append((E("KeyFormatType", fmt), "Key Format Type"))
+        c.step("GetAttributes", c.get_attrs_req(UID(n), *names),
+               resp_children=c.attr_resp(UID(n), *pairs))
+    for n in (0, 1):
+        c.step("Activate", [UID(n)], resp_children=[UID(n)])
+    sp = S("CryptographicParameters", E("DigitalSignatureAlgorithm", dsa))
+    c.step("Sign", [UID(0), sp, B("Data", msg)], resp_children=[UID(0), B("SignatureData", "$SIGNATURE_DATA")])
+    c.step("SignatureVerify", [UID(1), sp, B("Data", msg), B("SignatureData", "$SIGNATURE_DATA")],
+           resp_children=[UID(1), E("ValidityIndicator", "Valid")])
+    c.step("SignatureVerify", [UID(1), sp, B("Data", msg + b"!"), B("SignatureData", "$SIGNATURE_DATA")],
+           resp_children=[UID(1), E("ValidityIndicator", "Invalid")])
+    cleanup_active(c, 0, 1)
+    add("keypair", c)
 
 
 def ed25519_case(v, msg):
