@@ -19,6 +19,8 @@
 //!    - [`asymmetric`]: [`asymmetric::sign`], [`asymmetric::verify`], RSA
 //!      encryption; [`hash`]: [`hash::hash`], HMAC, CMAC; [`rng`]:
 //!      [`ServerRng`]; [`derive`]: [`derive::derive`] (Derive Key methods);
+//!    - [`pkcs12`]: PKCS#12 containers (RFC 7292) of a PKCS#8 key and its
+//!      certificate chain (`p12-keystore`);
 //!    - [`error`]: [`CryptoError`], whose [`CryptoError::result_reason`] is
 //!      the KMIP Result Reason as a type ([`ResultReason`]), and whose
 //!      Result Message is this server's own text.
@@ -119,6 +121,8 @@
 //!   multi-part (Init Indicator / Correlation Value / Final Indicator): the
 //!   parts' data is collected, at most 64 MiB per stream, and the result
 //!   computed at the Final part.
+//! - PKCS#12: write a container of a private key and its chain (PBES2
+//!   AES-256-CBC, HMAC-SHA256 MAC) and read one (also legacy PBES1).
 //! - Derive Key: PBKDF2, HASH, HMAC, ENCRYPT, NIST800-108-C (counter mode,
 //!   HMAC or AES-CMAC PRF) and HKDF (KMIP 2.x).
 //! - Keys: generation (AES, 3DES, ChaCha20, HMAC, other symmetric; RSA

@@ -8,7 +8,9 @@
 //! Specification ([`wrap_for_get`]), the Digest and the key length of a new
 //! object ([`digest_input`], [`sha256`], [`key_length`]), Derive Key's
 //! derived bytes ([`derive_material`]) and their Key Block
-//! ([`bytes_key_block`]).
+//! ([`bytes_key_block`]), and PKCS#12 containers for Get / Register with Key
+//! Format Type PKCS#12 ([`pkcs12_encode`], [`pkcs12_decode`]; the links and
+//! the password are resolved in `super::export`).
 //!
 //! Each operation resolves the request's Unique Identifier through the
 //! [`Session`] (explicit value, 2.x enumerated reference or ID Placeholder),
