@@ -1281,7 +1281,7 @@ Attributes steps would differ."""
 # -- Export / Import (KMIP 2.0+) ---------------------------------------------------
 
 EXP_SPEC = {
-    (2, 0): ("§6.1.18 Export (Tables 200/201)", "§6.1.24 Import", "§11.45"),
+    (2, 0): ("§6.1.18 Export (Tables 202/203)", "§6.1.24 Import (Tables 220/221/222)", "§11.45"),
     (2, 1): ("§6.1.18 Export (Tables 217/218)", "§6.1.25 Import (Tables 238/239/240)", "§11.46"),
 }
 EXP_KEY = bytes.fromhex("6b682d6578706f72742d6b65792d303132333435363738396162636465663031")
@@ -1564,7 +1564,7 @@ def p12_cases():
     for v in ((2, 0), (2, 1)):
         get, reg, link_sec, fn_sec, rr = {
             (2, 0): ("§6.1.19 Get", "§6.1.39 Register", "§11.28 Link Type", "§4.39 PKCS#12 Friendly Name", "§11.45"),
-            (2, 1): ("§6.1.19 Get", "§6.1.45 Register", "§11.28 Link Type", "§4.39 PKCS#12 Friendly Name", "§11.46"),
+            (2, 1): ("§6.1.19 Get", "§6.1.43 Register", "§11.28 Link Type", "§4.39 PKCS#12 Friendly Name", "§11.46"),
         }[v]
         cid = f"KH-EXPORT-4-{suffix(v)}"
         c = Case(
