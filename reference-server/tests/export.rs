@@ -449,3 +449,70 @@ fn pkcs12_round_trip_and_bad_password() {
         "InvalidField",
     );
 }
+
+#[test]
+fn import_not_wrapped_unwraps_and_as_registered_keeps_the_wrapping() {
+    let s = Server::in_memory();
+    let kek = uid_of(&ok(
+        &s,
+        "Register",
+        vec![
+            en("ObjectType", "SymmetricKey"),
+            st(
+                "Attributes",
+                vec![
+                    int("CryptographicUsageMask", 0x10 | 0x20),
+                    Item::new(tag("ActivationDate"), Value::DateTime(0)),
+                ],
+            ),
+            key_object(),
+        ],
+    ));
+    let uid = register(&s, "export-wrapped");
+    let exported = ok(
+        &s,
+        "Export",
+        vec![
+            text("UniqueIdentifier", &uid),
+            st(
+                "KeyWrappingSpecification",
+                vec![
+                    en("WrappingMethod", "Encrypt"),
+                    st(
+                        "EncryptionKeyInformation",
+                        vec![text("UniqueIdentifier", &kek)],
+                    ),
+                ],
+            ),
+        ],
+    );
+    let wrapped = exported
+        .child(tag("SymmetricKey"))
+        .cloned()
+        .expect("the wrapped object");
+    let kb = wrapped.child(tag("KeyBlock")).expect("Key Block");
+    assert!(kb.child(tag("KeyWrappingData")).is_some());
+    assert!(matches!(
+        kb.child(tag("KeyValue")).map(|v| &v.value),
+        Some(Value::ByteString(_))
+    ));
+    let import = |id: &str, wrap_type: &str| {
+        vec![
+            text("UniqueIdentifier", id),
+            en("ObjectType", "SymmetricKey"),
+            en("KeyWrapType", wrap_type),
+            st("Attributes", vec![]),
+            wrapped.clone(),
+        ]
+    };
+    ok(&s, "Import", import("kh-unwrapped", "NotWrapped"));
+    ok(&s, "Import", import("kh-still-wrapped", "AsRegistered"));
+    let object = |id: &str| {
+        ok(&s, "Get", vec![text("UniqueIdentifier", id)])
+            .child(tag("SymmetricKey"))
+            .cloned()
+            .expect("object")
+    };
+    assert_eq!(object("kh-unwrapped"), key_object(), "unwrapped on Import");
+    assert_eq!(object("kh-still-wrapped"), wrapped, "stored as registered");
+}

@@ -98,7 +98,8 @@
 //! Re-key / Get the server uses [`payload::generate_symmetric_key_block`],
 //! [`payload::generate_key_pair_blocks`], [`payload::convert_key_block`]
 //! (Get with Key Format Type), [`payload::key_block_bits`] and
-//! [`payload::wrap_key_block`] (Get with Key Wrapping Specification). A
+//! [`payload::wrap_key_block`] (Get with Key Wrapping Specification) and
+//! [`payload::unwrap_key_block`] (Import with Key Wrap Type Not Wrapped). A
 //! Register of wrapped key material stores it as given.
 //!
 //! # What is implemented

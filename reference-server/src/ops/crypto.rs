@@ -20,8 +20,8 @@
 //! multi-part stream table (Encrypt, Decrypt, Sign, Signature Verify, MAC,
 //! MAC Verify, Hash) and the server RNG live for the process.
 //!
-//! Register stores wrapped key material as the client sent it: the server
-//! has no unwrap path.
+//! Register stores wrapped key material as the client sent it; only Import
+//! with Key Wrap Type Not Wrapped unwraps it ([`unwrap_for_import`]).
 
 use super::load_live;
 use crate::crypto::payload::{self as cops, DeriveRequest, PairRequest};
@@ -270,6 +270,32 @@ pub fn wrap_for_get(s: &mut Session<'_>, body: &mut Item, spec: &Item) -> Result
     };
     if let Some(slot) = body.child_mut(t::KEY_BLOCK) {
         *slot = wrapped;
+    }
+    Ok(())
+}
+
+/// Import with Key Wrap Type Not Wrapped (KMIP 2.1 §6.1.25): the Key Block
+/// of `body` unwrapped in place with the key its Key Wrapping Data names.
+pub fn unwrap_for_import(s: &mut Session<'_>, body: &mut Item) -> Result<(), KmipError> {
+    let version = s.version;
+    let kb = body
+        .child(t::KEY_BLOCK)
+        .ok_or_else(|| KmipError::invalid_field("only objects with a Key Block are wrapped"))?
+        .clone();
+    let mut kb = kb;
+    if let Some(kwd) = kb.child(t::KEY_WRAPPING_DATA).cloned() {
+        // 2.x enumerated references in the Encryption Key Information.
+        let kwd = resolve_eki(s, &kwd)?;
+        if let Some(slot) = kb.child_mut(t::KEY_WRAPPING_DATA) {
+            *slot = kwd;
+        }
+    }
+    let plain = {
+        let keys = SessionKeys { s: RefCell::new(s) };
+        cops::unwrap_key_block(&kb, &keys, version).map_err(to_kmip)?
+    };
+    if let Some(slot) = body.child_mut(t::KEY_BLOCK) {
+        *slot = plain;
     }
     Ok(())
 }

@@ -17,9 +17,9 @@
 //!   get this server's defaults, as for Register. An existing object with
 //!   that identifier is replaced only with Replace Existing True, otherwise
 //!   the answer is Object Already Exists. Key Wrap Type As Registered (or
-//!   absent) stores wrapped key material as given; Not Wrapped asks the
-//!   server to unwrap it first, which this server cannot do (Feature Not
-//!   Supported, as Register has no unwrap path either).
+//!   absent) stores wrapped key material as given; Not Wrapped has the
+//!   server unwrap it first with the key its Key Wrapping Data names
+//!   (Wrapping Method Encrypt, AES key wrap or RSA; Unwrap Key usage).
 //!
 //! **PKCS#12** (KMIP 2.x; 2.1 §6.1.19, §4.39, Link Types §11.28):
 //! - Get / Export of a Private Key with Key Format Type PKCS#12
@@ -115,20 +115,20 @@ pub fn import(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     })?;
     create::validate_body(object_type, body)?;
     let supplied = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
-    let (body, friendly) = match pkcs12_unpack(s, object_type, body, &supplied.attrs)? {
+    let (mut body, friendly) = match pkcs12_unpack(s, object_type, body, &supplied.attrs)? {
         Some((b, name)) => (b, name),
         None => (body.clone(), None),
     };
-    let body = &body;
     let wrapped = body
         .child(t::KEY_BLOCK)
         .and_then(|kb| kb.child(t::KEY_WRAPPING_DATA))
         .is_some();
     match f.enumeration(t::KEY_WRAP_TYPE)? {
+        // "If Not Wrapped then the server SHALL unwrap the object before
+        // storing it, and return an error if the wrapping key is not
+        // available."
         Some(key_wrap_type::NOT_WRAPPED) if wrapped => {
-            return Err(KmipError::feature_not_supported(
-                "Import with Key Wrap Type Not Wrapped: this server cannot unwrap key material",
-            ))
+            super::crypto::unwrap_for_import(s, &mut body)?;
         }
         Some(key_wrap_type::NOT_WRAPPED | key_wrap_type::AS_REGISTERED) | None => {}
         Some(other) => {
@@ -160,7 +160,7 @@ pub fn import(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         uid.clone(),
         object_type,
         AttributeSet::new(),
-        body.clone(),
+        body,
         Origin::Registered,
         &[],
     )?;
