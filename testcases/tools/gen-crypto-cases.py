@@ -1663,6 +1663,95 @@ exactly with the key the generator put into the container."""
         add("export", c)
 
 
+# -- Import with Key Wrap Type (KMIP 2.x) ---------------------------------------------
+
+KEK = bytes.fromhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
+
+
+def ttlv_key_value(material):
+    """TTLV of Key Value { Key Material (Byte String) } (KMIP 2.1 §9.1)."""
+    pad = (-len(material)) % 8
+    km = bytes.fromhex("42004308") + len(material).to_bytes(4, "big") + material + b"\0" * pad
+    return bytes.fromhex("42004501") + len(km).to_bytes(4, "big") + km
+
+
+def wrap_cases():
+    from cryptography.hazmat.primitives.keywrap import aes_key_wrap
+
+    wrapped = aes_key_wrap(KEK, ttlv_key_value(EXP_KEY))
+    for v in ((2, 0), (2, 1)):
+        exp, imp, rr = EXP_SPEC[v]
+        cid = f"KH-EXPORT-5-{suffix(v)}"
+        c = Case(
+            cid,
+            v,
+            indent(
+                f"""Export wrapped, Import with Key Wrap Type: Register an AES-256 key-
+encryption key (Wrap Key / Unwrap Key, Active) and an AES-256 key; Export
+the key with a Key Wrapping Specification (Encrypt with the KEK): the Key
+Value is the known answer (RFC 3394 AES key wrap of the TTLV-encoded Key
+Value); Import it as "{cid}-plain" with Key Wrap Type Not Wrapped (Get
+gives the plain key) and as "{cid}-wrapped" with As Registered (Get gives
+it as sent, with its Key Wrapping Data). Clean up."""
+            ),
+            indent(
+                f"""{exp}: Key Wrapping Specification "SHALL have the same semantics as
+for the Get operation" (§6.1.19; Key Wrapping Data §2.1.5, Encoding Option
+default TTLV encoding). {imp}: Key Wrap Type "If Not Wrapped then the
+server SHALL unwrap the object before storing it ... Otherwise the server
+SHALL store the object as provided"."""
+            ),
+            notes=indent(
+                """Expected wrapped bytes: RFC 3394 (NIST key wrap, the default for an AES
+wrapping key with no Block Cipher Mode) over the TTLV encoding of the Key
+Value structure, computed with Python's `cryptography`. Both keys are
+registered, so the output is deterministic. The Unique Identifiers of the
+imported objects are fixed: the case carries a fixed Name and runs alone
+in a clean world (see KH-EXPORT-2)."""
+            ),
+        )
+        c.step("Register", [
+            E("ObjectType", "SymmetricKey"),
+            S("Attributes", I("CryptographicUsageMask", "WrapKey UnwrapKey"), DT("ActivationDate", "$NOW-3600")),
+            sym_key_obj(KEK),
+        ], resp_children=[UID(0)])
+        c.step("Register", [
+            E("ObjectType", "SymmetricKey"),
+            S("Attributes",
+              S("Name", T("NameValue", cid), E("NameType", "UninterpretedTextString")),
+              I("CryptographicUsageMask", "Encrypt Decrypt")),
+            sym_key_obj(EXP_KEY),
+        ], resp_children=[UID(1)])
+        kwd = S("KeyWrappingData", E("WrappingMethod", "Encrypt"),
+                S("EncryptionKeyInformation", UID(0)))
+        wrapped_obj = S("SymmetricKey", S("KeyBlock",
+                        E("KeyFormatType", "Raw"),
+                        B("KeyValue", wrapped.hex()),
+                        E("CryptographicAlgorithm", "AES"),
+                        I("CryptographicLength", 256),
+                        kwd))
+        # Export's full attribute list is KH-EXPORT-1's subject; here only the
+        # wrapped object is checked, through Get with the same specification.
+        c.step("Get", [UID(1), S("KeyWrappingSpecification", E("WrappingMethod", "Encrypt"),
+                                 S("EncryptionKeyInformation", UID(0)))],
+               resp_children=[E("ObjectType", "SymmetricKey"), UID(1), wrapped_obj])
+        plain_uid, wrapped_uid = f"{cid}-plain", f"{cid}-wrapped"
+        for uid, wt in ((plain_uid, "NotWrapped"), (wrapped_uid, "AsRegistered")):
+            c.step("Import", [T("UniqueIdentifier", uid), E("ObjectType", "SymmetricKey"),
+                              E("KeyWrapType", wt), S("Attributes", I("CryptographicUsageMask", "Encrypt Decrypt")),
+                              wrapped_obj],
+                   resp_children=[T("UniqueIdentifier", uid)])
+        c.step("Get", [T("UniqueIdentifier", plain_uid)],
+               resp_children=[E("ObjectType", "SymmetricKey"), T("UniqueIdentifier", plain_uid), sym_key_obj(EXP_KEY)])
+        c.step("Get", [T("UniqueIdentifier", wrapped_uid)],
+               resp_children=[E("ObjectType", "SymmetricKey"), T("UniqueIdentifier", wrapped_uid), wrapped_obj])
+        for uid in (plain_uid, wrapped_uid):
+            c.step("Destroy", [T("UniqueIdentifier", uid)], resp_children=[T("UniqueIdentifier", uid)])
+        destroy(c, 1)
+        cleanup_active(c, 0)
+        add("export", c)
+
+
 # -- Query ----------------------------------------------------------------------
 
 def query_cases():
@@ -1698,6 +1787,7 @@ multipart_cases()
 kat_cases()
 export_cases()
 p12_cases()
+wrap_cases()
 keypair_cases()
 query_cases()
 for area, c in ALL:
