@@ -408,7 +408,17 @@ fn pkcs12_round_trip_and_bad_password() {
             st("NewAttribute", vec![link(&active)]),
         ],
     );
-    let got = ok(&s, "Get", get_p12);
+    let got = ok(&s, "Get", get_p12.clone());
+    // Export with the same Key Format Type: the same kind of object.
+    let exported = ok(&s, "Export", get_p12);
+    assert_eq!(
+        exported
+            .child(tag("PrivateKey"))
+            .and_then(|k| k.child(tag("KeyBlock")))
+            .and_then(|b| b.child(tag("KeyFormatType"))),
+        Some(&en("KeyFormatType", "PKCS_12"))
+    );
+    assert!(exported.child(tag("Attributes")).is_some());
     let block = got
         .child(tag("PrivateKey"))
         .and_then(|k| k.child(tag("KeyBlock")))
