@@ -26,6 +26,7 @@ TITLES = {
     "lifecycle": "key life-cycle state transitions",
     "locate": "Locate matching and paging",
     "multipart": "multi-part MAC, MAC Verify, Sign, Signature Verify and Hash",
+    "export": "Export and Import (KMIP 2.0+: attributes, Replace Existing, client-chosen Unique Identifier)",
     "negative": "error paths (unknown objects, operations, values)",
     "notation": "test-case notation (text between messages, commented-out messages)",
 }

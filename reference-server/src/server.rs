@@ -1153,6 +1153,7 @@ impl Session<'_> {
                 | o::CREATE_SPLIT_KEY
                 | o::JOIN_SPLIT_KEY
                 | o::IMPORT
+                | o::EXPORT
                 | o::CREATE_USER
                 | o::CREATE_GROUP
                 | o::CREATE_CREDENTIAL

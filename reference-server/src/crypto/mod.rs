@@ -19,6 +19,8 @@
 //!    - [`asymmetric`]: [`asymmetric::sign`], [`asymmetric::verify`], RSA
 //!      encryption; [`hash`]: [`hash::hash`], HMAC, CMAC; [`rng`]:
 //!      [`ServerRng`]; [`derive`]: [`derive::derive`] (Derive Key methods);
+//!    - [`pkcs12`]: PKCS#12 containers (RFC 7292) of a PKCS#8 key and its
+//!      certificate chain (`p12-keystore`);
 //!    - [`error`]: [`CryptoError`], whose [`CryptoError::result_reason`] is
 //!      the KMIP Result Reason as a type ([`ResultReason`]), and whose
 //!      Result Message is this server's own text.
@@ -96,7 +98,8 @@
 //! Re-key / Get the server uses [`payload::generate_symmetric_key_block`],
 //! [`payload::generate_key_pair_blocks`], [`payload::convert_key_block`]
 //! (Get with Key Format Type), [`payload::key_block_bits`] and
-//! [`payload::wrap_key_block`] (Get with Key Wrapping Specification). A
+//! [`payload::wrap_key_block`] (Get with Key Wrapping Specification) and
+//! [`payload::unwrap_key_block`] (Import with Key Wrap Type Not Wrapped). A
 //! Register of wrapped key material stores it as given.
 //!
 //! # What is implemented
@@ -119,6 +122,8 @@
 //!   multi-part (Init Indicator / Correlation Value / Final Indicator): the
 //!   parts' data is collected, at most 64 MiB per stream, and the result
 //!   computed at the Final part.
+//! - PKCS#12: write a container of a private key and its chain (PBES2
+//!   AES-256-CBC, HMAC-SHA256 MAC) and read one (also legacy PBES1).
 //! - Derive Key: PBKDF2, HASH, HMAC, ENCRYPT, NIST800-108-C (counter mode,
 //!   HMAC or AES-CMAC PRF) and HKDF (KMIP 2.x).
 //! - Keys: generation (AES, 3DES, ChaCha20, HMAC, other symmetric; RSA
@@ -143,6 +148,7 @@ pub mod keyblock;
 pub mod keys;
 pub mod params;
 pub mod payload;
+pub mod pkcs12;
 pub mod rng;
 pub mod split;
 pub mod symmetric;

@@ -1804,6 +1804,117 @@ pub fn wrap_key_block(
     Ok(Item::structure(tags::KEY_BLOCK, children))
 }
 
+/// Unwrap a Key Block that [`wrap_key_block`] (or a client doing the same)
+/// wrapped: Wrapping Method Encrypt with the Encryption Key Information's
+/// key (Unwrap Key usage), Encoding Option TTLV Encoding (the Key Value's
+/// TTLV, decoded within the key's length) or No Encoding (the Key Material
+/// bytes). Returns the Key Block without Key Wrapping Data (Import with Key
+/// Wrap Type Not Wrapped). MAC/signature wrapping is not supported.
+pub fn unwrap_key_block(
+    key_block: &Item,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<Item, OpError> {
+    let kwd = key_block
+        .child(tags::KEY_WRAPPING_DATA)
+        .ok_or_else(|| OpError::invalid_field("the Key Block is not wrapped"))?;
+    let method = kwd
+        .child(tags::WRAPPING_METHOD)
+        .map(enum_value)
+        .transpose()?
+        .ok_or_else(|| OpError::invalid_field("Key Wrapping Data without Wrapping Method"))?;
+    if method != wrapping_method::ENCRYPT
+        || kwd.child(tags::MAC_SIGNATURE_KEY_INFORMATION).is_some()
+    {
+        return Err(OpError::new(
+            ResultReason::FeatureNotSupported,
+            format!("unwrapping Wrapping Method 0x{method:X} / MAC-signed keys"),
+        ));
+    }
+    let eki = kwd.child(tags::ENCRYPTION_KEY_INFORMATION).ok_or_else(|| {
+        OpError::invalid_field("Key Wrapping Data without Encryption Key Information")
+    })?;
+    let wuid = eki.child(tags::UNIQUE_IDENTIFIER).ok_or_else(|| {
+        OpError::invalid_field("Encryption Key Information without Unique Identifier")
+    })?;
+    let winfo = keys.key(text_value(wuid)?)?;
+    check_key(
+        &winfo,
+        &[object_type::SYMMETRIC_KEY, object_type::PRIVATE_KEY],
+        usage::UNWRAP_KEY,
+        Use::Process,
+        "key unwrapping",
+        keys,
+        version,
+    )?;
+    let stored = winfo.parameters.first().cloned().unwrap_or_default();
+    let p = eki
+        .child(tags::CRYPTOGRAPHIC_PARAMETERS)
+        .map(parse_cryptographic_parameters)
+        .transpose()?
+        .unwrap_or_default()
+        .or(&stored);
+    let wkey = winfo.key_material(&p)?;
+    let wrapped = match key_block.child(tags::KEY_VALUE).map(|v| &v.value) {
+        Some(Value::ByteString(b)) => b,
+        _ => {
+            return Err(OpError::invalid_field(
+                "a wrapped Key Block needs a Byte String Key Value",
+            ))
+        }
+    };
+    let plain = zeroize::Zeroizing::new(engine::unwrap_key(&wkey, &p, wrapped)?);
+    let encoding = kwd
+        .child(tags::ENCODING_OPTION)
+        .map(enum_value)
+        .transpose()?
+        .unwrap_or(encoding_option::TTLV_ENCODING);
+    let value = match encoding {
+        encoding_option::NO_ENCODING => Item::structure(
+            tags::KEY_VALUE,
+            vec![bytes_item(tags::KEY_MATERIAL, plain.to_vec())],
+        ),
+        encoding_option::TTLV_ENCODING => {
+            let limits = kmip_ttlv::ttlv::Limits {
+                max_message_len: plain.len(),
+                ..Default::default()
+            };
+            let v = kmip_ttlv::ttlv::decode(&plain, &limits).map_err(|e| {
+                OpError::new(
+                    ResultReason::EncodingOptionError,
+                    format!("the unwrapped Key Value is not TTLV: {e}"),
+                )
+            })?;
+            if v.tag != tags::KEY_VALUE {
+                return Err(OpError::new(
+                    ResultReason::EncodingOptionError,
+                    "the unwrapped TTLV is not a Key Value",
+                ));
+            }
+            v
+        }
+        other => {
+            return Err(OpError::new(
+                ResultReason::EncodingOptionError,
+                format!("Encoding Option 0x{other:X}"),
+            ))
+        }
+    };
+    let children = key_block
+        .children()
+        .iter()
+        .filter(|c| c.tag != tags::KEY_WRAPPING_DATA)
+        .map(|c| {
+            if c.tag == tags::KEY_VALUE {
+                value.clone()
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    Ok(Item::structure(tags::KEY_BLOCK, children))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

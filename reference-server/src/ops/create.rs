@@ -485,7 +485,7 @@ pub fn create_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError>
     ]))
 }
 
-fn validate_body(object_type: u32, body: &Item) -> Result<(), KmipError> {
+pub(crate) fn validate_body(object_type: u32, body: &Item) -> Result<(), KmipError> {
     let f = Fields::new(body);
     if has_key_block(object_type) {
         let kb = f.require(t::KEY_BLOCK)?;
@@ -556,6 +556,17 @@ pub fn register(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         }
     }
     let mut attrs = client_attributes(s, &[&inc])?;
+    // A PKCS#12 container is stored as its private key (PKCS#8).
+    let unpacked = super::export::pkcs12_unpack(s, object_type, body, &inc.attrs)?;
+    let body = match &unpacked {
+        Some((b, name)) => {
+            if let Some(n) = name {
+                attrs.set_std(crate::tree::text(t::PKCS_12_FRIENDLY_NAME, n.clone()));
+            }
+            b
+        }
+        None => body,
+    };
     if object_type == ot::OPAQUE_OBJECT {
         if let Some(odt) = body.child(t::OPAQUE_DATA_TYPE) {
             attrs.set_std(Item::new(t::OPAQUE_DATA_TYPE, odt.value.clone()));

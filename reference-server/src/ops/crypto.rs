@@ -8,7 +8,9 @@
 //! Specification ([`wrap_for_get`]), the Digest and the key length of a new
 //! object ([`digest_input`], [`sha256`], [`key_length`]), Derive Key's
 //! derived bytes ([`derive_material`]) and their Key Block
-//! ([`bytes_key_block`]).
+//! ([`bytes_key_block`]), and PKCS#12 containers for Get / Register with Key
+//! Format Type PKCS#12 ([`pkcs12_encode`], [`pkcs12_decode`]; the links and
+//! the password are resolved in `super::export`).
 //!
 //! Each operation resolves the request's Unique Identifier through the
 //! [`Session`] (explicit value, 2.x enumerated reference or ID Placeholder),
@@ -18,8 +20,8 @@
 //! multi-part stream table (Encrypt, Decrypt, Sign, Signature Verify, MAC,
 //! MAC Verify, Hash) and the server RNG live for the process.
 //!
-//! Register stores wrapped key material as the client sent it: the server
-//! has no unwrap path.
+//! Register stores wrapped key material as the client sent it; only Import
+//! with Key Wrap Type Not Wrapped unwraps it ([`unwrap_for_import`]).
 
 use super::load_live;
 use crate::crypto::payload::{self as cops, DeriveRequest, PairRequest};
@@ -272,6 +274,32 @@ pub fn wrap_for_get(s: &mut Session<'_>, body: &mut Item, spec: &Item) -> Result
     Ok(())
 }
 
+/// Import with Key Wrap Type Not Wrapped (KMIP 2.1 §6.1.25): the Key Block
+/// of `body` unwrapped in place with the key its Key Wrapping Data names.
+pub fn unwrap_for_import(s: &mut Session<'_>, body: &mut Item) -> Result<(), KmipError> {
+    let version = s.version;
+    let kb = body
+        .child(t::KEY_BLOCK)
+        .ok_or_else(|| KmipError::invalid_field("only objects with a Key Block are wrapped"))?
+        .clone();
+    let mut kb = kb;
+    if let Some(kwd) = kb.child(t::KEY_WRAPPING_DATA).cloned() {
+        // 2.x enumerated references in the Encryption Key Information.
+        let kwd = resolve_eki(s, &kwd)?;
+        if let Some(slot) = kb.child_mut(t::KEY_WRAPPING_DATA) {
+            *slot = kwd;
+        }
+    }
+    let plain = {
+        let keys = SessionKeys { s: RefCell::new(s) };
+        cops::unwrap_key_block(&kb, &keys, version).map_err(to_kmip)?
+    };
+    if let Some(slot) = body.child_mut(t::KEY_BLOCK) {
+        *slot = plain;
+    }
+    Ok(())
+}
+
 /// A new symmetric key's Key Block (Raw; Create, Re-key): `algorithm` is
 /// the Cryptographic Algorithm code, `length` the Cryptographic Length.
 pub fn symmetric_key_block(algorithm: u32, length: i32) -> Result<Item, KmipError> {
@@ -432,4 +460,48 @@ pub fn join_secret(
     prime: Option<&[u8]>,
 ) -> Result<Vec<u8>, KmipError> {
     crate::crypto::split::join(method, shares, len, prime).map_err(split_err)
+}
+
+fn pkcs12_err(e: crate::crypto::pkcs12::Pkcs12Error) -> KmipError {
+    use crate::crypto::pkcs12::Pkcs12Error as E;
+    match e {
+        E::Password(m) => KmipError::new(rr::BAD_PASSWORD, m),
+        E::Format(m) => KmipError::invalid_field(m),
+    }
+}
+
+/// A PKCS#12 container (RFC 7292) of a private key given as PKCS#8 and its
+/// certificate chain (leaf first), for Get with Key Format Type PKCS#12.
+pub fn pkcs12_encode(
+    pkcs8: &[u8],
+    chain: &[Vec<u8>],
+    friendly_name: &str,
+    password: &[u8],
+) -> Result<Vec<u8>, KmipError> {
+    crate::crypto::pkcs12::encode(pkcs8, chain, friendly_name, password).map_err(pkcs12_err)
+}
+
+/// Open a PKCS#12 container (Register / Import with Key Format Type
+/// PKCS#12): a wrong password is Bad Password, a malformed container
+/// Invalid Field.
+pub fn pkcs12_decode(blob: &[u8], password: &[u8]) -> Result<Pkcs12Key, KmipError> {
+    let c = crate::crypto::pkcs12::decode(blob, password).map_err(pkcs12_err)?;
+    Ok(Pkcs12Key {
+        algorithm: c.algorithm.code(),
+        bits: i32::try_from(c.bits).ok(),
+        pkcs8: c.pkcs8,
+        friendly_name: c.friendly_name,
+    })
+}
+
+/// The private key a PKCS#12 container holds.
+pub struct Pkcs12Key {
+    /// PKCS#8 DER.
+    pub pkcs8: zeroize::Zeroizing<Vec<u8>>,
+    /// Cryptographic Algorithm code.
+    pub algorithm: u32,
+    /// Cryptographic Length.
+    pub bits: Option<i32>,
+    /// The container's friendly name (alias) of the key.
+    pub friendly_name: String,
 }

@@ -54,6 +54,11 @@ pub fn get(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         .ok_or_else(|| KmipError::new(rr::KEY_VALUE_NOT_PRESENT, "no object value"))?;
     let wanted = f.enumeration(t::KEY_FORMAT_TYPE)?;
     let compression = f.enumeration(t::KEY_COMPRESSION_TYPE)?;
+    // PKCS#12: a container of the key and its chain (see super::export).
+    let pkcs12 = wanted == Some(crate::spec::enums::key_format::PKCS_12);
+    if pkcs12 {
+        body = super::export::pkcs12_body(s, &obj)?;
+    }
     if let Some(kb) = body.child_mut(t::KEY_BLOCK) {
         if let Some(c) = compression {
             let have = Fields::new(kb).enumeration(t::KEY_COMPRESSION_TYPE)?;
@@ -64,7 +69,7 @@ pub fn get(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
                 ));
             }
         }
-        if let Some(to) = wanted {
+        if let Some(to) = wanted.filter(|_| !pkcs12) {
             convert_block(&obj, kb, to)?;
         }
     } else if wanted.is_some() {

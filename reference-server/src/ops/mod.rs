@@ -20,12 +20,13 @@
 //! `crate::crypto` (key generation, Key Format Type conversion and key
 //! wrapping for Create / Create Key Pair / Re-key / Get, and Derive Key's
 //! derivation ([`derive`]) go through it too);
-//! Query reports whatever is registered.
+//! Export / Import are in [`export`]. Query reports whatever is registered.
 
 pub mod attrs;
 pub mod create;
 pub mod crypto;
 pub mod derive;
+pub mod export;
 pub mod get;
 pub mod identity;
 pub mod lifecycle;
@@ -80,6 +81,8 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::DELETE_ATTRIBUTE, V1_0, attrs::delete_attribute),
     op(o::SET_ATTRIBUTE, V2_0, attrs::set_attribute),
     op(o::ADJUST_ATTRIBUTE, V2_0, attrs::adjust_attribute),
+    op(o::EXPORT, V2_0, export::export),
+    op(o::IMPORT, V2_0, export::import),
     op(o::OBTAIN_LEASE, V1_0, lifecycle::obtain_lease),
     op(
         o::GET_USAGE_ALLOCATION,
