@@ -38,6 +38,7 @@ pub mod notify;
 pub mod object;
 pub mod ops;
 pub mod pool;
+pub mod reasons;
 pub mod server;
 pub mod spec;
 pub mod store;

@@ -846,7 +846,12 @@ fn build_response(version: Version, now: i64, results: &mut [ItemResult], undone
             }
             Err(e) => {
                 bi.push(enumeration(t::RESULT_STATUS, e.status));
-                bi.push(enumeration(t::RESULT_REASON, e.reason));
+                // Only a reason this version's Result Reason table defines
+                // (crate::reasons).
+                bi.push(enumeration(
+                    t::RESULT_REASON,
+                    crate::reasons::fit(version, e.reason),
+                ));
                 if !e.message.is_empty() {
                     bi.push(text(t::RESULT_MESSAGE, e.message.clone()));
                 }

@@ -189,7 +189,9 @@ pub fn not_found(version: Version, uid: &str) -> KmipError {
 }
 
 /// "Wrong life-cycle state" in this version's vocabulary (Wrong Key
-/// Lifecycle State from KMIP 2.0, Permission Denied before).
+/// Lifecycle State from KMIP 2.0, Permission Denied before). 2.0 §11.45
+/// Table 440 defines Wrong Key Lifecycle State (0x43), so 2.0 answers it
+/// like 2.1; 1.0 Table 221 and 1.4 Table 317 do not.
 pub fn wrong_state(version: Version, message: impl Into<String>) -> KmipError {
     let reason = if version >= V2_0 {
         rr::WRONG_KEY_LIFECYCLE_STATE
@@ -210,13 +212,11 @@ pub fn invalid_object_type(version: Version, message: impl Into<String>) -> Kmip
     KmipError::new(reason, message)
 }
 
-/// Pick the 2.x reason when available, else the 1.x fallback.
-pub fn reason_for(version: Version, v2: u32, v1: u32) -> u32 {
-    if version >= V2_0 {
-        v2
-    } else {
-        v1
-    }
+/// `preferred` when this version's Result Reason table defines it, else
+/// `fallback` (the tables are in [`crate::reasons`]: e.g. Not Extractable
+/// and Sensitive exist from 1.4, Wrong Key Lifecycle State from 2.0).
+pub fn reason_for(version: Version, preferred: u32, fallback: u32) -> u32 {
+    crate::reasons::prefer(version, preferred, fallback)
 }
 
 /// Load an object (dates applied) as a private copy to change and
