@@ -100,6 +100,9 @@ pub struct ServerInfo {
     pub vendor: String,
     /// Server Information text (product and version).
     pub product: String,
+    /// Server-wide settings of the administration operations (Set
+    /// Defaults, Set Constraints) and the PKCS#11 sessions.
+    pub admin: std::sync::Arc<crate::ops::admin::AdminState>,
 }
 
 impl Default for ServerInfo {
@@ -107,6 +110,7 @@ impl Default for ServerInfo {
         ServerInfo {
             vendor: "kmip-harness".to_string(),
             product: format!("kmip-reference-server {}", env!("CARGO_PKG_VERSION")),
+            admin: std::sync::Arc::default(),
         }
     }
 }

@@ -342,6 +342,10 @@ pub fn create(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             "Create makes Symmetric Keys; use Create Key Pair or Register",
         ));
     }
+    // Set Defaults / Set Constraints (2.1 §6.1.53, §6.1.52; ops/admin.rs).
+    let defaulted = super::admin::with_defaults(s, object_type, p);
+    let p = defaulted.as_ref().unwrap_or(p);
+    super::admin::check_constraints(s, object_type, p)?;
     let inc = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
     let mut attrs = client_attributes(s, &[&inc])?;
     let (a, l) = required_alg_len(&attrs)?;

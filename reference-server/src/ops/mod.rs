@@ -22,6 +22,7 @@
 //! derivation ([`derive`]) go through it too);
 //! Query reports whatever is registered.
 
+pub mod admin;
 pub mod attrs;
 pub mod create;
 pub mod crypto;
@@ -30,6 +31,7 @@ pub mod get;
 pub mod identity;
 pub mod lifecycle;
 pub mod locate;
+pub mod pkcs11;
 pub mod server_ops;
 pub mod split;
 
@@ -95,6 +97,12 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::LOG, V2_0, server_ops::log),
     op(o::INTEROP, V2_0, server_ops::interop),
     op(o::PING, V2_1, server_ops::ping),
+    op(o::SET_ENDPOINT_ROLE, V2_0, admin::set_endpoint_role),
+    op(o::PKCS_11, V2_0, pkcs11::pkcs11),
+    op(o::RE_PROVISION, V2_0, admin::re_provision),
+    op(o::SET_DEFAULTS, V2_1, admin::set_defaults),
+    op(o::SET_CONSTRAINTS, V2_1, admin::set_constraints),
+    op(o::GET_CONSTRAINTS, V2_1, admin::get_constraints),
     op(o::OBLITERATE, V3_0, lifecycle::obliterate),
     op(o::CREATE_CREDENTIAL, V3_0, identity::create_credential),
     op(o::CREATE_USER, V3_0, identity::create_user),
