@@ -104,6 +104,7 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::SET_CONSTRAINTS, V2_1, admin::set_constraints),
     op(o::GET_CONSTRAINTS, V2_1, admin::get_constraints),
     op(o::OBLITERATE, V3_0, lifecycle::obliterate),
+    op(o::DEACTIVATE, V3_0, lifecycle::deactivate),
     op(o::CREATE_CREDENTIAL, V3_0, identity::create_credential),
     op(o::CREATE_USER, V3_0, identity::create_user),
     op(o::CREATE_GROUP, V3_0, identity::create_group),
