@@ -100,9 +100,6 @@ pub struct ServerInfo {
     pub vendor: String,
     /// Server Information text (product and version).
     pub product: String,
-    /// Server-wide settings of the administration operations (Set
-    /// Defaults, Set Constraints) and the PKCS#11 sessions.
-    pub admin: std::sync::Arc<crate::ops::admin::AdminState>,
 }
 
 impl Default for ServerInfo {
@@ -110,7 +107,6 @@ impl Default for ServerInfo {
         ServerInfo {
             vendor: "kmip-harness".to_string(),
             product: format!("kmip-reference-server {}", env!("CARGO_PKG_VERSION")),
-            admin: std::sync::Arc::default(),
         }
     }
 }
@@ -128,6 +124,9 @@ pub struct Server {
     alone_runs: AtomicU64,
     clock: Clock,
     info: ServerInfo,
+    /// Server-wide settings of the administration operations (Set
+    /// Defaults, Set Constraints) and the PKCS#11 sessions.
+    admin: crate::ops::admin::AdminState,
     limits: kmip_ttlv::ttlv::Limits,
     notifier: Option<crate::notify::Notifier>,
     async_policy: AsyncPolicy,
@@ -150,6 +149,7 @@ impl Server {
             alone_runs: AtomicU64::new(0),
             clock: system_clock(),
             info: ServerInfo::default(),
+            admin: crate::ops::admin::AdminState::default(),
             limits: kmip_ttlv::ttlv::Limits::default(),
             notifier: None,
             async_policy: AsyncPolicy::default(),
@@ -384,6 +384,7 @@ impl Server {
             id_placeholder: None,
             last_ids: Vec::new(),
             info: &self.info,
+            admin: &self.admin,
             now_ms: crate::asynchronous::now_ms(),
             async_policy: &self.async_policy,
             pending: None,
@@ -1075,6 +1076,8 @@ pub struct Session<'a> {
     pub last_ids: Vec<(u32, String)>,
     /// Server self-description.
     pub info: &'a ServerInfo,
+    /// The server's administration settings and PKCS#11 sessions.
+    pub admin: &'a crate::ops::admin::AdminState,
     /// The message's time in milliseconds (asynchronous timers).
     pub now_ms: i64,
     /// Which operations are deferred.

@@ -1,8 +1,8 @@
 //! Server administration operations of KMIP 2.0 / 2.1: Set Defaults, Get
 //! Constraints, Set Constraints (2.1 §6.1.53, §6.1.22, §6.1.52), Set
 //! Endpoint Role and Re-Provision (2.0, 2.1 §6.1.54, §6.1.48), and the
-//! server-wide state they change ([`AdminState`], one per server, shared
-//! through [`crate::server::ServerInfo`]).
+//! server-wide state they change ([`AdminState`], one per
+//! [`crate::server::Server`], reached through `Session::admin`).
 //!
 //! What they do here:
 //! - **Set Defaults** replaces the server's Object Defaults (2.1 §7.22;
@@ -176,7 +176,7 @@ pub fn set_defaults(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             format!("at most {MAX_ENTRIES} Object Defaults"),
         ));
     }
-    *lock(&s.info.admin.defaults) = entries;
+    *lock(&s.admin.defaults) = entries;
     Ok(payload(Vec::new()))
 }
 
@@ -205,14 +205,14 @@ pub fn set_constraints(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError>
             format!("at most {MAX_ENTRIES} Constraints"),
         ));
     }
-    *lock(&s.info.admin.constraints) = entries;
+    *lock(&s.admin.constraints) = entries;
     Ok(payload(Vec::new()))
 }
 
 /// Get Constraints (2.1 §6.1.22): the Constraints structure is required in
 /// the response, empty when none are set.
 pub fn get_constraints(s: &mut Session<'_>, _p: &Item) -> Result<Item, KmipError> {
-    let c = lock(&s.info.admin.constraints).clone();
+    let c = lock(&s.admin.constraints).clone();
     Ok(payload(vec![st(t::CONSTRAINTS, c)]))
 }
 
@@ -264,7 +264,7 @@ pub fn re_provision(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
 /// The request Attributes with the matching Object Defaults added (2.x
 /// Create requests; `None` when nothing applies).
 pub fn with_defaults(s: &Session<'_>, object_type: u32, p: &Item) -> Option<Item> {
-    let defaults = lock(&s.info.admin.defaults);
+    let defaults = lock(&s.admin.defaults);
     if defaults.is_empty() || s.version < crate::spec::V2_0 || p.child(t::ATTRIBUTES).is_none() {
         return None;
     }
@@ -304,7 +304,7 @@ pub fn with_defaults(s: &Session<'_>, object_type: u32, p: &Item) -> Option<Item
 /// Check the Constraints that apply to creating an object of `object_type`
 /// from request payload `p` (2.x Attributes).
 pub fn check_constraints(s: &Session<'_>, object_type: u32, p: &Item) -> Result<(), KmipError> {
-    let constraints = lock(&s.info.admin.constraints);
+    let constraints = lock(&s.admin.constraints);
     if constraints.is_empty() {
         return Ok(());
     }

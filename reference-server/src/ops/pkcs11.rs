@@ -110,7 +110,6 @@ pub fn pkcs11(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         }
     }
     let mut sessions = s
-        .info
         .admin
         .pkcs11
         .lock()
