@@ -32,6 +32,28 @@ use crate::spec::enums::result_reason as rr;
 use crate::spec::{V1_1, V1_2, V1_4, V2_0, V2_1, V3_0};
 use kmip_ttlv::dict::Version;
 
+/// Operations whose 2.x error table names Item Not Found and not Object Not
+/// Found for the object the request names: Certify (2.0 Table 166, 2.1
+/// Table 181), Create Split Key (2.0 Table 180, 2.1 Table 195), Adjust
+/// Attribute (2.0 Table 157, 2.1 Table 172). Every other 2.x table that has
+/// a not-found reason names Object Not Found (e.g. Get, Table 222).
+const ITEM_NOT_FOUND_OPS: &[u32] = &[
+    crate::spec::enums::operation::CERTIFY,
+    crate::spec::enums::operation::CREATE_SPLIT_KEY,
+    crate::spec::enums::operation::ADJUST_ATTRIBUTE,
+];
+
+/// The reason operation `op` answers for `code` in `version`: the
+/// operation's own 2.x error table decides between Item Not Found and
+/// Object Not Found ([`ITEM_NOT_FOUND_OPS`]); anything else is `code`.
+pub fn for_operation(version: Version, op: u32, code: u32) -> u32 {
+    if version >= V2_0 && code == rr::OBJECT_NOT_FOUND && ITEM_NOT_FOUND_OPS.contains(&op) {
+        rr::ITEM_NOT_FOUND
+    } else {
+        code
+    }
+}
+
 /// Codes 2.0 and 2.1 mark "(Reserved)" (Table 440 / Table 479).
 const RESERVED_2X: &[u32] = &[0x0B, 0x0E, 0x27, 0x31, 0x33, 0x38];
 
@@ -169,6 +191,25 @@ mod tests {
         assert!(!defined_in(V2_1, rr::CIRCULAR_LINK_ERROR));
         assert!(defined_in(V3_0, rr::CIRCULAR_LINK_ERROR));
         assert!(defined_in(V1_0, 0x8000_0001));
+    }
+
+    #[test]
+    fn operation_tables_decide_the_not_found_reason() {
+        use crate::spec::enums::operation as o;
+        for v in [V2_0, V2_1, V3_0] {
+            assert_eq!(
+                for_operation(v, o::ADJUST_ATTRIBUTE, rr::OBJECT_NOT_FOUND),
+                rr::ITEM_NOT_FOUND
+            );
+            assert_eq!(
+                for_operation(v, o::GET, rr::OBJECT_NOT_FOUND),
+                rr::OBJECT_NOT_FOUND
+            );
+        }
+        assert_eq!(
+            for_operation(V1_4, o::CREATE_SPLIT_KEY, rr::ITEM_NOT_FOUND),
+            rr::ITEM_NOT_FOUND
+        );
     }
 
     #[test]

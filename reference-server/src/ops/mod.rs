@@ -145,7 +145,12 @@ pub fn operations_in(version: Version) -> impl Iterator<Item = &'static OpDef> {
 /// Run one operation: the dispatch point of the server.
 pub fn dispatch(op: u32, payload: &Item, session: &mut Session<'_>) -> Result<Item, KmipError> {
     match OPERATIONS.iter().find(|d| d.code == op) {
-        Some(def) if def.since <= session.version => (def.run)(session, payload),
+        Some(def) if def.since <= session.version => {
+            (def.run)(session, payload).map_err(|mut e| {
+                e.reason = crate::reasons::for_operation(session.version, op, e.reason);
+                e
+            })
+        }
         Some(def) => Err(KmipError::not_supported(format!(
             "{} is not defined in KMIP {} (since {})",
             op_label(op),
