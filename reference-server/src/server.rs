@@ -343,6 +343,7 @@ impl Server {
             drop(exclusive);
             match committed {
                 Ok(()) => {
+                    self.admin.apply(&run.admin_changes);
                     if let Some(before) = before {
                         self.push_changes(&run.changes, before);
                     }
@@ -385,6 +386,7 @@ impl Server {
             last_ids: Vec::new(),
             info: &self.info,
             admin: &self.admin,
+            admin_changes: Vec::new(),
             now_ms: crate::asynchronous::now_ms(),
             async_policy: &self.async_policy,
             pending: None,
@@ -396,6 +398,7 @@ impl Server {
         let mut failed = 0usize;
         for bi in &header.items {
             let before = session.txn.checkpoint();
+            let admin_before = session.admin_changes.len();
             let outcome = match bi.operation {
                 Some(op)
                     if bi.error.is_none()
@@ -414,6 +417,7 @@ impl Server {
             if item_failed {
                 failed += 1;
                 session.txn.restore(before);
+                session.admin_changes.truncate(admin_before);
             }
             tracing::debug!(
                 correlation = header.correlation.as_deref().unwrap_or(""),
@@ -443,6 +447,7 @@ impl Server {
         }
         if undo {
             session.txn.discard();
+            session.admin_changes.clear();
         }
         let mut response = build_response(version, now, &mut results, undo);
         if let Some(max) = header.max_response_size {
@@ -451,6 +456,7 @@ impl Server {
                 .unwrap_or(usize::MAX);
             if len > max {
                 session.txn.discard();
+                session.admin_changes.clear();
                 for r in &mut results {
                     if r.outcome.is_ok() {
                         r.outcome = Err(KmipError::new(
@@ -467,6 +473,7 @@ impl Server {
             response,
             results,
             failed,
+            admin_changes: session.admin_changes,
             reads,
             changes,
         }
@@ -533,6 +540,8 @@ struct BatchRun {
     response: Item,
     results: Vec<ItemResult>,
     failed: usize,
+    /// Administration changes, applied after the commit.
+    admin_changes: Vec<crate::ops::admin::AdminChange>,
     reads: ReadSet,
     changes: Vec<Change>,
 }
@@ -1078,6 +1087,8 @@ pub struct Session<'a> {
     pub info: &'a ServerInfo,
     /// The server's administration settings and PKCS#11 sessions.
     pub admin: &'a crate::ops::admin::AdminState,
+    /// Changes to them, applied when the message commits.
+    pub admin_changes: Vec<crate::ops::admin::AdminChange>,
     /// The message's time in milliseconds (asynchronous timers).
     pub now_ms: i64,
     /// Which operations are deferred.

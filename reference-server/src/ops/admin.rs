@@ -30,8 +30,9 @@
 //!   (the TLS layer takes its client CA from the command line).
 //!
 //! Not done: the defaults / constraints are server-wide settings outside
-//! the object store: not persisted with `--data-dir` and not rolled back by
-//! a batch Undo; Create Key Pair, Register and Derive Key do not apply them.
+//! the object store, not persisted with `--data-dir` (they follow the
+//! message's fate: a failed item or an undone batch drops them); Create Key
+//! Pair, Register and Derive Key do not apply them.
 
 use super::payload;
 use crate::error::KmipError;
@@ -46,7 +47,11 @@ use std::sync::Mutex;
 /// Most Object Defaults / Constraints kept (a bound on client-set state).
 const MAX_ENTRIES: usize = 256;
 
-/// Server-wide settings the administration operations change.
+/// Server-wide settings the administration operations change. Operations
+/// never change it directly: they stage [`AdminChange`]s in the session,
+/// which the message layer drops with a failed item or an undone batch
+/// and applies once the message has committed (a message run again after
+/// a commit conflict stages them again).
 #[derive(Debug, Default)]
 pub struct AdminState {
     /// Object Defaults structures (2.1 §7.22), as set.
@@ -54,7 +59,20 @@ pub struct AdminState {
     /// Constraint structures (2.1 §7.6), as set.
     constraints: Mutex<Vec<Item>>,
     /// PKCS#11 sessions (Correlation Values handed out by C_Initialize).
-    pub(crate) pkcs11: Mutex<Vec<Vec<u8>>>,
+    pkcs11: Mutex<Vec<Vec<u8>>>,
+}
+
+/// A staged change of [`AdminState`].
+#[derive(Clone, Debug)]
+pub enum AdminChange {
+    /// Set Defaults: the new Object Defaults.
+    Defaults(Vec<Item>),
+    /// Set Constraints: the new Constraint list.
+    Constraints(Vec<Item>),
+    /// PKCS#11 C_Initialize: a new session.
+    Pkcs11Open(Vec<u8>),
+    /// PKCS#11 C_Finalize: the session ends.
+    Pkcs11Close(Vec<u8>),
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -62,15 +80,70 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl AdminState {
-    /// The Defaults Information structure of the current Object Defaults
-    /// (`None` when there are none).
-    pub fn defaults_information(&self) -> Option<Item> {
-        let d = lock(&self.defaults);
-        if d.is_empty() {
-            None
-        } else {
-            Some(st(t::DEFAULTS_INFORMATION, d.clone()))
+    /// Apply the changes of a committed message, in order.
+    pub fn apply(&self, changes: &[AdminChange]) {
+        for c in changes {
+            match c {
+                AdminChange::Defaults(d) => *lock(&self.defaults) = d.clone(),
+                AdminChange::Constraints(d) => *lock(&self.constraints) = d.clone(),
+                AdminChange::Pkcs11Open(id) => {
+                    let mut v = lock(&self.pkcs11);
+                    if v.len() >= super::pkcs11::MAX_SESSIONS {
+                        v.remove(0);
+                    }
+                    v.push(id.clone());
+                }
+                AdminChange::Pkcs11Close(id) => lock(&self.pkcs11).retain(|x| x != id),
+            }
         }
+    }
+}
+
+/// The Object Defaults as this message sees them (committed + staged).
+pub fn current_defaults(s: &Session<'_>) -> Vec<Item> {
+    s.admin_changes
+        .iter()
+        .rev()
+        .find_map(|c| match c {
+            AdminChange::Defaults(d) => Some(d.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| lock(&s.admin.defaults).clone())
+}
+
+/// The Constraints as this message sees them (committed + staged).
+pub fn current_constraints(s: &Session<'_>) -> Vec<Item> {
+    s.admin_changes
+        .iter()
+        .rev()
+        .find_map(|c| match c {
+            AdminChange::Constraints(d) => Some(d.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| lock(&s.admin.constraints).clone())
+}
+
+/// Whether PKCS#11 session `id` is open as this message sees it.
+pub fn pkcs11_live(s: &Session<'_>, id: &[u8]) -> bool {
+    let mut live = lock(&s.admin.pkcs11).iter().any(|x| x == id);
+    for c in &s.admin_changes {
+        match c {
+            AdminChange::Pkcs11Open(x) if x == id => live = true,
+            AdminChange::Pkcs11Close(x) if x == id => live = false,
+            _ => {}
+        }
+    }
+    live
+}
+
+/// The Defaults Information structure of the current Object Defaults
+/// (`None` when there are none).
+pub fn defaults_information(s: &Session<'_>) -> Option<Item> {
+    let d = current_defaults(s);
+    if d.is_empty() {
+        None
+    } else {
+        Some(st(t::DEFAULTS_INFORMATION, d))
     }
 }
 
@@ -176,7 +249,7 @@ pub fn set_defaults(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             format!("at most {MAX_ENTRIES} Object Defaults"),
         ));
     }
-    *lock(&s.admin.defaults) = entries;
+    s.admin_changes.push(AdminChange::Defaults(entries));
     Ok(payload(Vec::new()))
 }
 
@@ -205,14 +278,14 @@ pub fn set_constraints(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError>
             format!("at most {MAX_ENTRIES} Constraints"),
         ));
     }
-    *lock(&s.admin.constraints) = entries;
+    s.admin_changes.push(AdminChange::Constraints(entries));
     Ok(payload(Vec::new()))
 }
 
 /// Get Constraints (2.1 §6.1.22): the Constraints structure is required in
 /// the response, empty when none are set.
 pub fn get_constraints(s: &mut Session<'_>, _p: &Item) -> Result<Item, KmipError> {
-    let c = lock(&s.admin.constraints).clone();
+    let c = current_constraints(s);
     Ok(payload(vec![st(t::CONSTRAINTS, c)]))
 }
 
@@ -264,7 +337,7 @@ pub fn re_provision(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
 /// The request Attributes with the matching Object Defaults added (2.x
 /// Create requests; `None` when nothing applies).
 pub fn with_defaults(s: &Session<'_>, object_type: u32, p: &Item) -> Option<Item> {
-    let defaults = lock(&s.admin.defaults);
+    let defaults = current_defaults(s);
     if defaults.is_empty() || s.version < crate::spec::V2_0 || p.child(t::ATTRIBUTES).is_none() {
         return None;
     }
@@ -304,7 +377,7 @@ pub fn with_defaults(s: &Session<'_>, object_type: u32, p: &Item) -> Option<Item
 /// Check the Constraints that apply to creating an object of `object_type`
 /// from request payload `p` (2.x Attributes).
 pub fn check_constraints(s: &Session<'_>, object_type: u32, p: &Item) -> Result<(), KmipError> {
-    let constraints = lock(&s.admin.constraints);
+    let constraints = current_constraints(s);
     if constraints.is_empty() {
         return Ok(());
     }

@@ -29,6 +29,7 @@
 //! case's own 76-byte CK_INFO (PKCS11-M-1-21), with CK_FLAGS 8 bytes.
 //! C_Initialize input parameters are accepted and not interpreted.
 
+use super::admin::AdminChange;
 use super::payload;
 use crate::error::KmipError;
 use crate::server::Session;
@@ -109,14 +110,9 @@ pub fn pkcs11(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             ));
         }
     }
-    let mut sessions = s
-        .admin
-        .pkcs11
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let live = correlation
         .as_ref()
-        .is_some_and(|c| sessions.iter().any(|x| x == c));
+        .is_some_and(|c| super::admin::pkcs11_live(s, c));
     let mut out = vec![enumeration(t::PKCS_11_FUNCTION, function)];
     // Response order of 2.1 Table 274: Function, Correlation Value, Output
     // Parameters, Return Code. A live session's Correlation Value is
@@ -131,10 +127,7 @@ pub fn pkcs11(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         func::C_INITIALIZE => {
             let mut id = vec![0u8; 16];
             rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut id);
-            if sessions.len() >= MAX_SESSIONS {
-                sessions.remove(0);
-            }
-            sessions.push(id.clone());
+            s.admin_changes.push(AdminChange::Pkcs11Open(id.clone()));
             out.push(bytes(t::CORRELATION_VALUE, id));
             ckr::OK
         }
@@ -145,7 +138,9 @@ pub fn pkcs11(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         }
         func::C_FINALIZE if live => {
             echo(&mut out);
-            sessions.retain(|x| Some(x) != correlation.as_ref());
+            if let Some(c) = correlation.clone() {
+                s.admin_changes.push(AdminChange::Pkcs11Close(c));
+            }
             ckr::OK
         }
         func::C_GET_INFO | func::C_FINALIZE => ckr::CRYPTOKI_NOT_INITIALIZED,
