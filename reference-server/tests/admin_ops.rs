@@ -190,3 +190,154 @@ fn pkcs11_session_in_one_batch_and_after_finalize() {
     assert_eq!(code(&r[1].2), 0x00);
     assert_eq!(code(&r[2].2), 0x190); // CKR_CRYPTOKI_NOT_INITIALIZED
 }
+
+fn ec_pair(group: &str, public_usage: Option<i32>) -> Vec<Item> {
+    let mut public = vec![];
+    if let Some(u) = public_usage {
+        public.push(int(t::CRYPTOGRAPHIC_USAGE_MASK, u));
+    }
+    vec![
+        st(
+            t::COMMON_ATTRIBUTES,
+            vec![
+                en(t::CRYPTOGRAPHIC_ALGORITHM, 0x1A), // EC
+                int(t::CRYPTOGRAPHIC_LENGTH, 256),
+                st(
+                    t::CRYPTOGRAPHIC_DOMAIN_PARAMETERS,
+                    vec![en(t::RECOMMENDED_CURVE, 0x07)], // P-256
+                ),
+                txt(t::OBJECT_GROUP, group),
+            ],
+        ),
+        st(
+            t::PRIVATE_KEY_ATTRIBUTES,
+            vec![int(t::CRYPTOGRAPHIC_USAGE_MASK, 0x01)], // Sign
+        ),
+        st(t::PUBLIC_KEY_ATTRIBUTES, public),
+    ]
+}
+
+fn contact(s: &Server, payload: &Option<Item>, uid_tag: Tag) -> Option<String> {
+    let uid = payload
+        .as_ref()
+        .and_then(|p| p.child(uid_tag))
+        .and_then(|i| i.value.as_text())
+        .expect("uid")
+        .to_string();
+    let (_, _, attrs) = one(
+        s,
+        op::GET_ATTRIBUTES,
+        vec![
+            txt(t::UNIQUE_IDENTIFIER, &uid),
+            en(t::ATTRIBUTE_REFERENCE, t::CONTACT_INFORMATION.0),
+        ],
+    );
+    attrs
+        .and_then(|p| p.child(t::ATTRIBUTES).cloned())
+        .and_then(|a| a.child(t::CONTACT_INFORMATION).cloned())
+        .and_then(|c| c.value.as_text().map(str::to_string))
+}
+
+#[test]
+fn key_pair_defaults_and_constraints_per_key() {
+    let s = Server::in_memory();
+    // Contact Information default for Public Keys of group "kp" only.
+    let defaults = vec![st(
+        t::DEFAULTS_INFORMATION,
+        vec![st(
+            t::OBJECT_DEFAULTS,
+            vec![
+                en(t::OBJECT_TYPE, 0x03), // Public Key
+                st(
+                    t::ATTRIBUTES,
+                    vec![txt(t::CONTACT_INFORMATION, "public default")],
+                ),
+                st(t::OBJECT_GROUPS, vec![txt(t::OBJECT_GROUP, "kp")]),
+            ],
+        )],
+    )];
+    assert_eq!(one(&s, op::SET_DEFAULTS, defaults).0, rs::SUCCESS);
+    let (status, _, pair) = one(&s, op::CREATE_KEY_PAIR, ec_pair("kp", Some(0x02)));
+    assert_eq!(status, rs::SUCCESS);
+    assert_eq!(
+        contact(&s, &pair, t::PUBLIC_KEY_UNIQUE_IDENTIFIER).as_deref(),
+        Some("public default")
+    );
+    assert_eq!(contact(&s, &pair, t::PRIVATE_KEY_UNIQUE_IDENTIFIER), None);
+    // A Constraint on Public Keys of "kp": usage mask Verify.
+    let constraint = vec![st(
+        t::CONSTRAINTS,
+        vec![st(
+            t::CONSTRAINT,
+            vec![
+                st(t::OBJECT_TYPES, vec![en(t::OBJECT_TYPE, 0x03)]),
+                st(t::OBJECT_GROUPS, vec![txt(t::OBJECT_GROUP, "kp")]),
+                st(t::ATTRIBUTES, vec![int(t::CRYPTOGRAPHIC_USAGE_MASK, 0x02)]),
+            ],
+        )],
+    )];
+    assert_eq!(one(&s, op::SET_CONSTRAINTS, constraint).0, rs::SUCCESS);
+    let (status, reason, _) = one(&s, op::CREATE_KEY_PAIR, ec_pair("kp", None));
+    assert_eq!(
+        (status, reason),
+        (rs::OPERATION_FAILED, Some(rr::CONSTRAINT_VIOLATION))
+    );
+    assert_eq!(
+        one(&s, op::CREATE_KEY_PAIR, ec_pair("kp", Some(0x02))).0,
+        rs::SUCCESS
+    );
+    // Another group is not constrained.
+    assert_eq!(
+        one(&s, op::CREATE_KEY_PAIR, ec_pair("other", None)).0,
+        rs::SUCCESS
+    );
+}
+
+#[test]
+fn register_checks_constraints() {
+    let s = Server::in_memory();
+    let constraint = vec![st(
+        t::CONSTRAINTS,
+        vec![st(
+            t::CONSTRAINT,
+            vec![
+                st(t::OBJECT_TYPES, vec![en(t::OBJECT_TYPE, 0x07)]), // Secret Data
+                st(t::ATTRIBUTES, vec![txt(t::CONTACT_INFORMATION, "ops")]),
+            ],
+        )],
+    )];
+    assert_eq!(one(&s, op::SET_CONSTRAINTS, constraint).0, rs::SUCCESS);
+    let secret = |attrs: Vec<Item>| {
+        vec![
+            en(t::OBJECT_TYPE, 0x07),
+            st(t::ATTRIBUTES, attrs),
+            st(
+                t::SECRET_DATA,
+                vec![
+                    en(t::SECRET_DATA_TYPE, 0x02), // Seed
+                    st(
+                        t::KEY_BLOCK,
+                        vec![
+                            en(t::KEY_FORMAT_TYPE, 0x02), // Opaque
+                            st(
+                                t::KEY_VALUE,
+                                vec![Item::new(t::KEY_MATERIAL, Value::ByteString(vec![7; 16]))],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+        ]
+    };
+    let (status, reason, _) = one(&s, op::REGISTER, secret(vec![]));
+    assert_eq!(
+        (status, reason),
+        (rs::OPERATION_FAILED, Some(rr::CONSTRAINT_VIOLATION))
+    );
+    let (status, reason, _) = one(
+        &s,
+        op::REGISTER,
+        secret(vec![txt(t::CONTACT_INFORMATION, "ops")]),
+    );
+    assert_eq!((status, reason), (rs::SUCCESS, None));
+}

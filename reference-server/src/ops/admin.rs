@@ -6,7 +6,8 @@
 //!
 //! What they do here:
 //! - **Set Defaults** replaces the server's Object Defaults (2.1 §7.22;
-//!   none given = remove all). Create (2.x requests) adds each default
+//!   none given = remove all). Create and Create Key Pair (2.x requests,
+//!   each key of a pair on its Common + own attributes) add each default
 //!   attribute of a matching Object Defaults (same Object Type, and when it
 //!   names Object Groups, a requested Object Group among them) that the
 //!   request does not carry. Query (Defaults Information, 2.1 §7.11)
@@ -31,8 +32,9 @@
 //!
 //! Not done: the defaults / constraints are server-wide settings outside
 //! the object store, not persisted with `--data-dir` (they follow the
-//! message's fate: a failed item or an undone batch drops them); Create Key
-//! Pair, Register and Derive Key do not apply them.
+//! message's fate: a failed item or an undone batch drops them); Derive
+//! Key and Re-key do not apply them, and Register applies Constraints
+//! only (it is not a factory operation).
 
 use super::payload;
 use crate::error::KmipError;
@@ -334,21 +336,18 @@ pub fn re_provision(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     Ok(payload(vec![uid]))
 }
 
-/// The request Attributes with the matching Object Defaults added (2.x
-/// Create requests; `None` when nothing applies).
-pub fn with_defaults(s: &Session<'_>, object_type: u32, p: &Item) -> Option<Item> {
-    let defaults = current_defaults(s);
-    if defaults.is_empty() || s.version < crate::spec::V2_0 || p.child(t::ATTRIBUTES).is_none() {
-        return None;
-    }
-    let mut out = p.clone();
-    let attrs = out.child_mut(t::ATTRIBUTES)?;
-    let requested: Vec<String> = attrs
-        .children_with(t::OBJECT_GROUP)
-        .filter_map(|i| i.value.as_text().map(str::to_string))
+/// The default attributes for a new object of `object_type` whose request
+/// attributes are `present`: those of every matching Object Defaults (same
+/// type; its Object Groups, if any, include a requested Object Group) whose
+/// tag `present` lacks.
+fn defaults_for(defaults: &[Item], object_type: u32, present: &[&Item]) -> Vec<Item> {
+    let requested: Vec<&str> = present
+        .iter()
+        .filter(|i| i.tag == t::OBJECT_GROUP)
+        .filter_map(|i| i.value.as_text())
         .collect();
-    let mut added = false;
-    for e in defaults.iter() {
+    let mut out: Vec<Item> = Vec::new();
+    for e in defaults {
         if !object_types_of(e)
             .map(|v| v.contains(&object_type))
             .unwrap_or(false)
@@ -356,27 +355,97 @@ pub fn with_defaults(s: &Session<'_>, object_type: u32, p: &Item) -> Option<Item
             continue;
         }
         let groups = groups_of(e);
-        if !groups.is_empty() && !groups.iter().any(|g| requested.iter().any(|r| r == g)) {
+        if !groups.is_empty() && !groups.iter().any(|g| requested.contains(g)) {
             continue;
         }
         let Some(dattrs) = e.child(t::ATTRIBUTES) else {
             continue;
         };
         for a in dattrs.children() {
-            if attrs.child(a.tag).is_none() {
-                if let Some(c) = attrs.children_mut() {
-                    c.push(a.clone());
-                    added = true;
-                }
+            if !present.iter().any(|p| p.tag == a.tag) && !out.iter().any(|o| o.tag == a.tag) {
+                out.push(a.clone());
             }
         }
     }
-    added.then_some(out)
+    out
+}
+
+/// The request Attributes with the matching Object Defaults added (2.x
+/// Create requests; `None` when nothing applies).
+pub fn with_defaults(s: &Session<'_>, object_type: u32, p: &Item) -> Option<Item> {
+    let defaults = current_defaults(s);
+    if defaults.is_empty() || s.version < crate::spec::V2_0 {
+        return None;
+    }
+    let attrs = p.child(t::ATTRIBUTES)?;
+    let present: Vec<&Item> = attrs.children().iter().collect();
+    let add = defaults_for(&defaults, object_type, &present);
+    if add.is_empty() {
+        return None;
+    }
+    let mut out = p.clone();
+    out.child_mut(t::ATTRIBUTES)?.children_mut()?.extend(add);
+    Some(out)
+}
+
+/// The two halves of a 2.x Create Key Pair request: (object type, its own
+/// attributes container tag).
+const PAIR: [(u32, kmip_ttlv::Tag); 2] = [
+    (ot::PRIVATE_KEY, t::PRIVATE_KEY_ATTRIBUTES),
+    (ot::PUBLIC_KEY, t::PUBLIC_KEY_ATTRIBUTES),
+];
+
+fn pair_attrs(p: &Item, own: kmip_ttlv::Tag) -> Vec<&Item> {
+    [t::COMMON_ATTRIBUTES, own]
+        .iter()
+        .filter_map(|c| p.child(*c))
+        .flat_map(|c| c.children().iter())
+        .collect()
+}
+
+/// Create Key Pair (2.x): each key's matching Object Defaults added to its
+/// Private / Public Key Attributes (`None` when nothing applies).
+pub fn key_pair_with_defaults(s: &Session<'_>, p: &Item) -> Option<Item> {
+    let defaults = current_defaults(s);
+    if defaults.is_empty() || s.version < crate::spec::V2_0 {
+        return None;
+    }
+    let adds: Vec<(kmip_ttlv::Tag, Vec<Item>)> = PAIR
+        .iter()
+        .map(|(ty, own)| (*own, defaults_for(&defaults, *ty, &pair_attrs(p, *own))))
+        .filter(|(_, a)| !a.is_empty())
+        .collect();
+    if adds.is_empty() {
+        return None;
+    }
+    let mut out = p.clone();
+    for (own, add) in adds {
+        if out.child(own).is_none() {
+            out.children_mut()?.push(st(own, Vec::new()));
+        }
+        out.child_mut(own)?.children_mut()?.extend(add);
+    }
+    Some(out)
+}
+
+/// Create Key Pair (2.x): the Constraints of each key, on its Common plus
+/// own attributes.
+pub fn check_key_pair_constraints(s: &Session<'_>, p: &Item) -> Result<(), KmipError> {
+    for (ty, own) in PAIR {
+        let attrs: Vec<Item> = pair_attrs(p, own).into_iter().cloned().collect();
+        let one = st(t::REQUEST_PAYLOAD, vec![st(t::ATTRIBUTES, attrs)]);
+        check_constraints(s, ty, &one)?;
+    }
+    Ok(())
 }
 
 /// Check the Constraints that apply to creating an object of `object_type`
-/// from request payload `p` (2.x Attributes).
+/// from request payload `p` (2.x Attributes; 1.x requests, which carry
+/// Template-Attributes, are not checked).
 pub fn check_constraints(s: &Session<'_>, object_type: u32, p: &Item) -> Result<(), KmipError> {
+    if s.version < crate::spec::V2_0 {
+        return Ok(());
+    }
     let constraints = current_constraints(s);
     if constraints.is_empty() {
         return Ok(());
