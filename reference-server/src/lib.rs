@@ -6,6 +6,8 @@
 //!   [`Server::handle_bytes`]): message layer, batches, ID placeholder,
 //!   version negotiation, Maximum Response Size;
 //! - [`ops`]: one module per operation group and the dispatch point;
+//!   [`reasons`]: the Result Reason table of each protocol version (no
+//!   response carries a reason its version does not define);
 //! - [`attributes`]: the version-neutral attribute model and the 1.x / 2.x /
 //!   3.0 wire forms; [`object`]: managed objects and the life-cycle state
 //!   machine; [`store`]: the [`store::Store`] trait, in-memory and redb

@@ -45,7 +45,8 @@ const ITEM_NOT_FOUND_OPS: &[u32] = &[
 
 /// The reason operation `op` answers for `code` in `version`: the
 /// operation's own 2.x error table decides between Item Not Found and
-/// Object Not Found ([`ITEM_NOT_FOUND_OPS`]); anything else is `code`.
+/// Object Not Found (Adjust Attribute, Create Split Key, Certify: Item Not
+/// Found); anything else is `code`.
 pub fn for_operation(version: Version, op: u32, code: u32) -> u32 {
     if version >= V2_0 && code == rr::OBJECT_NOT_FOUND && ITEM_NOT_FOUND_OPS.contains(&op) {
         rr::ITEM_NOT_FOUND
