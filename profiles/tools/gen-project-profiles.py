@@ -14,10 +14,13 @@ import re
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CASES = ROOT / "testcases" / "server"
 OUT = ROOT / "profiles" / "project"
-VERSIONS = {"14": "1.4", "20": "2.0", "21": "2.1"}
+VERSIONS = {"14": "1.4", "20": "2.0", "21": "2.1", "30": "3.0"}
 TITLES = {
     "access": "authentication, object ownership and Login / Logout tickets",
     "async": "asynchronous processing (Operation Pending, Poll, Cancel, Query Asynchronous Requests)",
+    "version": "version-exact Result Reasons (1.4 / 2.0 / 2.1 tables)",
+    "admin": "server administration operations (Set Defaults, Get / Set Constraints, Re-Provision, Set Endpoint Role)",
+    "pkcs11": "the PKCS#11 operation",
     "split": "Create Split Key and Join Split Key (XOR, prime field, GF(2^8))",
     "batch": "batch semantics (order, errors, ID placeholder)",
     "derive": "Derive Key (PBKDF2, HASH, HMAC, ENCRYPT, NIST800-108-C, HKDF) and its links",

@@ -6,6 +6,8 @@
 //!   [`Server::handle_bytes`]): message layer, batches, ID placeholder,
 //!   version negotiation, Maximum Response Size;
 //! - [`ops`]: one module per operation group and the dispatch point;
+//!   [`reasons`]: the Result Reason table of each protocol version (no
+//!   response carries a reason its version does not define);
 //! - [`attributes`]: the version-neutral attribute model and the 1.x / 2.x /
 //!   3.0 wire forms; [`object`]: managed objects and the life-cycle state
 //!   machine; [`store`]: the [`store::Store`] trait, in-memory and redb
@@ -38,6 +40,7 @@ pub mod notify;
 pub mod object;
 pub mod ops;
 pub mod pool;
+pub mod reasons;
 pub mod server;
 pub mod spec;
 pub mod store;

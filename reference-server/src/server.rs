@@ -124,6 +124,9 @@ pub struct Server {
     alone_runs: AtomicU64,
     clock: Clock,
     info: ServerInfo,
+    /// Server-wide settings of the administration operations (Set
+    /// Defaults, Set Constraints) and the PKCS#11 sessions.
+    admin: crate::ops::admin::AdminState,
     limits: kmip_ttlv::ttlv::Limits,
     notifier: Option<crate::notify::Notifier>,
     async_policy: AsyncPolicy,
@@ -147,6 +150,7 @@ impl Server {
             alone_runs: AtomicU64::new(0),
             clock: system_clock(),
             info: ServerInfo::default(),
+            admin: crate::ops::admin::AdminState::default(),
             limits: kmip_ttlv::ttlv::Limits::default(),
             notifier: None,
             async_policy: AsyncPolicy::default(),
@@ -361,6 +365,7 @@ impl Server {
                 Ok(()) => {
                     self.tickets
                         .apply(run.tickets, crate::asynchronous::now_ms());
+                    self.admin.apply(&run.admin_changes);
                     if let Some(before) = before {
                         self.push_changes(&run.changes, before);
                     }
@@ -407,6 +412,8 @@ impl Server {
             id_placeholder: None,
             last_ids: Vec::new(),
             info: &self.info,
+            admin: &self.admin,
+            admin_changes: Vec::new(),
             now_ms: crate::asynchronous::now_ms(),
             async_policy: &self.async_policy,
             pending: None,
@@ -423,6 +430,7 @@ impl Server {
         for bi in &header.items {
             let before = session.txn.checkpoint();
             let tickets_before = session.ticket_changes.len();
+            let admin_before = session.admin_changes.len();
             let outcome = match bi.operation {
                 Some(op)
                     if bi.error.is_none()
@@ -442,6 +450,7 @@ impl Server {
                 failed += 1;
                 session.txn.restore(before);
                 session.ticket_changes.truncate(tickets_before);
+                session.admin_changes.truncate(admin_before);
             }
             tracing::debug!(
                 correlation = header.correlation.as_deref().unwrap_or(""),
@@ -472,6 +481,7 @@ impl Server {
         if undo {
             session.txn.discard();
             session.ticket_changes.clear();
+            session.admin_changes.clear();
         }
         let mut response = build_response(version, now, &mut results, undo);
         if let Some(max) = header.max_response_size {
@@ -481,6 +491,7 @@ impl Server {
             if len > max {
                 session.txn.discard();
                 session.ticket_changes.clear();
+                session.admin_changes.clear();
                 for r in &mut results {
                     if r.outcome.is_ok() {
                         r.outcome = Err(KmipError::new(
@@ -498,6 +509,7 @@ impl Server {
             response,
             results,
             failed,
+            admin_changes: session.admin_changes,
             reads,
             changes,
             tickets,
@@ -565,6 +577,8 @@ struct BatchRun {
     response: Item,
     results: Vec<ItemResult>,
     failed: usize,
+    /// Administration changes, applied after the commit.
+    admin_changes: Vec<crate::ops::admin::AdminChange>,
     reads: ReadSet,
     changes: Vec<Change>,
     /// Ticket table changes, applied after the commit.
@@ -885,7 +899,12 @@ fn build_response(version: Version, now: i64, results: &mut [ItemResult], undone
             }
             Err(e) => {
                 bi.push(enumeration(t::RESULT_STATUS, e.status));
-                bi.push(enumeration(t::RESULT_REASON, e.reason));
+                // Only a reason this version's Result Reason table defines
+                // (crate::reasons).
+                bi.push(enumeration(
+                    t::RESULT_REASON,
+                    crate::reasons::fit(version, e.reason),
+                ));
                 if !e.message.is_empty() {
                     bi.push(text(t::RESULT_MESSAGE, e.message.clone()));
                 }
@@ -1105,6 +1124,10 @@ pub struct Session<'a> {
     pub last_ids: Vec<(u32, String)>,
     /// Server self-description.
     pub info: &'a ServerInfo,
+    /// The server's administration settings and PKCS#11 sessions.
+    pub admin: &'a crate::ops::admin::AdminState,
+    /// Changes to them, applied when the message commits.
+    pub admin_changes: Vec<crate::ops::admin::AdminChange>,
     /// The message's time in milliseconds (asynchronous timers).
     pub now_ms: i64,
     /// Which operations are deferred.

@@ -342,6 +342,10 @@ pub fn create(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             "Create makes Symmetric Keys; use Create Key Pair or Register",
         ));
     }
+    // Set Defaults / Set Constraints (2.1 §6.1.53, §6.1.52; ops/admin.rs).
+    let defaulted = super::admin::with_defaults(s, object_type, p);
+    let p = defaulted.as_ref().unwrap_or(p);
+    super::admin::check_constraints(s, object_type, p)?;
     let inc = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
     let mut attrs = client_attributes(s, &[&inc])?;
     let (a, l) = required_alg_len(&attrs)?;
@@ -454,6 +458,10 @@ fn make_pair(
 /// Create Key Pair (RSA, EC / ECDSA / ECDH on P-256 / P-384 / P-521 /
 /// secp256k1, Ed25519 from KMIP 2.0, DSA).
 pub fn create_key_pair(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
+    // Set Defaults / Set Constraints (2.1 §6.1.53, §6.1.52; ops/admin.rs).
+    let defaulted = super::admin::key_pair_with_defaults(s, p);
+    let p = defaulted.as_ref().unwrap_or(p);
+    super::admin::check_key_pair_constraints(s, p)?;
     let common = parse_opt(container(
         p,
         t::COMMON_TEMPLATE_ATTRIBUTE,
@@ -535,6 +543,8 @@ pub fn register(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
         KmipError::missing_data(format!("Register of this type needs a {}", tag_label(tag)))
     })?;
     validate_body(object_type, body)?;
+    // Set Constraints (2.1 §6.1.52; ops/admin.rs).
+    super::admin::check_constraints(s, object_type, p)?;
     let mut inc = parse_opt(container(p, t::TEMPLATE_ATTRIBUTE, t::ATTRIBUTES))?;
     // Attributes the server derives from the object itself may be given by
     // the client when they agree with the object.

@@ -22,6 +22,7 @@
 //! derivation ([`derive`]) go through it too);
 //! Export / Import are in [`export`]. Query reports whatever is registered.
 
+pub mod admin;
 pub mod attrs;
 pub mod create;
 pub mod crypto;
@@ -31,6 +32,7 @@ pub mod get;
 pub mod identity;
 pub mod lifecycle;
 pub mod locate;
+pub mod pkcs11;
 pub mod server_ops;
 pub mod session;
 pub mod split;
@@ -102,7 +104,14 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::LOGIN, V2_0, session::login),
     op(o::LOGOUT, V2_0, session::logout),
     op(o::DELEGATED_LOGIN, V2_0, session::delegated_login),
+    op(o::SET_ENDPOINT_ROLE, V2_0, admin::set_endpoint_role),
+    op(o::PKCS_11, V2_0, pkcs11::pkcs11),
+    op(o::RE_PROVISION, V2_0, admin::re_provision),
+    op(o::SET_DEFAULTS, V2_1, admin::set_defaults),
+    op(o::SET_CONSTRAINTS, V2_1, admin::set_constraints),
+    op(o::GET_CONSTRAINTS, V2_1, admin::get_constraints),
     op(o::OBLITERATE, V3_0, lifecycle::obliterate),
+    op(o::DEACTIVATE, V3_0, lifecycle::deactivate),
     op(o::CREATE_CREDENTIAL, V3_0, identity::create_credential),
     op(o::CREATE_USER, V3_0, identity::create_user),
     op(o::CREATE_GROUP, V3_0, identity::create_group),
@@ -157,7 +166,10 @@ pub fn dispatch(op: u32, payload: &Item, session: &mut Session<'_>) -> Result<It
                     ));
                 }
             }
-            (def.run)(session, payload)
+            (def.run)(session, payload).map_err(|mut e| {
+                e.reason = crate::reasons::for_operation(session.version, op, e.reason);
+                e
+            })
         }
         Some(def) => Err(KmipError::not_supported(format!(
             "{} is not defined in KMIP {} (since {})",
@@ -211,7 +223,9 @@ pub fn not_found(version: Version, uid: &str) -> KmipError {
 }
 
 /// "Wrong life-cycle state" in this version's vocabulary (Wrong Key
-/// Lifecycle State from KMIP 2.0, Permission Denied before).
+/// Lifecycle State from KMIP 2.0, Permission Denied before). 2.0 §11.45
+/// Table 440 defines Wrong Key Lifecycle State (0x43), so 2.0 answers it
+/// like 2.1; 1.0 Table 221 and 1.4 Table 317 do not.
 pub fn wrong_state(version: Version, message: impl Into<String>) -> KmipError {
     let reason = if version >= V2_0 {
         rr::WRONG_KEY_LIFECYCLE_STATE
@@ -232,13 +246,11 @@ pub fn invalid_object_type(version: Version, message: impl Into<String>) -> Kmip
     KmipError::new(reason, message)
 }
 
-/// Pick the 2.x reason when available, else the 1.x fallback.
-pub fn reason_for(version: Version, v2: u32, v1: u32) -> u32 {
-    if version >= V2_0 {
-        v2
-    } else {
-        v1
-    }
+/// `preferred` when this version's Result Reason table defines it, else
+/// `fallback` (the tables are in [`crate::reasons`]: e.g. Not Extractable
+/// and Sensitive exist from 1.4, Wrong Key Lifecycle State from 2.0).
+pub fn reason_for(version: Version, preferred: u32, fallback: u32) -> u32 {
+    crate::reasons::prefer(version, preferred, fallback)
 }
 
 /// Load an object (dates applied) as a private copy to change and

@@ -72,9 +72,16 @@ pub fn query(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             ],
         ));
     }
+    // Defaults Information (2.1 §7.11): the Object Defaults set with Set
+    // Defaults (ops/admin.rs).
+    if functions.contains(&q::QUERY_DEFAULTS_INFORMATION) && s.version >= V2_0 {
+        if let Some(d) = super::admin::defaults_information(s) {
+            out.push(d);
+        }
+    }
     // Application Namespaces, Extension List / Map, Attestation Types, RNGs,
-    // Validations, Profiles, Client Registration Methods, Defaults and
-    // Storage Protection Masks: the server has none to report.
+    // Validations, Profiles, Client Registration Methods and Storage
+    // Protection Masks: the server has none to report.
     Ok(payload(out))
 }
 
