@@ -14,10 +14,11 @@ import re
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CASES = ROOT / "testcases" / "server"
 OUT = ROOT / "profiles" / "project"
-VERSIONS = {"14": "1.4", "21": "2.1"}
+VERSIONS = {"14": "1.4", "20": "2.0", "21": "2.1"}
 TITLES = {
     "async": "asynchronous processing (Operation Pending, Poll, Cancel, Query Asynchronous Requests)",
     "split": "Create Split Key and Join Split Key (XOR, prime field, GF(2^8))",
+    "cert": "Certify, Re-certify and Validate (certificates issued by the server's CA)",
     "batch": "batch semantics (order, errors, ID placeholder)",
     "derive": "Derive Key (PBKDF2, HASH, HMAC, ENCRYPT, NIST800-108-C, HKDF) and its links",
     "discovery": "version discovery and Query",
