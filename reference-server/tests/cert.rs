@@ -44,14 +44,19 @@ fn text(name: &str, v: &str) -> Item {
 
 /// A KMIP 2.1 request message with these (operation, payload) batch items.
 fn message(items: Vec<(&str, Item)>) -> Item {
+    message_v(2, 1, items)
+}
+
+/// A request message of protocol version `major.minor`.
+fn message_v(major: i32, minor: i32, items: Vec<(&str, Item)>) -> Item {
     let header = st(
         "RequestHeader",
         vec![
             st(
                 "ProtocolVersion",
                 vec![
-                    int("ProtocolVersionMajor", 2),
-                    int("ProtocolVersionMinor", 1),
+                    int("ProtocolVersionMajor", major),
+                    int("ProtocolVersionMinor", minor),
                 ],
             ),
             int("BatchCount", items.len() as i32),
@@ -592,4 +597,117 @@ fn ca_persists_in_the_data_dir() {
     );
     drop(s);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn certificate_request_object_is_certified_by_uid() {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let server = Server::in_memory();
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(vec![]).expect("p");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "stored-request");
+    let csr = params.serialize_request(&key).expect("csr");
+    let request = st(
+        "CertificateRequest",
+        vec![
+            en("CertificateRequestType", "PKCS_10"),
+            bytes("CertificateRequestValue", csr.der()),
+        ],
+    );
+    let r = ok(
+        &server,
+        vec![(
+            "Register",
+            payload(vec![
+                en("ObjectType", "CertificateRequest"),
+                st("Attributes", vec![]),
+                request.clone(),
+            ]),
+        )],
+    );
+    let req_uid = out_uid(&r[0]);
+    let r = ok(&server, vec![("Certify", payload(vec![uid(&req_uid)]))]);
+    let cert_uid = out_uid(&r[0]);
+    let der = get_cert(&server, &cert_uid);
+    let (_, cert) = X509Certificate::from_der(&der).expect("parses");
+    assert_eq!(cn(cert.subject()), "stored-request");
+    // Re-certify with the stored request named by Certificate Request Unique Identifier
+    let r = ok(
+        &server,
+        vec![(
+            "ReCertify",
+            payload(vec![
+                uid(&cert_uid),
+                text("CertificateRequestUniqueIdentifier", &req_uid),
+            ]),
+        )],
+    );
+    let der = get_cert(&server, &out_uid(&r[0]));
+    let (_, renewed) = X509Certificate::from_der(&der).expect("parses");
+    assert_eq!(renewed.public_key().raw, cert.public_key().raw);
+    assert_ne!(renewed.raw_serial(), cert.raw_serial());
+
+    // KMIP 1.4 has no Certificate Request object type: Register refuses it
+    let resp = server.handle_message(&message_v(
+        1,
+        4,
+        vec![(
+            "Register",
+            payload(vec![
+                Item::new(
+                    tag("ObjectType"),
+                    Value::Enumeration(code("ObjectType", "CertificateRequest")),
+                ),
+                request,
+            ]),
+        )],
+    ));
+    assert_eq!(
+        reason(batch(&resp)[0]),
+        Some(code("ResultReason", "IllegalOperation"))
+    );
+}
+
+#[test]
+fn pgp_key_needs_its_version() {
+    let server = Server::in_memory();
+    let block = st(
+        "KeyBlock",
+        vec![
+            en("KeyFormatType", "Opaque"),
+            st("KeyValue", vec![bytes("KeyMaterial", b"-----BEGIN PGP")]),
+        ],
+    );
+    let resp = server.handle_message(&message(vec![(
+        "Register",
+        payload(vec![
+            en("ObjectType", "PGPKey"),
+            st("Attributes", vec![]),
+            st("PGPKey", vec![block.clone()]),
+        ]),
+    )]));
+    assert_eq!(
+        reason(batch(&resp)[0]),
+        Some(code("ResultReason", "MissingData"))
+    );
+    let r = ok(
+        &server,
+        vec![(
+            "Register",
+            payload(vec![
+                en("ObjectType", "PGPKey"),
+                st("Attributes", vec![]),
+                st("PGPKey", vec![int("PGPKeyVersion", 4), block]),
+            ]),
+        )],
+    );
+    let r = ok(&server, vec![("Get", payload(vec![uid(&out_uid(&r[0]))]))]);
+    let version = r[0]
+        .child(tag("ResponsePayload"))
+        .and_then(|p| p.child(tag("PGPKey")))
+        .and_then(|k| k.child(tag("PGPKeyVersion")))
+        .map(|v| v.value.clone());
+    assert_eq!(version, Some(Value::Integer(4)));
 }

@@ -456,12 +456,128 @@ def case4(vv):
 """)
 
 
+# An ASCII-armored RFC 4880 public key block, as a client would register it
+# (the server treats the Key Block as an opaque blob: 1.4 §2.2.9, 2.1 §2.4).
+PGP_ARMOR = (b"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n"
+             b"mDMEZQAAABYJKwYBBAHaRw8BAQdAS0hDRVJULTUga21pcC1oYXJuZXNzIHRlc3Qg\n"
+             b"a2V5=KH05\n-----END PGP PUBLIC KEY BLOCK-----\n")
+
+
+def case5(vv):
+    c = Case(5, vv)
+    s = SEC[vv]
+    body = ('<PGPKey>\n'
+            '  <PGPKeyVersion type="Integer" value="4"/>\n'
+            '  <KeyBlock>\n'
+            '    <KeyFormatType type="Enumeration" value="Opaque"/>\n'
+            '    <KeyValue>\n'
+            f'      <KeyMaterial type="ByteString" value="{PGP_ARMOR.hex()}"/>\n'
+            '    </KeyValue>\n'
+            '  </KeyBlock>\n'
+            '</PGPKey>\n')
+    c.exchange("Register", '<ObjectType type="Enumeration" value="PGPKey"/>\n' + c.attrs(
+        "TemplateAttribute", "Attributes", [
+            a_int("Cryptographic Usage Mask", "CryptographicUsageMask", "Verify"),
+            a_name(f"{c.id} key")]) + body, uid_x("$UNIQUE_IDENTIFIER_0"))
+    c.exchange("Get", uid_x("$UNIQUE_IDENTIFIER_0"),
+               '<ObjectType type="Enumeration" value="PGPKey"/>\n' + uid_x("$UNIQUE_IDENTIFIER_0")
+               + body)
+    c.get_attributes("$UNIQUE_IDENTIFIER_0",
+                     [("Object Type", "ObjectType", None, []), ("State", "State", None, []),
+                      ("Key Format Type", "KeyFormatType", None, [])] if not c.v1 else
+                     [("Object Type", "ObjectType", None, []), ("State", "State", None, [])],
+                     [a_enum("Object Type", "ObjectType", "PGPKey"),
+                      a_enum("State", "State", "PreActive")]
+                     + ([] if c.v1 else [a_enum("Key Format Type", "KeyFormatType", "Opaque")]))
+    c.destroy("$UNIQUE_IDENTIFIER_0")
+    c.write(f"""     kmip-harness project test case {c.id}
+     Protocol: KMIP {c.major}.{c.minor}
+     Profile: none (project case)
+
+     What it tests:
+     Register of a PGP Key (PGP Key Version 4, the ASCII-armored key in an
+     Opaque Key Block), Get of it unchanged, Get Attributes (Object Type,
+     State{'' if c.v1 else ', Key Format Type'}), Destroy.
+
+     Expected responses per {SPEC[vv]}:
+     {'§2.2.9' if c.v1 else '§2.4'} PGP Key: "A Managed Cryptographic Object that is a text-based
+     representation of a PGP key. The Key Block field ... will contain the
+     ASCII-armored export of a PGP key ... KMIP implementers SHOULD treat the
+     Key Block field as an opaque blob": Get returns the object as
+     registered (PGP Key Version and Key Block). A registered object without
+     an Activation Date is Pre-Active and is destroyed directly.
+     The armored block is test data (not a usable key): the server is not
+     to interpret it.
+
+{MASKED}
+""")
+
+
+CSR_6 = csr("KH-CERT-6", 0x4B4806)
+
+
+def case6(vv):
+    c = Case(6, vv)
+    s = SEC[vv]
+    req = ('<CertificateRequest>\n'
+           '  <CertificateRequestType type="Enumeration" value="PKCS_10"/>\n'
+           f'  <CertificateRequestValue type="ByteString" value="{CSR_6.hex()}"/>\n'
+           '</CertificateRequest>\n')
+    c.exchange("Register", '<ObjectType type="Enumeration" value="CertificateRequest"/>\n'
+               + c.attrs("TemplateAttribute", "Attributes", [a_name(f"{c.id} request")]) + req,
+               uid_x("$UNIQUE_IDENTIFIER_0"))
+    c.exchange("Get", uid_x("$UNIQUE_IDENTIFIER_0"),
+               '<ObjectType type="Enumeration" value="CertificateRequest"/>\n'
+               + uid_x("$UNIQUE_IDENTIFIER_0") + req)
+    c.exchange("Certify", uid_x("$UNIQUE_IDENTIFIER_0"), uid_x("$UNIQUE_IDENTIFIER_1"))
+    subject = [("Certificate Subject CN", "CertificateSubjectCN", "TextString", "KH-CERT-6")]
+    c.get_attributes("$UNIQUE_IDENTIFIER_1", [CERT_TYPE] + subject, [CERT_TYPE] + subject)
+    c.exchange("ReCertify", uid_x("$UNIQUE_IDENTIFIER_1") +
+               '<CertificateRequestUniqueIdentifier type="TextString" '
+               'value="$UNIQUE_IDENTIFIER_0"/>\n', uid_x("$UNIQUE_IDENTIFIER_2"))
+    c.get_attributes("$UNIQUE_IDENTIFIER_2", [CERT_TYPE] + subject, [CERT_TYPE] + subject)
+    c.exchange("Validate", uid_x("$UNIQUE_IDENTIFIER_2"),
+               '<ValidityIndicator type="Enumeration" value="Valid"/>\n')
+    for u in (2, 1, 0):
+        c.destroy(f"$UNIQUE_IDENTIFIER_{u}")
+    c.write(f"""     kmip-harness project test case {c.id}
+     Protocol: KMIP {c.major}.{c.minor}
+     Profile: none (project case)
+
+     What it tests:
+     The Certificate Request object (new in KMIP 2.0): Register of a PKCS#10
+     request as a Certificate Request object, Get of it unchanged, Certify
+     naming it by Unique Identifier, Re-certify naming it by Certificate
+     Request Unique Identifier, the subject of both certificates, Validate,
+     clean up.
+
+     Expected responses per {SPEC[vv]}:
+     §2.2 Certificate Request: "A Managed Cryptographic Object containing the
+     Certificate Request" (Certificate Request Type, Certificate Request
+     Value). {s['certify']} Certify, Table "Certify Request Payload": Unique
+     Identifier is "The Unique Identifier of the Public Key or the Certificate
+     Request being certified"; {s['recertify']} Re-certify: "Certificate Request
+     Unique Identifier: The Unique Identifier of the Certificate Request".
+     The subject is the request's (Certificate Subject CN, §4.6).
+     {s['validate']} Validate: Valid.
+{SERVER_POLICY.format(**s)}
+     The request (CN=KH-CERT-6, O=kmip-harness, EC P-256, deterministic
+     ECDSA-SHA256) was made by testcases/tools/gen-cert-cases.py with
+     Python's cryptography.
+
+{MASKED}
+""")
+
+
 def main():
     for vv in ("14", "20", "21"):
         case1(vv)
         case2(vv)
         case3(vv)
         case4(vv)
+        case5(vv)
+        if vv != "14":
+            case6(vv)
 
 
 if __name__ == "__main__":

@@ -279,6 +279,27 @@ fn request_of<'a>(s: &Session<'_>, p: &'a Item) -> Result<Option<(u32, &'a [u8])
     Ok(Some((kind, value)))
 }
 
+/// The (Certificate Request Type, Certificate Request Value) of a stored
+/// Certificate Request object (KMIP 2.1 §2.2).
+fn stored_request(obj: &ManagedObject) -> Result<(u32, &[u8]), KmipError> {
+    if obj.object_type != ot::CERTIFICATE_REQUEST {
+        return Err(KmipError::new(
+            rr::INVALID_OBJECT_TYPE,
+            format!("object {:?} is not a Certificate Request", obj.uid),
+        ));
+    }
+    let body = obj
+        .body
+        .as_ref()
+        .ok_or_else(|| KmipError::invalid_field("the Certificate Request has no value"))?;
+    let f = Fields::new(body);
+    let kind = f.require_enum(t::CERTIFICATE_REQUEST_TYPE)?;
+    let value = f
+        .bytes(t::CERTIFICATE_REQUEST_VALUE)?
+        .ok_or_else(|| KmipError::invalid_field("the Certificate Request has no value"))?;
+    Ok((kind, value))
+}
+
 /// Parse a PKCS#10 (DER) or PEM request; its signature is checked.
 fn parse_csr(
     s: &Session<'_>,
@@ -493,14 +514,22 @@ pub fn certify(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             (der, key_uid)
         }
         None => {
+            let uid = s.resolve_uid(p)?;
+            let key = load_live_shared(s, &uid)?;
+            if key.object_type == ot::CERTIFICATE_REQUEST {
+                // 2.x: the Unique Identifier of a Certificate Request object
+                let (kind, value) = stored_request(&key)?;
+                let csr = parse_csr(s, kind, value)?;
+                let der = issue(s, csr.params.clone(), &csr.public_key)?;
+                let cert_uid = store_certificate(s, &der, client, &[], &masks)?;
+                return Ok(payload(vec![s.uid_item(t::UNIQUE_IDENTIFIER, &cert_uid)]));
+            }
             let ctype = req_attrs.cert_type.ok_or_else(|| {
                 KmipError::invalid_field(
                     "without a Certificate Request the Certificate Type must be given in the attributes",
                 )
             })?;
             check_x509(Some(ctype))?;
-            let uid = s.resolve_uid(p)?;
-            let key = load_live_shared(s, &uid)?;
             let spki_der = public_key_spki(s, &key)?;
             let spki = rcgen::SubjectPublicKeyInfo::from_der(&spki_der).map_err(|e| {
                 KmipError::new(
@@ -556,9 +585,24 @@ pub fn re_certify(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let old_der = certificate_value(&old)
         .ok_or_else(|| KmipError::invalid_field("the certificate has no value"))?
         .to_vec();
-    let der = match request_of(s, p)? {
+    // 2.x: a Certificate Request object named by Certificate Request
+    // Unique Identifier
+    let stored = match f.text(t::CERTIFICATE_REQUEST_UNIQUE_IDENTIFIER)? {
+        Some(req_uid) => {
+            let obj = load_live_shared(s, req_uid)?;
+            let (kind, value) = stored_request(&obj)?;
+            Some((kind, value.to_vec()))
+        }
+        None => None,
+    };
+    let request = match (request_of(s, p)?, &stored) {
+        (Some((kind, value)), _) => Some((kind, value.to_vec())),
+        (None, Some((kind, value))) => Some((*kind, value.clone())),
+        (None, None) => None,
+    };
+    let der = match request {
         Some((kind, value)) => {
-            let csr = parse_csr(s, kind, value)?;
+            let csr = parse_csr(s, kind, &value)?;
             issue(s, csr.params.clone(), &csr.public_key)?
         }
         None => {
