@@ -281,4 +281,23 @@ mod tests {
         );
         assert_eq!(get(t::CRYPTOGRAPHIC_LENGTH), Some(Value::Integer(256)));
     }
+
+    #[test]
+    fn rsa_and_unknown_key_algorithms() {
+        use pkcs8::EncodePublicKey;
+        let mut rng = rand::thread_rng();
+        let key = rsa::RsaPrivateKey::new(&mut rng, 1024).expect("rsa key");
+        let der = key
+            .to_public_key()
+            .to_public_key_der()
+            .expect("spki")
+            .into_vec();
+        let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(&der).expect("parse");
+        assert_eq!(key_algorithm(&spki), Some((alg::RSA, Some(1024))));
+        assert_eq!(
+            signature_algorithm("1.2.840.113549.1.1.11"),
+            Some(dsa::SHA_256_WITH_RSA_ENCRYPTION)
+        );
+        assert_eq!(signature_algorithm("1.2.3.4"), None);
+    }
 }

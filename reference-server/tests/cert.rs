@@ -711,3 +711,102 @@ fn pgp_key_needs_its_version() {
         .map(|v| v.value.clone());
     assert_eq!(version, Some(Value::Integer(4)));
 }
+
+/// The attribute names of a Get Attributes answer (1.x: Attribute Name
+/// texts; 2.x: the tags inside Attributes, as dictionary names).
+fn attribute_names(resp_item: &Item) -> Vec<String> {
+    let p = resp_item.child(tag("ResponsePayload")).expect("payload");
+    if let Some(attrs) = p.child(tag("Attributes")) {
+        return attrs
+            .children()
+            .iter()
+            .filter_map(|a| kmip_ttlv::dict::tag_name(a.tag.0).map(str::to_string))
+            .collect();
+    }
+    p.children()
+        .iter()
+        .filter(|a| a.tag == tag("Attribute"))
+        .filter_map(|a| a.child(tag("AttributeName")))
+        .filter_map(|n| n.value.as_text().map(str::to_string))
+        .collect()
+}
+
+/// Register of a certificate derives the attributes of the negotiated
+/// version from the DER: 1.x (1.1+) both the 1.0 text forms and the X.509
+/// ones; 2.x no 1.0 text forms (removed in 2.0).
+#[test]
+fn register_derives_certificate_attributes_per_version() {
+    let server = Server::in_memory();
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut p = rcgen::CertificateParams::new(vec![]).expect("p");
+    p.distinguished_name
+        .push(rcgen::DnType::CommonName, "registered");
+    let cert = p.self_signed(&key).expect("cert");
+    let register = |major, minor| {
+        let container = if major == 1 {
+            st("TemplateAttribute", vec![])
+        } else {
+            st("Attributes", vec![])
+        };
+        let resp = server.handle_message(&message_v(
+            major,
+            minor,
+            vec![(
+                "Register",
+                payload(vec![
+                    en("ObjectType", "Certificate"),
+                    container,
+                    x509(cert.der()),
+                ]),
+            )],
+        ));
+        let items = batch(&resp);
+        assert_success(items[0]);
+        let id = out_uid(items[0]);
+        let resp = server.handle_message(&message_v(
+            major,
+            minor,
+            vec![("GetAttributes", payload(vec![uid(&id)]))],
+        ));
+        let items = batch(&resp);
+        assert_success(items[0]);
+        attribute_names(items[0])
+    };
+    let v14 = register(1, 4);
+    for n in [
+        "Certificate Type",
+        "Certificate Length",
+        "Certificate Identifier",
+        "Certificate Subject",
+        "Certificate Issuer",
+        "X.509 Certificate Identifier",
+        "X.509 Certificate Subject",
+        "X.509 Certificate Issuer",
+        "Digital Signature Algorithm",
+        "Cryptographic Algorithm",
+        "Cryptographic Length",
+    ] {
+        assert!(v14.iter().any(|a| a == n), "1.4 lacks {n}: {v14:?}");
+    }
+    let v21 = register(2, 1);
+    for n in [
+        "CertificateType",
+        "CertificateLength",
+        "X_509CertificateIdentifier",
+        "X_509CertificateSubject",
+        "X_509CertificateIssuer",
+        "DigitalSignatureAlgorithm",
+        "CryptographicAlgorithm",
+        "CryptographicLength",
+        "CertificateSubjectCN",
+    ] {
+        assert!(v21.iter().any(|a| a == n), "2.1 lacks {n}: {v21:?}");
+    }
+    for n in [
+        "CertificateIdentifier",
+        "CertificateSubject",
+        "CertificateIssuer",
+    ] {
+        assert!(!v21.iter().any(|a| a == n), "2.1 has the 1.x {n}");
+    }
+}
