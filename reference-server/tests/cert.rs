@@ -810,3 +810,88 @@ fn register_derives_certificate_attributes_per_version() {
         assert!(!v21.iter().any(|a| a == n), "2.1 has the 1.x {n}");
     }
 }
+
+/// A client cannot pass its own objects off as the CA, nor break Certify
+/// by taking the CA's Names first; renewing the CA certificate does not
+/// lose the CA.
+#[test]
+fn ca_is_marked_not_named() {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let server = Server::in_memory();
+    // a client certificate that takes the CA certificate's Name first
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut p = rcgen::CertificateParams::new(vec![]).expect("p");
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let squatter = p.self_signed(&key).expect("cert");
+    ok(
+        &server,
+        vec![(
+            "Register",
+            payload(vec![
+                en("ObjectType", "Certificate"),
+                st(
+                    "Attributes",
+                    vec![st(
+                        "Name",
+                        vec![
+                            text("NameValue", "kmip-reference-server CA"),
+                            en("NameType", "UninterpretedTextString"),
+                        ],
+                    )],
+                ),
+                x509(squatter.der()),
+            ]),
+        )],
+    );
+    let (_prv, public) = key_pair(&server);
+    let first = certify_key(&server, &public);
+    let der = get_cert(&server, &first);
+    let (_, c1) = X509Certificate::from_der(&der).expect("parse");
+    assert_eq!(cn(c1.issuer()), "kmip-reference-server CA");
+    // Get Attributes of every object renders (the server attribute too)
+    let r = ok(&server, vec![("Locate", payload(vec![]))]);
+    let all: Vec<String> = r[0]
+        .child(tag("ResponsePayload"))
+        .map(|p| {
+            p.children()
+                .iter()
+                .filter_map(|u| u.value.as_text().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    // squatter, key pair, CA key + certificate, first
+    assert_eq!(all.len(), 6, "{all:?}");
+    for id in &all {
+        ok(&server, vec![("GetAttributes", payload(vec![uid(id)]))]);
+        let resp = server.handle_message(&message_v(
+            1,
+            4,
+            vec![("GetAttributes", payload(vec![uid(id)]))],
+        ));
+        assert_success(batch(&resp)[0]);
+    }
+    // renew every certificate, the CA's included: Certify still signs with
+    // the same CA key (both certificates validate)
+    let success = code("ResultStatus", "Success");
+    let mut renewed = 0;
+    for id in &all {
+        let resp = server.handle_message(&message(vec![("ReCertify", payload(vec![uid(id)]))]));
+        let item = batch(&resp)[0];
+        if item.child(tag("ResultStatus")).map(|v| v.value.clone())
+            == Some(Value::Enumeration(success))
+        {
+            renewed += 1;
+        }
+    }
+    // the client's certificate, the CA certificate and `first`
+    assert_eq!(renewed, 3);
+    let second = certify_key(&server, &public);
+    assert_eq!(
+        validate(&server, vec![uid(&second)]),
+        code("ValidityIndicator", "Valid")
+    );
+    assert_eq!(
+        validate(&server, vec![uid(&first)]),
+        code("ValidityIndicator", "Valid")
+    );
+}

@@ -10,7 +10,10 @@
 //! Certificates are signed by a CA the server keeps as two managed objects:
 //! a Private Key (ECDSA P-256, PKCS#8, Sensitive, not Extractable) named
 //! [`CA_KEY_NAME`] and its self-signed Certificate named [`CA_CERT_NAME`],
-//! linked to each other. They are created on first use (the first Certify /
+//! linked to each other and marked with the server attribute
+//! `y-kmip-reference-server-ca` (which a client cannot set, so a client
+//! object is never taken for the CA; the Names are left off when a client
+//! already uses them). They are created on first use (the first Certify /
 //! Re-certify), in the same transaction as the certificate they sign, so a
 //! server that never certifies has no extra objects (Locate answers stay as
 //! the corpus expects), and with `--data-dir` they persist like every other
@@ -120,13 +123,39 @@ fn certificate_value(obj: &ManagedObject) -> Option<&[u8]> {
     }
 }
 
+/// The server attribute (vendor `y`: clients can neither set nor change
+/// it) that marks the CA's two objects; its value is [`CA_CERT_ROLE`] or
+/// [`CA_KEY_ROLE`].
+fn ca_marker() -> AttrKey {
+    AttrKey::Vendor {
+        vendor: "y".into(),
+        name: "kmip-reference-server-ca".into(),
+    }
+}
+const CA_CERT_ROLE: &str = "certificate";
+const CA_KEY_ROLE: &str = "private key";
+
+fn has_role(o: &ManagedObject, role: &str) -> bool {
+    o.attributes
+        .get(&ca_marker())
+        .iter()
+        .any(|v| v.value.as_text() == Some(role))
+}
+
+/// Is `name` free (no live object has it)? The CA's Names are only a
+/// convenience: they are left off when a client already uses them.
+fn name_free(s: &Session<'_>, name: &str) -> Result<bool, KmipError> {
+    Ok(!s
+        .txn
+        .list_for_names()?
+        .iter()
+        .any(|o| !o.is_destroyed() && o.attributes.names().any(|n| n == name)))
+}
+
 /// The server's CA, created (staged in this transaction) when there is none.
 fn ca(s: &mut Session<'_>) -> Result<Ca, KmipError> {
-    for o in s.txn.list_for_names()? {
-        if o.object_type != ot::CERTIFICATE
-            || o.is_destroyed()
-            || !o.attributes.names().any(|n| n == CA_CERT_NAME)
-        {
+    for o in s.txn.list()? {
+        if o.object_type != ot::CERTIFICATE || o.is_destroyed() || !has_role(&o, CA_CERT_ROLE) {
             continue;
         }
         let Some(key_uid) = o.attributes.links(lt::PRIVATE_KEY_LINK).next() else {
@@ -135,7 +164,7 @@ fn ca(s: &mut Session<'_>) -> Result<Ca, KmipError> {
         let Some(key_obj) = s.txn.get_shared(key_uid)? else {
             continue;
         };
-        if key_obj.is_destroyed() {
+        if key_obj.is_destroyed() || !has_role(&key_obj, CA_KEY_ROLE) {
             continue;
         }
         let (Some(pkcs8), Some(der)) = (key_material(&key_obj), certificate_value(&o)) else {
@@ -177,7 +206,13 @@ fn new_ca(s: &mut Session<'_>) -> Result<Ca, KmipError> {
     let cert_uid = new_uid();
 
     let mut kattrs = AttributeSet::new();
-    kattrs.add(AttrKey::Std(t::NAME), attributes::name(CA_KEY_NAME));
+    kattrs.set(
+        ca_marker(),
+        crate::tree::text(t::ATTRIBUTE_VALUE, CA_KEY_ROLE),
+    );
+    if name_free(s, CA_KEY_NAME)? {
+        kattrs.add(AttrKey::Std(t::NAME), attributes::name(CA_KEY_NAME));
+    }
     kattrs.add(
         AttrKey::Std(t::LINK),
         attributes::link(lt::CERTIFICATE_LINK, &cert_uid),
@@ -207,7 +242,13 @@ fn new_ca(s: &mut Session<'_>) -> Result<Ca, KmipError> {
     kobj.owner = None;
 
     let mut cattrs = certificate_attributes(&cert_der);
-    cattrs.add(AttrKey::Std(t::NAME), attributes::name(CA_CERT_NAME));
+    cattrs.set(
+        ca_marker(),
+        crate::tree::text(t::ATTRIBUTE_VALUE, CA_CERT_ROLE),
+    );
+    if name_free(s, CA_CERT_NAME)? {
+        cattrs.add(AttrKey::Std(t::NAME), attributes::name(CA_CERT_NAME));
+    }
     cattrs.add(
         AttrKey::Std(t::LINK),
         attributes::link(lt::PRIVATE_KEY_LINK, &key_uid),
@@ -637,7 +678,9 @@ pub fn re_certify(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     // ones that are not): the client-settable ones, Name moved.
     let mut attrs = AttributeSet::new();
     for (k, _i, v) in old.attributes.iter() {
+        let server_attr = matches!(k, AttrKey::Vendor { vendor, .. } if vendor == "y");
         let copy = k.def().template
+            && !server_attr
             && !matches!(
                 k.tag(),
                 Some(t::ACTIVATION_DATE | t::DEACTIVATION_DATE | t::LINK)
