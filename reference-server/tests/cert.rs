@@ -895,3 +895,73 @@ fn ca_is_marked_not_named() {
         code("ValidityIndicator", "Valid")
     );
 }
+
+/// The chain rules of `validate_chain` (pure): a non-CA issuer, an issuer
+/// whose Key Usage forbids certificate signing and a certificate off the
+/// chain make it Invalid; a held self-signed root anchors it.
+#[test]
+fn chain_rules() {
+    use kmip_reference_server::ops::cert::{validate_chain, Validity};
+    let now = 1_800_000_000; // 2027
+    let make = |cn: &str, ca: bool, usages: Vec<rcgen::KeyUsagePurpose>| {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let mut p = rcgen::CertificateParams::new(vec![]).expect("p");
+        p.distinguished_name.push(rcgen::DnType::CommonName, cn);
+        p.not_after = rcgen::date_time_ymd(2100, 1, 1);
+        if ca {
+            p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        }
+        p.key_usages = usages;
+        (p, key)
+    };
+    let (root_p, root_k) = make("root", true, vec![]);
+    let root = root_p.self_signed(&root_k).expect("root");
+    let root_issuer = rcgen::Issuer::new(root_p.clone(), &root_k);
+    let (leaf_p, leaf_k) = make("leaf", false, vec![]);
+    let leaf = leaf_p.signed_by(&leaf_k, &root_issuer).expect("leaf");
+    let held = vec![root.der().to_vec()];
+    let chain = |cs: &[&rcgen::Certificate]| -> Vec<Vec<u8>> {
+        cs.iter().map(|c| c.der().to_vec()).collect()
+    };
+    assert_eq!(
+        validate_chain(&chain(&[&leaf]), &held, now),
+        Validity::Valid
+    );
+    assert_eq!(
+        validate_chain(&chain(&[&leaf]), &[], now),
+        Validity::Unknown
+    );
+    // a leaf signed by a non-CA certificate
+    let (mid_p, mid_k) = make("not a ca", false, vec![]);
+    let mid = mid_p.signed_by(&mid_k, &root_issuer).expect("mid");
+    let mid_issuer = rcgen::Issuer::new(mid_p, &mid_k);
+    let (l2_p, l2_k) = make("leaf 2", false, vec![]);
+    let l2 = l2_p.signed_by(&l2_k, &mid_issuer).expect("l2");
+    assert_eq!(
+        validate_chain(&chain(&[&l2, &mid]), &held, now),
+        Validity::Invalid
+    );
+    // a CA whose Key Usage does not include certificate signing
+    let (ku_p, ku_k) = make(
+        "ca without keyCertSign",
+        true,
+        vec![rcgen::KeyUsagePurpose::DigitalSignature],
+    );
+    let ku = ku_p.signed_by(&ku_k, &root_issuer).expect("ku");
+    let ku_issuer = rcgen::Issuer::new(ku_p, &ku_k);
+    let (l3_p, l3_k) = make("leaf 3", false, vec![]);
+    let l3 = l3_p.signed_by(&l3_k, &ku_issuer).expect("l3");
+    assert_eq!(
+        validate_chain(&chain(&[&l3, &ku]), &held, now),
+        Validity::Invalid
+    );
+    // a certificate that is not on the leaf's chain
+    let (other_p, other_k) = make("unrelated", true, vec![]);
+    let other = other_p.self_signed(&other_k).expect("other");
+    assert_eq!(
+        validate_chain(&chain(&[&leaf, &root, &other]), &held, now),
+        Validity::Invalid
+    );
+    // nothing to validate
+    assert_eq!(validate_chain(&[], &held, now), Validity::Invalid);
+}

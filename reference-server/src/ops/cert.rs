@@ -40,8 +40,9 @@
 //! built from the leaf (the certificate that signs no other one of the
 //! request) up, each issuer found by name among the request's certificates,
 //! then among the certificates the server holds; each signature must verify
-//! with the issuer's key and each issuer must be a CA (Basic Constraints),
-//! else Invalid. A certificate of the request left off the chain makes it
+//! with the issuer's key and each issuer must be a CA (Basic Constraints)
+//! whose Key Usage, when present, allows certificate signing, else Invalid.
+//! A certificate of the request left off the chain makes it
 //! Invalid (a request holds one chain). The chain is Valid when it ends at a
 //! trust anchor: a self-signed certificate held by the server (its CA, or
 //! one registered by a client). It is Unknown when it ends at a self-signed
@@ -862,8 +863,15 @@ pub fn validate_chain(chain: &[Vec<u8>], held: &[Vec<u8>], when: i64) -> Validit
                 None => return Validity::Unknown,
             },
         };
+        // an issuer whose Key Usage is given must allow certificate signing
+        let may_sign = match issuer.key_usage() {
+            Ok(Some(ku)) => ku.value.key_cert_sign(),
+            Ok(None) => true,
+            Err(_) => false,
+        };
         if current.verify_signature(Some(issuer.public_key())).is_err()
             || !issuer.is_ca()
+            || !may_sign
             || !issuer.validity().is_valid_at(time)
         {
             return Validity::Invalid;
