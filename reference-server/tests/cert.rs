@@ -965,3 +965,69 @@ fn chain_rules() {
     // nothing to validate
     assert_eq!(validate_chain(&[], &held, now), Validity::Invalid);
 }
+
+/// Certify with both a request and the Unique Identifier of the public key
+/// it is for: the certificate is linked to the key; a request for another
+/// key is refused (Invalid Field).
+#[test]
+fn certify_request_for_a_registered_public_key() {
+    let server = Server::in_memory();
+    let key = rcgen::KeyPair::generate().expect("key");
+    let spki = rcgen::PublicKeyData::subject_public_key_info(&key);
+    let r = ok(
+        &server,
+        vec![(
+            "Register",
+            payload(vec![
+                en("ObjectType", "PublicKey"),
+                st("Attributes", vec![]),
+                st(
+                    "PublicKey",
+                    vec![st(
+                        "KeyBlock",
+                        vec![
+                            en("KeyFormatType", "X_509"),
+                            st("KeyValue", vec![bytes("KeyMaterial", &spki)]),
+                            en("CryptographicAlgorithm", "EC"),
+                            int("CryptographicLength", 256),
+                        ],
+                    )],
+                ),
+            ]),
+        )],
+    );
+    let public = out_uid(&r[0]);
+    let csr_for = |k: &rcgen::KeyPair| {
+        let mut p = rcgen::CertificateParams::new(vec![]).expect("p");
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, "registered key");
+        p.serialize_request(k).expect("csr").der().to_vec()
+    };
+    let r = ok(
+        &server,
+        vec![(
+            "Certify",
+            payload(vec![
+                uid(&public),
+                en("CertificateRequestType", "PKCS_10"),
+                bytes("CertificateRequestValue", &csr_for(&key)),
+            ]),
+        )],
+    );
+    let cert = out_uid(&r[0]);
+    assert!(links(&server, &public).contains(&("CertificateLink".into(), cert.clone())));
+    assert!(links(&server, &cert).contains(&("PublicKeyLink".into(), public.clone())));
+    let other = rcgen::KeyPair::generate().expect("key");
+    let resp = server.handle_message(&message(vec![(
+        "Certify",
+        payload(vec![
+            uid(&public),
+            en("CertificateRequestType", "PKCS_10"),
+            bytes("CertificateRequestValue", &csr_for(&other)),
+        ]),
+    )]));
+    assert_eq!(
+        reason(batch(&resp)[0]),
+        Some(code("ResultReason", "InvalidField"))
+    );
+}
