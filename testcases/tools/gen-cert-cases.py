@@ -16,6 +16,7 @@ Run: /tmp/pykmip/venv/bin/python testcases/tools/gen-cert-cases.py
 python3 profiles/tools/gen-project-profiles.py.
 """
 import datetime
+import hashlib
 import pathlib
 
 from cryptography import x509
@@ -463,6 +464,9 @@ PGP_ARMOR = (b"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n"
              b"a2V5=KH05\n-----END PGP PUBLIC KEY BLOCK-----\n")
 
 
+DIGEST_SEC = {"14": "§3.17", "20": "§4.21", "21": "§4.21"}
+
+
 def case5(vv):
     c = Case(5, vv)
     s = SEC[vv]
@@ -482,12 +486,16 @@ def case5(vv):
     c.exchange("Get", uid_x("$UNIQUE_IDENTIFIER_0"),
                '<ObjectType type="Enumeration" value="PGPKey"/>\n' + uid_x("$UNIQUE_IDENTIFIER_0")
                + body)
+    digest = ("Digest", "Digest", None, [
+        '<HashingAlgorithm type="Enumeration" value="SHA_256"/>',
+        f'<DigestValue type="ByteString" value="{hashlib.sha256(PGP_ARMOR).hexdigest()}"/>',
+        '<KeyFormatType type="Enumeration" value="Opaque"/>'])
     c.get_attributes("$UNIQUE_IDENTIFIER_0",
                      [("Object Type", "ObjectType", None, []), ("State", "State", None, []),
-                      ("Key Format Type", "KeyFormatType", None, [])] if not c.v1 else
-                     [("Object Type", "ObjectType", None, []), ("State", "State", None, [])],
+                      digest]
+                     + ([] if c.v1 else [("Key Format Type", "KeyFormatType", None, [])]),
                      [a_enum("Object Type", "ObjectType", "PGPKey"),
-                      a_enum("State", "State", "PreActive")]
+                      a_enum("State", "State", "PreActive"), digest]
                      + ([] if c.v1 else [a_enum("Key Format Type", "KeyFormatType", "Opaque")]))
     c.destroy("$UNIQUE_IDENTIFIER_0")
     c.write(f"""     kmip-harness project test case {c.id}
@@ -497,14 +505,19 @@ def case5(vv):
      What it tests:
      Register of a PGP Key (PGP Key Version 4, the ASCII-armored key in an
      Opaque Key Block), Get of it unchanged, Get Attributes (Object Type,
-     State{'' if c.v1 else ', Key Format Type'}), Destroy.
+     State, Digest{'' if c.v1 else ', Key Format Type'}), Destroy.
 
      Expected responses per {SPEC[vv]}:
      {'§2.2.9' if c.v1 else '§2.4'} PGP Key: "A Managed Cryptographic Object that is a text-based
      representation of a PGP key. The Key Block field ... will contain the
      ASCII-armored export of a PGP key ... KMIP implementers SHOULD treat the
      Key Block field as an opaque blob": Get returns the object as
-     registered (PGP Key Version and Key Block). A registered object without
+     registered (PGP Key Version and Key Block). {DIGEST_SEC[vv]} Digest: "the digest
+     value of the key ... (i.e., digest of the Key Material) ... If the Key
+     Material is a Byte String, then the Digest Value SHALL be calculated on
+     this Byte String"; the SHA-256 instance is mandatory, with the Key
+     Format Type of the registered object (Opaque) for a registered object
+     (expected value computed here with hashlib). A registered object without
      an Activation Date is Pre-Active and is destroyed directly.
      The armored block is test data (not a usable key): the server is not
      to interpret it.
