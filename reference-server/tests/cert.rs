@@ -1031,3 +1031,50 @@ fn certify_request_for_a_registered_public_key() {
         Some(code("ResultReason", "InvalidField"))
     );
 }
+
+/// Request types and certificate types this server does not issue from:
+/// Feature Not Supported; a request without its type: Invalid Field.
+#[test]
+fn unsupported_requests() {
+    let server = Server::in_memory();
+    for kind in ["CRMF", "PGP"] {
+        let resp = server.handle_message(&message(vec![(
+            "Certify",
+            payload(vec![
+                en("CertificateRequestType", kind),
+                bytes("CertificateRequestValue", b"request"),
+            ]),
+        )]));
+        assert_eq!(
+            reason(batch(&resp)[0]),
+            Some(code("ResultReason", "FeatureNotSupported")),
+            "{kind}"
+        );
+    }
+    let resp = server.handle_message(&message(vec![(
+        "Certify",
+        payload(vec![bytes("CertificateRequestValue", b"request")]),
+    )]));
+    assert_eq!(
+        reason(batch(&resp)[0]),
+        Some(code("ResultReason", "InvalidField"))
+    );
+    let (_prv, public) = key_pair(&server);
+    let resp = server.handle_message(&message(vec![(
+        "Certify",
+        payload(vec![
+            uid(&public),
+            st("Attributes", vec![en("CertificateType", "PGP")]),
+        ]),
+    )]));
+    assert_eq!(
+        reason(batch(&resp)[0]),
+        Some(code("ResultReason", "FeatureNotSupported"))
+    );
+    // no Certificate Type and no request: the spec says it SHALL be given
+    let resp = server.handle_message(&message(vec![("Certify", payload(vec![uid(&public)]))]));
+    assert_eq!(
+        reason(batch(&resp)[0]),
+        Some(code("ResultReason", "InvalidField"))
+    );
+}
