@@ -1078,3 +1078,68 @@ fn unsupported_requests() {
         Some(code("ResultReason", "InvalidField"))
     );
 }
+
+/// Certify of an RSA public key (registered as an X.509
+/// SubjectPublicKeyInfo): the certificate carries the key, and its
+/// attributes say RSA with the modulus length.
+#[test]
+fn certify_rsa_public_key() {
+    use rsa::pkcs8::EncodePublicKey;
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let server = Server::in_memory();
+    let mut rng = rand::thread_rng();
+    let key = rsa::RsaPrivateKey::new(&mut rng, 1024).expect("rsa");
+    let spki = key
+        .to_public_key()
+        .to_public_key_der()
+        .expect("spki")
+        .into_vec();
+    let r = ok(
+        &server,
+        vec![(
+            "Register",
+            payload(vec![
+                en("ObjectType", "PublicKey"),
+                st("Attributes", vec![]),
+                st(
+                    "PublicKey",
+                    vec![st(
+                        "KeyBlock",
+                        vec![
+                            en("KeyFormatType", "X_509"),
+                            st("KeyValue", vec![bytes("KeyMaterial", &spki)]),
+                            en("CryptographicAlgorithm", "RSA"),
+                            int("CryptographicLength", 1024),
+                        ],
+                    )],
+                ),
+            ]),
+        )],
+    );
+    let public = out_uid(&r[0]);
+    let cert = certify_key(&server, &public);
+    let der = get_cert(&server, &cert);
+    let (_, x) = X509Certificate::from_der(&der).expect("parses");
+    assert_eq!(x.public_key().raw, spki.as_slice());
+    let r = ok(&server, vec![("GetAttributes", payload(vec![uid(&cert)]))]);
+    let attrs = r[0]
+        .child(tag("ResponsePayload"))
+        .and_then(|p| p.child(tag("Attributes")))
+        .expect("Attributes");
+    assert_eq!(
+        attrs
+            .child(tag("CryptographicAlgorithm"))
+            .map(|v| v.value.clone()),
+        Some(Value::Enumeration(code("CryptographicAlgorithm", "RSA")))
+    );
+    assert_eq!(
+        attrs
+            .child(tag("CryptographicLength"))
+            .map(|v| v.value.clone()),
+        Some(Value::Integer(1024))
+    );
+    assert_eq!(
+        validate(&server, vec![uid(&cert)]),
+        code("ValidityIndicator", "Valid")
+    );
+}
