@@ -154,8 +154,12 @@ fn name_free(s: &Session<'_>, name: &str) -> Result<bool, KmipError> {
 }
 
 /// The server's CA, created (staged in this transaction) when there is none.
+///
+/// Read with the names scan (a concurrent commit that creates the CA names
+/// its objects, so this message re-runs and finds it instead of making a
+/// second CA; a general scan would make every concurrent commit a conflict).
 fn ca(s: &mut Session<'_>) -> Result<Ca, KmipError> {
-    for o in s.txn.list()? {
+    for o in s.txn.list_for_names()? {
         if o.object_type != ot::CERTIFICATE || o.is_destroyed() || !has_role(&o, CA_CERT_ROLE) {
             continue;
         }
