@@ -22,6 +22,7 @@ TITLES = {
     "admin": "server administration operations (Set Defaults, Get / Set Constraints, Re-Provision, Set Endpoint Role)",
     "pkcs11": "the PKCS#11 operation",
     "split": "Create Split Key and Join Split Key (XOR, prime field, GF(2^8))",
+    "cert": "Certify, Re-certify and Validate (certificates issued by the server's CA)",
     "batch": "batch semantics (order, errors, ID placeholder)",
     "derive": "Derive Key (PBKDF2, HASH, HMAC, ENCRYPT, NIST800-108-C, HKDF) and its links",
     "discovery": "version discovery and Query",

@@ -524,6 +524,16 @@ pub(crate) fn validate_body(object_type: u32, body: &Item) -> Result<(), KmipErr
         ot::SECRET_DATA => {
             f.require_enum(t::SECRET_DATA_TYPE)?;
         }
+        // KMIP 2.1 §2.2 Certificate Request, §2.4 PGP Key (1.4 §2.2.9)
+        ot::CERTIFICATE_REQUEST => {
+            f.require_enum(t::CERTIFICATE_REQUEST_TYPE)?;
+            f.bytes(t::CERTIFICATE_REQUEST_VALUE)?
+                .ok_or_else(|| KmipError::missing_data("Certificate Request Value is required"))?;
+        }
+        ot::PGP_KEY => {
+            f.int(t::PGP_KEY_VERSION)?
+                .ok_or_else(|| KmipError::missing_data("PGP Key Version is required"))?;
+        }
         _ => {}
     }
     Ok(())
@@ -539,6 +549,21 @@ pub fn register(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
             format!("cannot register object type {object_type:#x}"),
         )
     })?;
+    // object types later versions added: PGP Key (1.2), Certificate Request (2.0)
+    let since = match object_type {
+        ot::PGP_KEY => crate::spec::V1_2,
+        ot::CERTIFICATE_REQUEST => crate::spec::V2_0,
+        _ => crate::spec::V1_0,
+    };
+    if s.version < since {
+        return Err(invalid_object_type(
+            s.version,
+            format!(
+                "object type {object_type:#x} is not defined in KMIP {}",
+                s.version
+            ),
+        ));
+    }
     let body = f.get(tag).ok_or_else(|| {
         KmipError::missing_data(format!("Register of this type needs a {}", tag_label(tag)))
     })?;

@@ -24,6 +24,7 @@
 
 pub mod admin;
 pub mod attrs;
+pub mod cert;
 pub mod create;
 pub mod crypto;
 pub mod derive;
@@ -73,6 +74,9 @@ pub static OPERATIONS: &[OpDef] = &[
     op(o::RE_KEY, V1_0, create::re_key),
     op(o::RE_KEY_KEY_PAIR, V1_1, create::re_key_key_pair),
     op(o::DERIVE_KEY, V1_0, derive::derive_key),
+    op(o::CERTIFY, V1_0, cert::certify),
+    op(o::RE_CERTIFY, V1_0, cert::re_certify),
+    op(o::VALIDATE, V1_0, cert::validate),
     op(o::LOCATE, V1_0, locate::locate),
     op(o::CHECK, V1_0, lifecycle::check),
     op(o::GET, V1_0, get::get),
