@@ -10,6 +10,9 @@
 //!   client-profile verdicts, exit policy) behind `kmip-harness client-test`;
 //! - [`driver`]: the client-driver contract (`client-test --driver CMD`):
 //!   one driver run per case, its exit code folded into the verdict;
+//! - [`robust`]: robustness probes: permitted server variations applied
+//!   to the responses (pure transforms), the `robustness: <variation>`
+//!   clauses;
 //! - [`notify`]: server-initiated Notify / Put sent to a client's service
 //!   port, acknowledgement checked.
 
@@ -17,5 +20,6 @@ pub mod driver;
 pub mod listen;
 pub mod notify;
 pub mod record;
+pub mod robust;
 pub mod scenario;
 pub mod session;
