@@ -363,7 +363,8 @@ fn wire_mismatch(profiles: &[Profile], case: &str, driver: &DriverSpec) -> Optio
 }
 
 /// Exit policy of a client test: with gates, the gates decide; otherwise
-/// any failing case, or no passing case at all, fails the run.
+/// any failing case, no passing case at all, or a failed `robustness:`
+/// clause (`--probe robustness`) fails the run.
 pub fn judge(results: &RunResults, gates: &[Gate]) -> (Outcome, Vec<Note>) {
     let mut notes = Vec::new();
     if !gates.is_empty() {
@@ -391,7 +392,23 @@ pub fn judge(results: &RunResults, gates: &[Gate]) -> (Outcome, Vec<Note>) {
         .iter()
         .any(|c| matches!(c.status, Status::Fail | Status::Error));
     let none_passed = !results.cases.iter().any(|c| c.status == Status::Pass);
-    let outcome = if bad || none_passed {
+    // A robustness probe the client broke on (asked for with --probe).
+    let mut broke: Vec<&str> = results
+        .profiles
+        .iter()
+        .flat_map(|p| p.failed_clauses())
+        .filter(|c| c.suite == robust::SUITE)
+        .map(|c| c.id.as_str())
+        .collect();
+    broke.sort_unstable();
+    broke.dedup();
+    if !broke.is_empty() {
+        notes.push(Note {
+            problem: true,
+            text: format!("the client broke on {}", broke.join(", ")),
+        });
+    }
+    let outcome = if bad || none_passed || !broke.is_empty() {
         Outcome::Failed
     } else {
         Outcome::Passed
