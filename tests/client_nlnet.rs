@@ -13,6 +13,14 @@
 //!   decoder overflows its stack: the driver reports a client error at
 //!   step 2 and the harness reports the case incomplete (not passed).
 //!
+//! - `nlnet_client_passes_v14_case_through_driver_with_probes`:
+//!   SKFF-M-9-14 (Advanced SKFF client, KMIP 1.4, a 3-item batch) passes
+//!   end to end under `client-test --driver`, then is re-run with two
+//!   permitted server variations (`--probe robustness`): kmip-protocol
+//!   copes with a server custom attribute (`vendor-attribute`) and cannot
+//!   decode an added Date-Time attribute (`extra-attribute`, Profiles v2.1
+//!   §4.1.1 item 21), so that clause fails with the decoder's error.
+//!
 //! The driver binary is `$KMIP_NLCLIENT_DRIVER` (`.ci/run` builds it and
 //! sets it; then it must exist). Without the variable the test builds it
 //! with `cargo build --release --manifest-path …`; when that build is
@@ -151,7 +159,7 @@ fn case_result<'a>(results: &'a serde_json::Value, case: &str) -> &'a serde_json
         .expect("the case is reported")
 }
 
-/// The corpus file of `case` in `v1.0/<sub>/`, or `None` after SKIP.
+/// The corpus file of `case` in `<sub>/` (`v1.0/mandatory`), or `None` after SKIP.
 fn case_file(test: &str, sub: &str, case: &str) -> Option<PathBuf> {
     let dir = corpus_support::corpus_subdir(env!("CARGO_MANIFEST_DIR"), test, sub)?;
     let f = dir.join(format!("{case}.xml"));
@@ -263,4 +271,67 @@ fn nlnet_client_crash_is_a_client_error() {
         "reason: {reason}"
     );
     assert_ne!(out.status.code(), Some(0), "{stderr}");
+}
+
+fn clause<'a>(profile: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    profile["clauses"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("clause {id} attached: {profile:#}"))
+}
+
+#[test]
+fn nlnet_client_passes_v14_case_through_driver_with_probes() {
+    const TEST: &str = "nlnet_client_passes_v14_case_through_driver_with_probes";
+    const CASE: &str = "SKFF-M-9-14";
+    let Some(file) = case_file(TEST, "v1.4/mandatory", CASE) else {
+        return;
+    };
+    let Some(driver) = driver() else { return };
+    let dir = TempDir::new("client-nlnet-probes");
+    let reports = dir.path().join("reports");
+    let out = Command::new(harness())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["client-test", "--listen", "127.0.0.1:0", "--testcases"])
+        .arg(&file)
+        .args(["--idle-timeout", "3", "--driver-timeout", "120"])
+        .arg("--driver")
+        .arg(&driver)
+        .args(["--probe", "robustness"])
+        .args(["--variation", "vendor-attribute"])
+        .args(["--variation", "extra-attribute"])
+        .arg("--cert-dir")
+        .arg(dir.path().join("certs"))
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .expect("run kmip-harness client-test --driver --probe robustness");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("harness stderr:\n{stderr}");
+    let results = read_results(&reports.join("results.json"));
+    assert_eq!(results["role"], "client");
+    // The case as recorded passes end to end through the driver contract.
+    let c = case_result(&results, CASE);
+    assert_eq!(c["status"], "pass", "case result: {c:#}");
+    assert!(
+        c["messages"].as_u64().unwrap_or(0) >= 3,
+        "case result: {c:#}"
+    );
+    let profile = results["profiles"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["id"] == "SKFF-advanced-client-1.4"))
+        .unwrap_or_else(|| panic!("SKFF-advanced-client-1.4 evaluated: {results:#}"));
+    let copes = clause(profile, "robustness: vendor-attribute");
+    assert_eq!(copes["verdict"], "pass", "{copes:#}");
+    let breaks = clause(profile, "robustness: extra-attribute");
+    assert_eq!(breaks["verdict"], "fail", "{breaks:#}");
+    let refused = breaks["evidence"]["refused"][0].as_str().unwrap_or("");
+    assert!(
+        refused.starts_with(&format!("{CASE}: step(s) "))
+            && refused.contains("kmip-protocol could not decode the response")
+            && refused.contains("DateTime"),
+        "{breaks:#}"
+    );
+    // A failed robustness clause fails the run.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
 }
