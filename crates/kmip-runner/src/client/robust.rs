@@ -298,6 +298,31 @@ impl ProbeRun {
     }
 }
 
+/// One line on the probes of one case, for its reason (the only place a
+/// case listed by no client profile shows them): `robustness probes:
+/// coped with a, b; broke on c; undecided d`.
+pub fn summary(runs: &[&ProbeRun]) -> String {
+    let names = |want: Option<bool>| {
+        runs.iter()
+            .filter(|r| r.coped() == want)
+            .map(|r| r.variation.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    for (label, want) in [
+        ("coped with", Some(true)),
+        ("broke on", Some(false)),
+        ("undecided", None),
+    ] {
+        let n = names(want);
+        if !n.is_empty() {
+            parts.push(format!("{label} {n}"));
+        }
+    }
+    format!("robustness probes: {}", parts.join("; "))
+}
+
 /// The clause `robustness: <variation>` over `runs` (the runs of one
 /// profile's cases for that variation): fail if the client broke in one,
 /// pass if it coped in at least one and broke in none, else not assessed.
@@ -1033,6 +1058,17 @@ mod tests {
             },
             steps,
         }
+    }
+
+    #[test]
+    fn summary_names_each_outcome() {
+        let ok = run("A", Variation::ExtraAttribute, Status::Pass, vec![2]);
+        let bad = run("A", Variation::MessageExtension, Status::Fail, vec![1]);
+        let none = run("A", Variation::ResultMessageAbsent, Status::Pass, vec![]);
+        assert_eq!(
+            summary(&[&ok, &bad, &none]),
+            "robustness probes: coped with extra-attribute; broke on message-extension; undecided result-message-absent"
+        );
     }
 
     #[test]

@@ -218,6 +218,7 @@ pub async fn execute_with_driver(
         if !passed || stopped {
             continue;
         }
+        let first_probe = probes.len();
         for &v in &spec.probes {
             if !robust::applies_to(v, case) {
                 continue;
@@ -250,6 +251,17 @@ pub async fn execute_with_driver(
             }
             if stopped {
                 break;
+            }
+        }
+        let mine: Vec<&ProbeRun> = probes.get(first_probe..).unwrap_or(&[]).iter().collect();
+        if !mine.is_empty() {
+            if let Some(r) = cases.iter_mut().rev().find(|r| r.id == case.id) {
+                let line = robust::summary(&mine);
+                r.reason = if r.reason.is_empty() {
+                    line
+                } else {
+                    format!("{}; {line}", r.reason)
+                };
             }
         }
     }
