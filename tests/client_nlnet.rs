@@ -17,9 +17,9 @@
 //!   SKFF-M-9-14 (Advanced SKFF client, KMIP 1.4, a 3-item batch) passes
 //!   end to end under `client-test --driver`, then is re-run with two
 //!   permitted server variations (`--probe robustness`): kmip-protocol
-//!   copes with a server custom attribute (`vendor-attribute`) and cannot
-//!   decode an added Date-Time attribute (`extra-attribute`, Profiles v2.1
-//!   §4.1.1 item 21), so that clause fails with the decoder's error.
+//!   copes with a server custom attribute in Get Attributes
+//!   (`vendor-attribute`) and with an additional attribute
+//!   (`extra-attribute`, Profiles v2.1 §4.1.1 item 21); both clauses pass.
 //!
 //! The driver binary is `$KMIP_NLCLIENT_DRIVER` (`.ci/run` builds it and
 //! sets it; then it must exist). Without the variable the test builds it
@@ -321,17 +321,20 @@ fn nlnet_client_passes_v14_case_through_driver_with_probes() {
         .as_array()
         .and_then(|ps| ps.iter().find(|p| p["id"] == "SKFF-advanced-client-1.4"))
         .unwrap_or_else(|| panic!("SKFF-advanced-client-1.4 evaluated: {results:#}"));
-    let copes = clause(profile, "robustness: vendor-attribute");
-    assert_eq!(copes["verdict"], "pass", "{copes:#}");
-    let breaks = clause(profile, "robustness: extra-attribute");
-    assert_eq!(breaks["verdict"], "fail", "{breaks:#}");
-    let refused = breaks["evidence"]["refused"][0].as_str().unwrap_or("");
+    for v in ["vendor-attribute", "extra-attribute"] {
+        let c = clause(profile, &format!("robustness: {v}"));
+        assert_eq!(c["verdict"], "pass", "{c:#}");
+        let accepted = c["evidence"]["accepted"][0].as_str().unwrap_or("");
+        assert!(
+            accepted.starts_with(&format!("{CASE}: step(s) ")) && accepted.ends_with(": pass"),
+            "{c:#}"
+        );
+    }
+    let reason = c["reason"].as_str().unwrap_or("");
     assert!(
-        refused.starts_with(&format!("{CASE}: step(s) "))
-            && refused.contains("kmip-protocol could not decode the response")
-            && refused.contains("DateTime"),
-        "{breaks:#}"
+        reason.contains("robustness probes: coped with extra-attribute, vendor-attribute")
+            || reason.contains("robustness probes: coped with vendor-attribute, extra-attribute"),
+        "{reason}"
     );
-    // A failed robustness clause fails the run.
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
 }

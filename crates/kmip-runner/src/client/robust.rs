@@ -10,7 +10,7 @@
 //!
 //! | name | what changes | permitted by |
 //! |---|---|---|
-//! | `extra-attribute` | one more spec-defined attribute in Get Attributes responses and in Get's Key Value | Profiles v2.1 §4.1.1 item 21; KMIP 1.4 §2.1.4 |
+//! | `extra-attribute` | one more spec-defined attribute in Get Attributes responses (to a request naming none), Get Attribute List responses and Get's Key Value | Profiles v2.1 §4.1.1 item 21; KMIP 1.4 §2.1.4 |
 //! | `reordered-attributes` | Get Attributes attributes in reverse order | Profiles v2.1 §4.1.2 item 5 |
 //! | `vendor-attribute` | a server custom attribute (`y-…` in 1.x, Vendor Attribute in 2.x), Text String | Profiles v2.1 §4.1 "Vendor Attributes"; KMIP 1.4 §3.39 |
 //! | `vendor-attribute-typed` | the same with an Integer value | KMIP 1.4 §3.39 (custom attributes of any type) |
@@ -199,8 +199,14 @@ impl Variation {
                 Variation::MessageExtension => add_message_extension(b),
                 _ if !succeeded(b) => false,
                 Variation::ExtraAttribute => match op {
-                    Some(operation::GET_ATTRIBUTES) => {
+                    // Only when the request named no attribute: asked for
+                    // specific ones, a server returns those (the reading
+                    // of docs/masking.md `attributes-all-extra`).
+                    Some(operation::GET_ATTRIBUTES) if !names_attributes(req) => {
                         with_payload(b, |p| extra_attribute(p, version, now))
+                    }
+                    Some(operation::GET_ATTRIBUTE_LIST) => {
+                        with_payload(b, |p| extra_attribute_name(p, version))
                     }
                     Some(operation::GET) => {
                         with_payload(b, |p| extra_key_value_attribute(p, version, now))
@@ -565,6 +571,64 @@ fn add_date_attribute(parent: &mut Item, version: (i32, i32), now: i64, create: 
     true
 }
 
+/// The Get Attributes request item names attributes (1.x Attribute
+/// Name, 2.x Attribute Reference).
+fn names_attributes(request_item: Option<&Item>) -> bool {
+    request_item
+        .and_then(|r| r.child(tags::REQUEST_PAYLOAD))
+        .is_some_and(|p| {
+            p.child(tags::ATTRIBUTE_NAME).is_some() || p.child(tags::ATTRIBUTE_REFERENCE).is_some()
+        })
+}
+
+/// Get Attribute List: one more attribute name (1.x Attribute Name) or
+/// reference (2.x Attribute Reference, an enumeration of the tag) the
+/// list lacks (docs/masking.md `attribute-list-extra`).
+fn extra_attribute_name(payload: &mut Item, version: (i32, i32)) -> bool {
+    if version.0 >= 2 {
+        let listed: Vec<u32> = payload
+            .children_with(tags::ATTRIBUTE_REFERENCE)
+            .filter_map(|r| match r.value {
+                Value::Enumeration(v) => Some(v),
+                _ => None,
+            })
+            .collect();
+        let Some(code) = EXTRA_DATES
+            .iter()
+            .map(|(_, t, _)| tag(t).0)
+            .find(|t| !listed.contains(t))
+        else {
+            return false;
+        };
+        let Some(c) = payload.children_mut() else {
+            return false;
+        };
+        c.push(Item::new(
+            tags::ATTRIBUTE_REFERENCE,
+            Value::Enumeration(code),
+        ));
+        return true;
+    }
+    let listed: Vec<String> = payload
+        .children_with(tags::ATTRIBUTE_NAME)
+        .filter_map(|n| n.value.as_text().map(str::to_string))
+        .collect();
+    let Some((name, _, _)) = EXTRA_DATES
+        .iter()
+        .find(|(n, _, since)| version.1 >= *since && !listed.iter().any(|l| l == n))
+    else {
+        return false;
+    };
+    let Some(c) = payload.children_mut() else {
+        return false;
+    };
+    c.push(Item::new(
+        tags::ATTRIBUTE_NAME,
+        Value::TextString((*name).to_string()),
+    ));
+    true
+}
+
 fn extra_attribute(payload: &mut Item, version: (i32, i32), now: i64) -> bool {
     add_date_attribute(payload, version, now, false)
 }
@@ -817,6 +881,40 @@ mod tests {
             Some(&Value::DateTime(5))
         );
         assert_eq!(attrs.children().len(), 3);
+    }
+
+    #[test]
+    fn extra_attribute_only_when_no_attribute_was_named() {
+        let named = r#"<UniqueIdentifier type="TextString" value="u1"/><AttributeName type="TextString" value="State"/>"#;
+        let c = case(&[step("GetAttributes", (1, 4), named, ATTRS_14, "")]);
+        assert!(!applies_to(Variation::ExtraAttribute, &c));
+        let named = r#"<UniqueIdentifier type="TextString" value="u1"/><AttributeReference type="Enumeration" value="State"/>"#;
+        let c = case(&[step("GetAttributes", (2, 1), named, ATTRS_21, "")]);
+        assert!(!applies_to(Variation::ExtraAttribute, &c));
+    }
+
+    #[test]
+    fn extra_attribute_name_in_get_attribute_list() {
+        let list = r#"<UniqueIdentifier type="TextString" value="u1"/><AttributeName type="TextString" value="State"/>"#;
+        let c = case(&[step("GetAttributeList", (1, 2), "", list, "")]);
+        let v = Variation::ExtraAttribute
+            .apply(&c.steps[0].request, &c.steps[0].response, 0)
+            .expect("applies");
+        let names: Vec<&str> = payload(&v)
+            .children_with(tags::ATTRIBUTE_NAME)
+            .filter_map(|n| n.value.as_text())
+            .collect();
+        assert_eq!(names, ["State", "Last Change Date"]);
+        let list = r#"<UniqueIdentifier type="TextString" value="u1"/><AttributeReference type="Enumeration" value="State"/>"#;
+        let c = case(&[step("GetAttributeList", (2, 1), "", list, "")]);
+        let v = Variation::ExtraAttribute
+            .apply(&c.steps[0].request, &c.steps[0].response, 0)
+            .expect("applies");
+        let last = payload(&v).children().last().expect("added");
+        assert_eq!(
+            last.value,
+            Value::Enumeration(tag("OriginalCreationDate").0)
+        );
     }
 
     #[test]
