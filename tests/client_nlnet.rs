@@ -18,8 +18,9 @@
 //!   end to end under `client-test --driver`, then is re-run with two
 //!   permitted server variations (`--probe robustness`): kmip-protocol
 //!   copes with a server custom attribute in Get Attributes
-//!   (`vendor-attribute`) and with an additional attribute
-//!   (`extra-attribute`, Profiles v2.1 §4.1.1 item 21); both clauses pass.
+//!   (`vendor-attribute`) and with an attribute inside the Key Value of
+//!   Get responses (`key-value-attribute`, Profiles v2.1 §4.1.1 item 21,
+//!   KMIP 1.4 §2.1.4); both clauses pass.
 //!
 //! The driver binary is `$KMIP_NLCLIENT_DRIVER` (`.ci/run` builds it and
 //! sets it; then it must exist). Without the variable the test builds it
@@ -299,7 +300,7 @@ fn nlnet_client_passes_v14_case_through_driver_with_probes() {
         .arg(&driver)
         .args(["--probe", "robustness"])
         .args(["--variation", "vendor-attribute"])
-        .args(["--variation", "extra-attribute"])
+        .args(["--variation", "key-value-attribute"])
         .arg("--cert-dir")
         .arg(dir.path().join("certs"))
         .arg("--report-dir")
@@ -321,7 +322,7 @@ fn nlnet_client_passes_v14_case_through_driver_with_probes() {
         .as_array()
         .and_then(|ps| ps.iter().find(|p| p["id"] == "SKFF-advanced-client-1.4"))
         .unwrap_or_else(|| panic!("SKFF-advanced-client-1.4 evaluated: {results:#}"));
-    for v in ["vendor-attribute", "extra-attribute"] {
+    for v in ["vendor-attribute", "key-value-attribute"] {
         let c = clause(profile, &format!("robustness: {v}"));
         assert_eq!(c["verdict"], "pass", "{c:#}");
         let accepted = c["evidence"]["accepted"][0].as_str().unwrap_or("");
@@ -332,8 +333,9 @@ fn nlnet_client_passes_v14_case_through_driver_with_probes() {
     }
     let reason = c["reason"].as_str().unwrap_or("");
     assert!(
-        reason.contains("robustness probes: coped with extra-attribute, vendor-attribute")
-            || reason.contains("robustness probes: coped with vendor-attribute, extra-attribute"),
+        reason.contains("robustness probes: coped with key-value-attribute, vendor-attribute")
+            || reason
+                .contains("robustness probes: coped with vendor-attribute, key-value-attribute"),
         "{reason}"
     );
     assert_eq!(out.status.code(), Some(0), "{stderr}");

@@ -10,7 +10,8 @@
 //!
 //! | name | what changes | permitted by |
 //! |---|---|---|
-//! | `extra-attribute` | one more spec-defined attribute in Get Attributes responses (to a request naming none), Get Attribute List responses and Get's Key Value | Profiles v2.1 §4.1.1 item 21; KMIP 1.4 §2.1.4 |
+//! | `extra-attribute` | one more spec-defined attribute in Get Attributes responses (to a request naming none) and Get Attribute List responses | Profiles v2.1 §4.1.1 item 21 |
+//! | `key-value-attribute` | an attribute inside the Key Value structure of Get responses | Profiles v2.1 §4.1.1 item 21; KMIP 1.4 §2.1.4 |
 //! | `reordered-attributes` | Get Attributes attributes in reverse order | Profiles v2.1 §4.1.2 item 5 |
 //! | `vendor-attribute` | a server custom attribute (`y-…` in 1.x, Vendor Attribute in 2.x), Text String | Profiles v2.1 §4.1 "Vendor Attributes"; KMIP 1.4 §3.39 |
 //! | `vendor-attribute-typed` | the same with an Integer value | KMIP 1.4 §3.39 (custom attributes of any type) |
@@ -53,8 +54,11 @@ fn tag(name: &str) -> Tag {
 /// One permitted server variation.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Variation {
-    /// One more spec-defined attribute in Get Attributes / Get responses.
+    /// One more spec-defined attribute in Get Attributes (request naming
+    /// none) / Get Attribute List responses.
     ExtraAttribute,
+    /// One more attribute in the Key Value structure of Get responses.
+    KeyValueAttribute,
     /// Get Attributes attributes in another order.
     ReorderedAttributes,
     /// A server custom / vendor attribute, Text String value.
@@ -77,8 +81,9 @@ pub enum Variation {
 
 impl Variation {
     /// Every variation, in report order.
-    pub const ALL: [Variation; 10] = [
+    pub const ALL: [Variation; 11] = [
         Variation::ExtraAttribute,
+        Variation::KeyValueAttribute,
         Variation::ReorderedAttributes,
         Variation::VendorAttribute,
         Variation::VendorAttributeTyped,
@@ -95,6 +100,7 @@ impl Variation {
     pub fn name(self) -> &'static str {
         match self {
             Variation::ExtraAttribute => "extra-attribute",
+            Variation::KeyValueAttribute => "key-value-attribute",
             Variation::ReorderedAttributes => "reordered-attributes",
             Variation::VendorAttribute => "vendor-attribute",
             Variation::VendorAttributeTyped => "vendor-attribute-typed",
@@ -116,7 +122,10 @@ impl Variation {
     pub fn description(self) -> &'static str {
         match self {
             Variation::ExtraAttribute => {
-                "an additional spec-defined attribute (Original Creation Date, Last Change Date or Initial Date) in Get Attributes responses and in the Key Value of Get responses"
+                "an additional spec-defined date attribute (Original Creation Date, Last Change Date or Initial Date) in Get Attributes responses to a request naming no attribute, and its name in Get Attribute List responses"
+            }
+            Variation::KeyValueAttribute => {
+                "an attribute (a date: Original Creation Date, Last Change Date or Initial Date) inside the Key Value structure of Get responses"
             }
             Variation::ReorderedAttributes => {
                 "the attributes of Get Attributes responses in another order (reversed)"
@@ -148,7 +157,10 @@ impl Variation {
     pub fn citation(self) -> &'static str {
         match self {
             Variation::ExtraAttribute => {
-                "KMIP Profiles v2.1 §4.1.1 item 21 (\"Additional attributes beyond those noted in the response\"); KMIP 1.4 §2.1.4 (Key Value: Attribute, MAY be repeated)"
+                "KMIP Profiles v2.1 §4.1.1 item 21 (\"Additional attributes beyond those noted in the response\")"
+            }
+            Variation::KeyValueAttribute => {
+                "KMIP Profiles v2.1 §4.1.1 item 21 (\"Additional attributes beyond those noted in the response\"); KMIP 1.4 §2.1.4 (Key Value: \"OPTIONAL attribute information\", Attribute MAY be repeated); KMIP 2.1 §3.2 (Key Value: OPTIONAL Attributes)"
             }
             Variation::ReorderedAttributes => {
                 "KMIP Profiles v2.1 §4.1.2 item 5 (\"The order of Attributes returned in a Get Attributes operation is not specified … Any permutation … is allowed\")"
@@ -208,11 +220,11 @@ impl Variation {
                     Some(operation::GET_ATTRIBUTE_LIST) => {
                         with_payload(b, |p| extra_attribute_name(p, version))
                     }
-                    Some(operation::GET) => {
-                        with_payload(b, |p| extra_key_value_attribute(p, version, now))
-                    }
                     _ => false,
                 },
+                Variation::KeyValueAttribute if op == Some(operation::GET) => {
+                    with_payload(b, |p| extra_key_value_attribute(p, version, now))
+                }
                 Variation::ReorderedAttributes if op == Some(operation::GET_ATTRIBUTES) => {
                     with_payload(b, |p| reorder_attributes(p, version))
                 }
@@ -918,7 +930,7 @@ mod tests {
     }
 
     #[test]
-    fn extra_attribute_in_get_key_value_not_in_wrapped_keys() {
+    fn key_value_attribute_in_get_not_in_wrapped_keys() {
         let key = |kv: &str| {
             format!(
                 r#"<ObjectType type="Enumeration" value="SymmetricKey"/><UniqueIdentifier type="TextString" value="u1"/><SymmetricKey><KeyBlock><KeyFormatType type="Enumeration" value="Raw"/>{kv}</KeyBlock></SymmetricKey>"#
@@ -926,7 +938,8 @@ mod tests {
         };
         let plain = key(r#"<KeyValue><KeyMaterial type="ByteString" value="0011"/></KeyValue>"#);
         let c = case(&[step("Get", (1, 2), "", &plain, "")]);
-        let v = Variation::ExtraAttribute
+        assert!(!applies_to(Variation::ExtraAttribute, &c));
+        let v = Variation::KeyValueAttribute
             .apply(&c.steps[0].request, &c.steps[0].response, 9)
             .expect("applies");
         let kv = v
@@ -941,7 +954,7 @@ mod tests {
         assert_eq!(names(kv), ["Last Change Date"]);
         let wrapped = key(r#"<KeyValue type="ByteString" value="0011"/>"#);
         let c = case(&[step("Get", (1, 2), "", &wrapped, "")]);
-        assert!(Variation::ExtraAttribute
+        assert!(Variation::KeyValueAttribute
             .apply(&c.steps[0].request, &c.steps[0].response, 9)
             .is_none());
     }
