@@ -175,6 +175,10 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
+    let probes = match robustness_variations(&args) {
+        Ok(p) => p,
+        Err(m) => return usage(m),
+    };
     let profiles = match &args.profiles {
         Some(dir) => match runner::load_profiles(&Source::Paths(vec![dir.clone()])) {
             Ok(p) => p,
@@ -245,10 +249,6 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(f) = &args.ready_file {
         std::fs::write(f, addr.to_string()).with_context(|| format!("writing {}", f.display()))?;
     }
-    let probes = match robustness_variations(&args) {
-        Ok(p) => p,
-        Err(m) => return usage(m),
-    };
     let tls_log: TlsLog = Default::default();
     let spec = ClientTestSpec {
         probes,
