@@ -13,6 +13,15 @@
 //!   decoder overflows its stack: the driver reports a client error at
 //!   step 2 and the harness reports the case incomplete (not passed).
 //!
+//! - `nlnet_client_passes_v14_case_through_driver_with_probes`:
+//!   SKFF-M-9-14 (Advanced SKFF client, KMIP 1.4, a 3-item batch) passes
+//!   end to end under `client-test --driver`, then is re-run with two
+//!   permitted server variations (`--probe robustness`): kmip-protocol
+//!   copes with a server custom attribute in Get Attributes
+//!   (`vendor-attribute`) and with an attribute inside the Key Value of
+//!   Get responses (`key-value-attribute`, Profiles v2.1 §4.1.1 item 21,
+//!   KMIP 1.4 §2.1.4); both clauses pass.
+//!
 //! The driver binary is `$KMIP_NLCLIENT_DRIVER` (`.ci/run` builds it and
 //! sets it; then it must exist). Without the variable the test builds it
 //! with `cargo build --release --manifest-path …`; when that build is
@@ -151,7 +160,7 @@ fn case_result<'a>(results: &'a serde_json::Value, case: &str) -> &'a serde_json
         .expect("the case is reported")
 }
 
-/// The corpus file of `case` in `v1.0/<sub>/`, or `None` after SKIP.
+/// The corpus file of `case` in `<sub>/` (`v1.0/mandatory`), or `None` after SKIP.
 fn case_file(test: &str, sub: &str, case: &str) -> Option<PathBuf> {
     let dir = corpus_support::corpus_subdir(env!("CARGO_MANIFEST_DIR"), test, sub)?;
     let f = dir.join(format!("{case}.xml"));
@@ -263,4 +272,71 @@ fn nlnet_client_crash_is_a_client_error() {
         "reason: {reason}"
     );
     assert_ne!(out.status.code(), Some(0), "{stderr}");
+}
+
+fn clause<'a>(profile: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    profile["clauses"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("clause {id} attached: {profile:#}"))
+}
+
+#[test]
+fn nlnet_client_passes_v14_case_through_driver_with_probes() {
+    const TEST: &str = "nlnet_client_passes_v14_case_through_driver_with_probes";
+    const CASE: &str = "SKFF-M-9-14";
+    let Some(file) = case_file(TEST, "v1.4/mandatory", CASE) else {
+        return;
+    };
+    let Some(driver) = driver() else { return };
+    let dir = TempDir::new("client-nlnet-probes");
+    let reports = dir.path().join("reports");
+    let out = Command::new(harness())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["client-test", "--listen", "127.0.0.1:0", "--testcases"])
+        .arg(&file)
+        .args(["--idle-timeout", "3", "--driver-timeout", "120"])
+        .arg("--driver")
+        .arg(&driver)
+        .args(["--probe", "robustness"])
+        .args(["--variation", "vendor-attribute"])
+        .args(["--variation", "key-value-attribute"])
+        .arg("--cert-dir")
+        .arg(dir.path().join("certs"))
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .expect("run kmip-harness client-test --driver --probe robustness");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("harness stderr:\n{stderr}");
+    let results = read_results(&reports.join("results.json"));
+    assert_eq!(results["role"], "client");
+    // The case as recorded passes end to end through the driver contract.
+    let c = case_result(&results, CASE);
+    assert_eq!(c["status"], "pass", "case result: {c:#}");
+    assert!(
+        c["messages"].as_u64().unwrap_or(0) >= 3,
+        "case result: {c:#}"
+    );
+    let profile = results["profiles"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["id"] == "SKFF-advanced-client-1.4"))
+        .unwrap_or_else(|| panic!("SKFF-advanced-client-1.4 evaluated: {results:#}"));
+    for v in ["vendor-attribute", "key-value-attribute"] {
+        let c = clause(profile, &format!("robustness: {v}"));
+        assert_eq!(c["verdict"], "pass", "{c:#}");
+        let accepted = c["evidence"]["accepted"][0].as_str().unwrap_or("");
+        assert!(
+            accepted.starts_with(&format!("{CASE}: step(s) ")) && accepted.ends_with(": pass"),
+            "{c:#}"
+        );
+    }
+    let reason = c["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.contains("robustness probes: coped with key-value-attribute, vendor-attribute")
+            || reason
+                .contains("robustness probes: coped with vendor-attribute, key-value-attribute"),
+        "{reason}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
 }

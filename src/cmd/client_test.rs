@@ -22,6 +22,7 @@ use crate::embedded;
 use anyhow::Context;
 use kmip_runner::client::driver::{DriverOutcome, DriverSpec};
 use kmip_runner::client::listen::{ClientEvent, TlsLog};
+use kmip_runner::client::robust::Variation;
 use kmip_runner::client::scenario::Handled;
 use kmip_runner::client::session::{self, ClientTestSpec};
 use kmip_runner::gate::Gate;
@@ -158,6 +159,21 @@ pub struct Args {
     )]
     pub driver_timeout: f64,
 
+    /// Robustness probes (with --driver): `robustness` re-runs every case
+    /// the client passes once per permitted server variation that applies
+    /// to it (extra / reordered / vendor attributes, Result Message
+    /// present or absent, extra Discover Versions, Server Information,
+    /// Vendor Identification, Message Extension) and attaches a clause
+    /// `robustness: NAME` to the client profiles (fails if the client
+    /// broke). See docs/client-drivers.md.
+    #[arg(long, value_name = "KIND", value_parser = ["robustness"], requires = "driver")]
+    pub probe: Option<String>,
+
+    /// Only these robustness variations (repeatable; names as in
+    /// docs/client-drivers.md). Default: all. Needs --probe robustness.
+    #[arg(long = "variation", value_name = "NAME", requires = "probe")]
+    pub variations: Vec<String>,
+
     /// Print every request and response (KMIP XML) to stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -229,6 +245,10 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
+    let probes = match robustness_variations(&args) {
+        Ok(p) => p,
+        Err(m) => return usage(m),
+    };
     let profiles = match &args.profiles {
         Some(dir) => match runner::load_profiles(&Source::Paths(vec![dir.clone()])) {
             Ok(p) => p,
@@ -308,6 +328,7 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
     }
     let tls_log: TlsLog = Default::default();
     let spec = ClientTestSpec {
+        probes,
         tls_log: Some(tls_log.clone()),
         wire: wire.clone(),
         cases,
@@ -468,6 +489,25 @@ async fn execute_async(args: Args) -> anyhow::Result<ExitCode> {
         Outcome::GateFailed => EXIT_GATE,
         _ => EXIT_FAILED,
     }))
+}
+
+/// The variations of `--probe robustness` (`--variation`, default all).
+fn robustness_variations(args: &Args) -> Result<Vec<Variation>, String> {
+    if args.probe.is_none() {
+        return Ok(Vec::new());
+    }
+    if args.variations.is_empty() {
+        return Ok(Variation::ALL.to_vec());
+    }
+    args.variations
+        .iter()
+        .map(|n| {
+            Variation::parse(n).ok_or_else(|| {
+                let all: Vec<&str> = Variation::ALL.iter().map(|v| v.name()).collect();
+                format!("--variation {n}: unknown (one of {})", all.join(", "))
+            })
+        })
+        .collect()
 }
 
 fn print_event(ev: &ClientEvent, verbose: bool, quiet: bool) {

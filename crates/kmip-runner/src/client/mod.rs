@@ -14,6 +14,9 @@
 //!   one driver run per case, its exit code folded into the verdict;
 //! - [`interop`]: `kmip-harness interop`, clients × servers through the
 //!   recording proxy, each exchange judged on both sides;
+//! - [`robust`]: robustness probes: permitted server variations applied
+//!   to the responses (pure transforms), the `robustness: <variation>`
+//!   clauses;
 //! - [`notify`]: server-initiated Notify / Put sent to a client's service
 //!   port, acknowledgement checked.
 
@@ -22,5 +25,6 @@ pub mod interop;
 pub mod listen;
 pub mod notify;
 pub mod record;
+pub mod robust;
 pub mod scenario;
 pub mod session;

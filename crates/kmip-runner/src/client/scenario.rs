@@ -32,11 +32,16 @@
 //!
 //! Each regrouping is recorded and reported in the case's reason
 //! (`request 2 = step 1 items 2-2`).
+//!
+//! Robustness probes ([`Scenario::with_variation`]): every bound response
+//! goes through a permitted server variation (`super::robust`) before it
+//! is sent; the steps it changed are logged for the clause evidence.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::robust::{Variation, VariedSteps};
 use kmip_compare::{CompareOptions, Session};
 use kmip_testcase::case::TestCase;
 use kmip_testcase::results::{CaseResult, Divergence, MaskedDiff, Status};
@@ -125,6 +130,7 @@ pub struct Scenario {
     progress: BTreeMap<String, Progress>,
     minted: u64,
     prefix: String,
+    variation: Option<(Variation, VariedSteps)>,
 }
 
 impl Scenario {
@@ -145,7 +151,15 @@ impl Scenario {
             progress: BTreeMap::new(),
             minted: 0,
             prefix: uid_prefix.to_string(),
+            variation: None,
         }
+    }
+
+    /// Vary every response with `variation` (a robustness probe); the
+    /// 1-based steps whose responses it changed are pushed to `log`.
+    pub fn with_variation(mut self, variation: Variation, log: VariedSteps) -> Scenario {
+        self.variation = Some((variation, log));
+        self
     }
 
     /// True once every case that must run has a verdict: the forced case,
@@ -361,6 +375,18 @@ impl Scenario {
             }
         };
         self.minted = minted;
+        let response = match &self.variation {
+            Some((v, log)) => match v.apply(request, &response, now) {
+                Some(varied) => {
+                    if let Ok(mut l) = log.lock() {
+                        l.push(index + 1);
+                    }
+                    varied
+                }
+                None => response,
+            },
+            None => response,
+        };
         match consumed {
             Consumed::Step => p.next += 1,
             Consumed::Items { from, count, total } => {

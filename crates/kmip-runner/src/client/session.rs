@@ -7,10 +7,12 @@
 //! listener until the client is done, idle or `stop` fires, and assembles
 //! the results with the client-profile verdicts; [`execute_with_driver`]
 //! does the same once per case, starting a client driver for each
-//! (`--driver`, see [`super::driver`]); [`judge`] is the exit policy.
+//! (`--driver`, see [`super::driver`]), and re-runs passing cases under
+//! the robustness probes ([`super::robust`]); [`judge`] is the exit policy.
 
 use super::driver::{self, run_driver, DriverEnd, DriverOutcome, DriverSpec};
 use super::listen::{self, ClientEvent, ServeOptions};
+use super::robust::{self, ProbeRun, Variation, VariedSteps};
 use super::scenario::Scenario;
 use crate::gate::{self, Gate};
 use crate::plan;
@@ -45,6 +47,9 @@ pub struct ClientTestSpec {
     /// The encoding / transport the client must use (`None` fields: any,
     /// recorded per case) and the HTTPS request target.
     pub wire: WireMode,
+    /// Robustness probes (with a driver only): after a case passes, it is
+    /// re-run once per variation that applies to it ([`super::robust`]).
+    pub probes: Vec<Variation>,
 }
 
 /// Load the client cases from `source`, keep those of `profile` (an id in
@@ -158,7 +163,11 @@ pub async fn execute(
 /// profile names); the case ends when the driver exits
 /// (or `stop` fires, or the listener is idle), and the driver's exit code
 /// is folded into the verdict ([`super::driver::apply`]). `on_case` is
-/// called with each finished case.
+/// called with each finished case. With `spec.probes`, a case that passes
+/// is re-run once per applicable variation (`on_case` sees these runs
+/// with the id `CASE (robustness: NAME)`; they are not case results) and
+/// the `robustness: NAME` clauses are attached to the client profiles
+/// ([`robust::attach`]).
 pub async fn execute_with_driver(
     spec: ClientTestSpec,
     listener: TcpListener,
@@ -178,6 +187,7 @@ pub async fn execute_with_driver(
         .map_err(|e| RunError::Usage(format!("listener: {e}")))?;
     tokio::pin!(stop);
     let mut cases = Vec::new();
+    let mut probes = Vec::new();
     let mut stopped = false;
     for case in &spec.cases {
         if stopped {
@@ -193,63 +203,76 @@ pub async fn execute_with_driver(
             cases.extend(r);
             continue;
         }
-        let l = std_listener
-            .try_clone()
-            .and_then(TcpListener::from_std)
-            .map_err(|e| RunError::Usage(format!("listener: {e}")))?;
-        let prefix = format!("kh-{:x}", std::process::id() ^ t0.elapsed().subsec_nanos());
-        let scenario = Scenario::new(
-            vec![case.clone()],
-            Some(case.id.clone()),
-            kmip_compare::CompareOptions {
-                now_tolerance_s: spec.now_tolerance_s,
-                strict: false,
-                ..Default::default()
-            },
-            &prefix,
-        );
-        let opts = ServeOptions {
-            idle_timeout: spec.idle_timeout.max(driver.timeout),
-            tls_log: spec.tls_log.clone(),
-            wire: spec.wire.clone(),
-            ..Default::default()
-        };
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let (d, c) = (driver.clone(), case.clone());
-        let port = addr.port();
-        let job = tokio::task::spawn_blocking(move || {
-            let out = run_driver(&d, &c, port);
-            let _ = tx.send(());
-            out
-        });
-        let mut user_stop = false;
-        let case_stop = async {
-            tokio::select! {
-                _ = rx => {}
-                () = &mut stop => user_stop = true,
-            }
-        };
-        let mut results =
-            listen::serve(l, tls.clone(), scenario, opts, events.clone(), case_stop).await;
+        let (mut results, outcome, user_stop) = serve_one(
+            &spec,
+            &std_listener,
+            &tls,
+            &driver,
+            case,
+            None,
+            events.clone(),
+            &mut stop,
+            t0,
+        )
+        .await?;
         stopped = user_stop;
-        let outcome = job.await.unwrap_or_else(|e| DriverOutcome {
-            end: DriverEnd::NotStarted(format!("driver thread: {e}")),
-            stdout: String::new(),
-            stderr: String::new(),
-            duration: Duration::ZERO,
-        });
+        let mut passed = false;
         for r in &mut results {
             if r.id == case.id {
-                driver::apply(r, &outcome);
-                // What the listener saw; else what the driver was told.
-                if r.encoding.is_empty() {
-                    r.encoding.clone_from(&driver.encoding);
-                    r.transport.clone_from(&driver.transport);
-                }
                 on_case(r, &outcome);
+                passed = r.status == Status::Pass;
             }
         }
         cases.extend(results);
+        if !passed || stopped {
+            continue;
+        }
+        let first_probe = probes.len();
+        for &v in &spec.probes {
+            if !robust::applies_to(v, case) {
+                continue;
+            }
+            let log = VariedSteps::default();
+            let (results, outcome, user_stop) = serve_one(
+                &spec,
+                &std_listener,
+                &tls,
+                &driver,
+                case,
+                Some((v, log.clone())),
+                events.clone(),
+                &mut stop,
+                t0,
+            )
+            .await?;
+            stopped = user_stop;
+            let steps = log.lock().map(|l| l.clone()).unwrap_or_default();
+            for mut r in results.into_iter().filter(|r| r.id == case.id) {
+                r.id = format!("{} (robustness: {})", case.id, v.name());
+                on_case(&r, &outcome);
+                probes.push(ProbeRun {
+                    case: case.id.clone(),
+                    variation: v,
+                    status: r.status,
+                    reason: r.reason.clone(),
+                    steps: steps.clone(),
+                });
+            }
+            if stopped {
+                break;
+            }
+        }
+        let mine: Vec<&ProbeRun> = probes.get(first_probe..).unwrap_or(&[]).iter().collect();
+        if !mine.is_empty() {
+            if let Some(r) = cases.iter_mut().rev().find(|r| r.id == case.id) {
+                let line = robust::summary(&mine);
+                r.reason = if r.reason.is_empty() {
+                    line
+                } else {
+                    format!("{}; {line}", r.reason)
+                };
+            }
+        }
     }
     let encoding = run_encoding(&spec.wire, &cases);
     let mut results = run::assemble(
@@ -264,6 +287,7 @@ pub async fn execute_with_driver(
     );
     results.role = Role::Client.as_str().to_string();
     results.profiles = profile::evaluate(&spec.profiles, &results.cases, Role::Client);
+    robust::attach(&mut results, &probes);
     Ok(results)
 }
 
@@ -313,6 +337,84 @@ fn driver_for(
     d
 }
 
+/// Serve `case` (optionally varied) on a clone of `listener` while the
+/// driver runs it, until the driver exits or `stop` fires; the case
+/// results, the driver's outcome (already folded in) and whether `stop`
+/// fired.
+#[allow(clippy::too_many_arguments)]
+async fn serve_one(
+    spec: &ClientTestSpec,
+    listener: &std::net::TcpListener,
+    tls: &Arc<rustls::ServerConfig>,
+    driver: &DriverSpec,
+    case: &Arc<TestCase>,
+    variation: Option<(Variation, VariedSteps)>,
+    events: Option<UnboundedSender<ClientEvent>>,
+    stop: &mut (impl Future<Output = ()> + Unpin),
+    t0: Instant,
+) -> Result<(Vec<CaseResult>, DriverOutcome, bool), RunError> {
+    let l = listener
+        .try_clone()
+        .and_then(TcpListener::from_std)
+        .map_err(|e| RunError::Usage(format!("listener: {e}")))?;
+    let port = l
+        .local_addr()
+        .map_err(|e| RunError::Usage(format!("listening address: {e}")))?
+        .port();
+    let prefix = format!("kh-{:x}", std::process::id() ^ t0.elapsed().subsec_nanos());
+    let mut scenario = Scenario::new(
+        vec![case.clone()],
+        Some(case.id.clone()),
+        kmip_compare::CompareOptions {
+            now_tolerance_s: spec.now_tolerance_s,
+            strict: false,
+            ..Default::default()
+        },
+        &prefix,
+    );
+    if let Some((v, log)) = variation {
+        scenario = scenario.with_variation(v, log);
+    }
+    let opts = ServeOptions {
+        idle_timeout: spec.idle_timeout.max(driver.timeout),
+        tls_log: spec.tls_log.clone(),
+        wire: spec.wire.clone(),
+        ..Default::default()
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (d, c) = (driver.clone(), case.clone());
+    let job = tokio::task::spawn_blocking(move || {
+        let out = run_driver(&d, &c, port);
+        let _ = tx.send(());
+        out
+    });
+    let mut user_stop = false;
+    let case_stop = async {
+        tokio::select! {
+            _ = rx => {}
+            () = stop => user_stop = true,
+        }
+    };
+    let mut results = listen::serve(l, tls.clone(), scenario, opts, events, case_stop).await;
+    let outcome = job.await.unwrap_or_else(|e| DriverOutcome {
+        end: DriverEnd::NotStarted(format!("driver thread: {e}")),
+        stdout: String::new(),
+        stderr: String::new(),
+        duration: Duration::ZERO,
+    });
+    for r in &mut results {
+        if r.id == case.id {
+            driver::apply(r, &outcome);
+            // What the listener saw; else what the driver was told.
+            if r.encoding.is_empty() {
+                r.encoding.clone_from(&driver.encoding);
+                r.transport.clone_from(&driver.transport);
+            }
+        }
+    }
+    Ok((results, outcome, user_stop))
+}
+
 /// Why `case` cannot be served in the driver's wire format: a profile
 /// listing it names another encoding or transport (the XML, JSON and HTTPS
 /// clauses). `None`: it can.
@@ -333,7 +435,8 @@ fn wire_mismatch(profiles: &[Profile], case: &str, driver: &DriverSpec) -> Optio
 }
 
 /// Exit policy of a client test: with gates, the gates decide; otherwise
-/// any failing case, or no passing case at all, fails the run.
+/// any failing case, no passing case at all, or a failed `robustness:`
+/// clause (`--probe robustness`) fails the run.
 pub fn judge(results: &RunResults, gates: &[Gate]) -> (Outcome, Vec<Note>) {
     let mut notes = Vec::new();
     if !gates.is_empty() {
@@ -361,7 +464,23 @@ pub fn judge(results: &RunResults, gates: &[Gate]) -> (Outcome, Vec<Note>) {
         .iter()
         .any(|c| matches!(c.status, Status::Fail | Status::Error));
     let none_passed = !results.cases.iter().any(|c| c.status == Status::Pass);
-    let outcome = if bad || none_passed {
+    // A robustness probe the client broke on (asked for with --probe).
+    let mut broke: Vec<&str> = results
+        .profiles
+        .iter()
+        .flat_map(|p| p.failed_clauses())
+        .filter(|c| c.suite == robust::SUITE)
+        .map(|c| c.id.as_str())
+        .collect();
+    broke.sort_unstable();
+    broke.dedup();
+    if !broke.is_empty() {
+        notes.push(Note {
+            problem: true,
+            text: format!("the client broke on {}", broke.join(", ")),
+        });
+    }
+    let outcome = if bad || none_passed || !broke.is_empty() {
         Outcome::Failed
     } else {
         Outcome::Passed
