@@ -387,7 +387,7 @@ def case3(vv):
     c = Case(3, vv)
     s = SEC[vv]
     c.exchange("Certify", uid_x("KH-NO-SUCH-OBJECT-0000") + c.attrs(
-        "TemplateAttribute", "Attributes", [CERT_TYPE]), error=c.not_found())
+        "TemplateAttribute", "Attributes", [CERT_TYPE]), error="ItemNotFound")
     c.exchange("Certify", request_value(c, "PKCS_10", CSR_BAD),
                error="InvalidField" if c.v1 else "InvalidCSR")
     c.exchange("ReCertify", uid_x("KH-NO-SUCH-OBJECT-0000"), error=c.not_found())
@@ -409,7 +409,7 @@ def case3(vv):
      of a Private Key (not a Public Key), then clean up the key pair.
 
      Expected responses per {SPEC[vv]} ({s['errors']}):
-     unknown identifier → {c.not_found()}{' (§11: "No object with the specified Unique Identifier exists")' if c.v1 else ' (listed in the Certify, Re-certify and Validate error tables; the Certify table lists Item Not Found too, and Object Not Found is the reason the 2.x tables use for an unknown object, as in KH-NEG-1)'}.
+     unknown identifier → {c.not_found()}{' (§11: "No object with the specified Unique Identifier exists")' if c.v1 else ' for Re-certify and Validate (their error tables list Object Not Found); Certify → ItemNotFound (its error table lists Item Not Found and not Object Not Found)'}.
      {BAD_14 if c.v1 else 'Bad request → Invalid CSR (in the Certify error table).'}
      The request was made by testcases/tools/gen-cert-cases.py (Python's
      cryptography), then one byte of its signature was flipped.
