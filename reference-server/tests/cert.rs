@@ -392,9 +392,10 @@ fn certify_unknown_key_and_wrong_type_fail() {
             st("Attributes", vec![en("CertificateType", "X_509")]),
         ]),
     )]));
+    // 2.1 Table 181 (Certify Errors) lists Item Not Found, not Object Not Found.
     assert_eq!(
         reason(batch(&resp)[0]),
-        Some(code("ResultReason", "ObjectNotFound"))
+        Some(code("ResultReason", "ItemNotFound"))
     );
     let (private, _public) = key_pair(&server);
     let resp = server.handle_message(&message(vec![(
