@@ -329,20 +329,30 @@ def cleanup_active(c, *ns):
 
 
 SPEC_DK = {
+    (2, 0): "§6.1.14 Derive Key (Tables 190 / 191)",
     (2, 1): "§6.1.14 Derive Key",
     (1, 4): "§4.6 Derive Key",
 }
 SPEC_DP = {
+    (2, 0): "§7.8 Derivation Parameters (Table 328)",
     (2, 1): "§7.12 Derivation Parameters (Table 364)",
     (1, 4): "§4.6 Tables 182 / 183 (Derivation Parameters)",
 }
 SPEC_LINK = {
+    (2, 0): "§4.31 Link (Table 90; Link Types Derivation Base Object / Derived Key, §11.28)",
     (2, 1): "§4.31 Link (Link Types Derivation Base Object / Derived Key, §11.28)",
     (1, 4): "§3.35 Link (Derivation Base Object Link / Derived Key Link, §9.1.3.2.20)",
 }
 
 
 def dk_expected(v, method_text, extra=""):
+    # KMIP 2.0 cases also cite the Derivation Method enumeration (the 1.4 and
+    # 2.1 texts are kept as they were).
+    enum = (
+        "\n§11.14 Derivation Method Enumeration (Tables 407 / 408) defines the method."
+        if v == (2, 0)
+        else ""
+    )
     return indent(
         f"""{SPEC_DK[v]}: the server derives the object from the base object with the
 Derivation Method ({method_text}), registers it, answers its Unique
@@ -352,11 +362,14 @@ new object, Derived Key on the base object ({SPEC_LINK[v]}).
 Get returns the derived key material (computed independently for this
 case with Python's hashlib / hmac / cryptography). Revoke (Cessation of
 Operation) and Destroy clean up; the derived object is still Pre-Active and
-is destroyed directly."""
+is destroyed directly.{enum}"""
     )
 
 
 VERS = [(1, 4), (2, 1)]
+# Derive Key: also KMIP 2.0 (same operation, Derivation Parameters and
+# Derivation Methods, HKDF included; 2.0 sections cited).
+VERS_DK = [(1, 4), (2, 0), (2, 1)]
 # Multi-part crypto and key pairs: also KMIP 2.0 (same fields; 2.0 sections).
 VERS_MP = [(1, 4), (2, 0), (2, 1)]
 
@@ -372,7 +385,7 @@ SALT = bytes.fromhex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf")
 
 
 def derive_cases():
-    for v in VERS:
+    for v in VERS_DK:
         # 1: PBKDF2 from a Secret Data password.
         c = Case(
             f"KH-DERIVE-1-{suffix(v)}",
@@ -580,53 +593,54 @@ labelled BEFORE_FIXED / 32-bit counter."""
         cleanup_active(c, 0)
         add("derive", c)
 
-    # 6: HKDF (2.x only).
-    v = (2, 1)
-    ikm = bytes.fromhex("0b" * 22)
-    salt = bytes(range(0x0D))
-    info = bytes(range(0xF0, 0xFA))
-    prk = hmac_mod.new(salt, ikm, "sha256").digest()
-    okm, t, i = b"", b"", 1
-    while len(okm) < 42:
-        t = hmac_mod.new(prk, t + info + bytes([i]), "sha256").digest()
-        okm += t
-        i += 1
-    okm = okm[:42]
-    c = Case(
-        "KH-DERIVE-6-21",
-        v,
-        indent(
-            """Derive Key with Derivation Method HKDF (RFC 5869, test case 1): Input
+    HKDF_ENUM = {(2, 0): "2.0 §11.14 Table 408", (2, 1): "2.1 §11.14 Table 446"}
+    # 6: HKDF (2.x only: 2.0 §11.14 Table 408 / 2.1 §11.14 Table 446).
+    for v in ((2, 0), (2, 1)):
+        ikm = bytes.fromhex("0b" * 22)
+        salt = bytes(range(0x0D))
+        info = bytes(range(0xF0, 0xFA))
+        prk = hmac_mod.new(salt, ikm, "sha256").digest()
+        okm, t, i = b"", b"", 1
+        while len(okm) < 42:
+            t = hmac_mod.new(prk, t + info + bytes([i]), "sha256").digest()
+            okm += t
+            i += 1
+        okm = okm[:42]
+        c = Case(
+            f"KH-DERIVE-6-{suffix(v)}",
+            v,
+            indent(
+                """Derive Key with Derivation Method HKDF (RFC 5869, test case 1): Input
 Key Material from a registered Secret Data with the Derive Key usage, Salt
 and info (Derivation Data) in the Derivation Parameters, 42 bytes (336
 bits) of Secret Data; the default hash SHA-256. Get, links, clean up."""
-        ),
-        dk_expected(
-            v,
-            "HKDF, RFC 5869",
-            "\"For the HKDF derivation method, the Input Key Material\nis provided by the specified managed object, the salt is provided in the\nSalt field ..., the optional information is provided in the Derivation Data\nfield ... The default hash function is SHA-256\". The expected bytes are\nRFC 5869 A.1's OKM.",
-        ),
-        notes=indent(
-            """HKDF is a KMIP 2.0 addition (2.1 §11.14 Table 446); there is no 1.4
+            ),
+            dk_expected(
+                v,
+                "HKDF, RFC 5869",
+                "\"For the HKDF derivation method, the Input Key Material\nis provided by the specified managed object, the salt is provided in the\nSalt field ..., the optional information is provided in the Derivation Data\nfield ... The default hash function is SHA-256\". The expected bytes are\nRFC 5869 A.1's OKM.",
+            ),
+            notes=indent(
+                f"""HKDF is a KMIP 2.0 addition ({HKDF_ENUM[v]}); there is no 1.4
 form. The base object is Secret Data, so it is the Input Key Material, not
 derivation data; the Derivation Data field is the info."""
-        ),
-    )
-    reg_secret(c, 0, ikm.hex(), "DeriveKey")
-    derive_step(
-        c,
-        [0],
-        "HKDF",
-        [B("Salt", salt), B("DerivationData", info)],
-        "SecretData",
-        [(I("CryptographicLength", 336), "Cryptographic Length")],
-        new_n=1,
-    )
-    get_secret(c, 1, okm.hex())
-    check_links(c, 0, 1)
-    destroy(c, 1)
-    cleanup_active(c, 0)
-    add("derive", c)
+            ),
+        )
+        reg_secret(c, 0, ikm.hex(), "DeriveKey")
+        derive_step(
+            c,
+            [0],
+            "HKDF",
+            [B("Salt", salt), B("DerivationData", info)],
+            "SecretData",
+            [(I("CryptographicLength", 336), "Cryptographic Length")],
+            new_n=1,
+        )
+        get_secret(c, 1, okm.hex())
+        check_links(c, 0, 1)
+        destroy(c, 1)
+        cleanup_active(c, 0)
+        add("derive", c)
 
 
 # -- negative Derive Key ------------------------------------------------------
