@@ -672,6 +672,18 @@ static RULES: &[Rule] = &[
         effects: &[Effect::AnyValue],
     },
     Rule {
+        id: "obtain-lease-time",
+        applies_to: "Lease Time in an Obtain Lease response payload",
+        action: "any Interval (the field must be present)",
+        why: "the lease granted is server policy (at most the Lease Time attribute; 0 = no lease limit)",
+        citation: "KMIP 1.4 §4.17 Table 207, 2.1 §6.1.35 Table 269 (Obtain Lease, Lease Time REQUIRED); KMIP 2.1 §4.30",
+        side: Side::Response,
+        versions: Versions::ALL,
+        scopes: &[Where::Payload { ops: &[op::OBTAIN_LEASE], path: &["LeaseTime"] }],
+        conds: &[],
+        effects: &[Effect::AnyValue],
+    },
+    Rule {
         id: "protection-storage-mask",
         applies_to: "Protection Storage Mask attribute when the client requested no Protection Storage Masks",
         action: "any mask (the attribute must be present)",

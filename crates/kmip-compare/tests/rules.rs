@@ -386,6 +386,40 @@ fn lease_time_is_server_policy_but_must_be_present() {
 }
 
 #[test]
+fn obtain_lease_time_is_server_policy_but_must_be_present() {
+    let mut x = Exchange::new(V21);
+    x.create("k-1");
+    let req = req_item("ObtainLease", &uid("$UNIQUE_IDENTIFIER_0"));
+    let resp = |lt: &str| {
+        ok_item(
+            "ObtainLease",
+            &format!(
+                "{}{lt}<LastChangeDate type=\"DateTime\" value=\"$NOW\"/>",
+                uid("$UNIQUE_IDENTIFIER_0")
+            ),
+        )
+    };
+    let lt = |v: u32| format!("<LeaseTime type=\"Interval\" value=\"{v}\"/>");
+    let c = x.step(
+        &req,
+        &resp(&lt(0)),
+        &resp(&lt(3600))
+            .replace("$UNIQUE_IDENTIFIER_0", "k-1")
+            .replace("$NOW", NOW_TEXT),
+    );
+    assert!(c.is_match(), "{:?}", c.differences);
+    assert!(masked_rules(&c).contains(&"obtain-lease-time"));
+    let c = x.step(
+        &req,
+        &resp(&lt(0)),
+        &resp("")
+            .replace("$UNIQUE_IDENTIFIER_0", "k-1")
+            .replace("$NOW", NOW_TEXT),
+    );
+    assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload/LeaseTime"]);
+}
+
+#[test]
 fn protection_storage_mask_is_masked_unless_the_client_asked() {
     let psm = |v: &str| format!("<ProtectionStorageMask type=\"Integer\" value=\"{v}\"/>");
     let mut x = Exchange::new(V21);
