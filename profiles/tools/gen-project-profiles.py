@@ -32,6 +32,7 @@ TITLES = {
     "multipart": "multi-part MAC, MAC Verify, Sign, Signature Verify and Hash",
     "export": "Export and Import (KMIP 2.0+: attributes, Replace Existing, client-chosen Unique Identifier)",
     "negative": "error paths (unknown objects, operations, values)",
+    "ops": "Re-key, Re-key Key Pair, Archive / Recover, Obtain Lease, Get Usage Allocation, Set Attribute, Ping, Process",
     "notation": "test-case notation (text between messages, commented-out messages)",
 }
 ID = re.compile(r"^KH-[A-Z0-9]+-[0-9]+-([0-9]{2})$")

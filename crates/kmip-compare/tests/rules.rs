@@ -385,6 +385,36 @@ fn lease_time_is_server_policy_but_must_be_present() {
     assert_eq!(c.differences[0].note, "missing");
 }
 
+/// The lease granted by Obtain Lease is not among the Profiles' permitted
+/// variations (v2.1 §4.1): no rule masks it, a different value fails.
+#[test]
+fn obtain_lease_time_in_the_response_is_compared_exactly() {
+    let mut x = Exchange::new(V21);
+    x.create("k-1");
+    let req = req_item("ObtainLease", &uid("$UNIQUE_IDENTIFIER_0"));
+    let resp = |lt: &str| {
+        ok_item(
+            "ObtainLease",
+            &format!(
+                "{}{lt}<LastChangeDate type=\"DateTime\" value=\"$NOW\"/>",
+                uid("$UNIQUE_IDENTIFIER_0")
+            ),
+        )
+    };
+    let lt = |v: u32| format!("<LeaseTime type=\"Interval\" value=\"{v}\"/>");
+    let actual = |v: &str| {
+        resp(v)
+            .replace("$UNIQUE_IDENTIFIER_0", "k-1")
+            .replace("$NOW", NOW_TEXT)
+    };
+    let c = x.step(&req, &resp(&lt(3600)), &actual(&lt(3600)));
+    assert!(c.is_match(), "{:?}", c.differences);
+    let c = x.step(&req, &resp(&lt(0)), &actual(&lt(3600)));
+    assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload/LeaseTime"]);
+    let c = x.step(&req, &resp(&lt(0)), &actual(""));
+    assert_eq!(diff_paths(&c), ["BatchItem[0]/ResponsePayload/LeaseTime"]);
+}
+
 #[test]
 fn protection_storage_mask_is_masked_unless_the_client_asked() {
     let psm = |v: &str| format!("<ProtectionStorageMask type=\"Integer\" value=\"{v}\"/>");

@@ -292,6 +292,10 @@ pub fn delete_attribute(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError
 
 /// Set Attribute (2.0+): set a single-valued attribute, adding or replacing.
 pub fn set_attribute(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
+    set_attribute_inner(s, p).map_err(adjust_read_only)
+}
+
+fn set_attribute_inner(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let uid = s.resolve_uid(p)?;
     let mut obj = load_live(s, &uid)?;
     let (key, value) = wrapped(Fields::new(p).require(t::NEW_ATTRIBUTE)?)?;
@@ -334,8 +338,10 @@ fn adjustment_parameter(p: &Item) -> Result<i128, KmipError> {
     }
 }
 
-/// Adjust Attribute's error table (2.1 Table 172) names Read Only
-/// Attribute, not the Attribute Read Only of Add / Modify / Set Attribute.
+/// Adjust Attribute's and Set Attribute's error tables (2.1 Table 172 /
+/// Table 324, 2.0 Table 298) name Read Only Attribute, not the
+/// Attribute Read Only of Modify / Delete Attribute (2.1 Tables 267,
+/// 204).
 fn adjust_read_only(e: KmipError) -> KmipError {
     if e.reason == rr::ATTRIBUTE_READ_ONLY {
         KmipError::new(rr::READ_ONLY_ATTRIBUTE, e.message)

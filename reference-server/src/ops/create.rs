@@ -212,6 +212,7 @@ pub fn finish_new(
         attrs.set_std(d);
     }
     quantum_safe_policy(&attrs)?;
+    usage_limits_initial(&mut attrs);
     attrs.set_std(datetime(t::INITIAL_DATE, now));
     attrs.set_std(datetime(t::LAST_CHANGE_DATE, now));
     if origin == Origin::Generated {
@@ -692,6 +693,24 @@ fn shifted_dates(s: &Session<'_>, old: &AttributeSet, offset: Option<u32>, new: 
             ));
         }
     }
+}
+
+/// Usage Limits of a new object: "The server SHALL ignore the Usage Limits
+/// Count value if the attribute is specified in an operation that creates a
+/// new object"; the Count "is set to the Usage Limits Total value" (KMIP 1.4
+/// §3.21, 2.0 §4.52, 2.1 §4.59). For Re-key this is the "Total value is
+/// copied" row of the Re-key Attribute Requirements (1.4 Table 173, 2.1
+/// Table 304). Import keeps the supplied value (its attributes are applied
+/// after this).
+fn usage_limits_initial(attrs: &mut AttributeSet) {
+    let Some(limits) = attrs.first(t::USAGE_LIMITS).cloned() else {
+        return;
+    };
+    let Some(total) = limits.child(t::USAGE_LIMITS_TOTAL).cloned() else {
+        return;
+    };
+    let count = Item::new(t::USAGE_LIMITS_COUNT, total.value);
+    attrs.set_std(super::lifecycle::usage_limits_with_count(&limits, count));
 }
 
 fn replacement_links(old: &mut ManagedObject, new: &mut AttributeSet, new_uid: &str) {

@@ -9,6 +9,7 @@
 //! metadata while dropping the object value.
 
 use super::{invalid_object_type, load, load_live, payload, reason_for, touch, wrong_state};
+use crate::attributes::AttrKey;
 use crate::error::KmipError;
 use crate::object::has_state;
 use crate::server::Session;
@@ -243,10 +244,37 @@ pub fn recover(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     let mut obj = load(s, &uid)?;
     if obj.archived {
         obj.archived = false;
+        // "The server SHALL delete this attribute whenever a Recover
+        // operation is performed" (Archive Date: KMIP 1.4 §3.32, 2.0 / 2.1
+        // §4.5).
+        obj.attributes.remove_all(&AttrKey::Std(t::ARCHIVE_DATE));
         touch(s, &mut obj);
         s.txn.put(obj);
     }
     Ok(payload(vec![s.uid_item(t::UNIQUE_IDENTIFIER, &uid)]))
+}
+
+/// `limits` with its Usage Limits Count replaced by `count`, in the field
+/// order of the structure (Total, Count, Unit: KMIP 1.4 §3.21, 2.1 §7.40
+/// Usage Limits), so a Get Attributes after an allocation encodes it as
+/// specified.
+pub fn usage_limits_with_count(limits: &Item, count: Item) -> Item {
+    let mut children = Vec::new();
+    let mut placed = false;
+    for c in limits.children() {
+        if c.tag == t::USAGE_LIMITS_COUNT {
+            continue;
+        }
+        if c.tag == t::USAGE_LIMITS_UNIT && !placed {
+            children.push(count.clone());
+            placed = true;
+        }
+        children.push(c.clone());
+    }
+    if !placed {
+        children.push(count);
+    }
+    st(t::USAGE_LIMITS, children)
 }
 
 fn usage_limits_count(obj_limits: &Item) -> Option<i64> {
@@ -339,8 +367,10 @@ pub fn get_usage_allocation(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipE
         .first(t::USAGE_LIMITS)
         .cloned()
         .ok_or_else(|| {
+            // 1.4 §11.19 Table 345: "Object has no Usage Limits attribute"
+            // -> Illegal Operation; 2.x: Attribute Not Found (2.1 Table 234).
             KmipError::new(
-                reason_for(s.version, rr::ATTRIBUTE_NOT_FOUND, rr::ITEM_NOT_FOUND),
+                reason_for(s.version, rr::ATTRIBUTE_NOT_FOUND, rr::ILLEGAL_OPERATION),
                 "the object has no Usage Limits",
             )
         })?;
@@ -353,14 +383,10 @@ pub fn get_usage_allocation(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipE
             format!("{want} uses requested, {left} left"),
         ));
     }
-    let mut children: Vec<Item> = limits
-        .children()
-        .iter()
-        .filter(|c| c.tag != t::USAGE_LIMITS_COUNT)
-        .cloned()
-        .collect();
-    children.push(long(t::USAGE_LIMITS_COUNT, left - want));
-    obj.attributes.set_std(st(t::USAGE_LIMITS, children));
+    obj.attributes.set_std(usage_limits_with_count(
+        &limits,
+        long(t::USAGE_LIMITS_COUNT, left - want),
+    ));
     touch(s, &mut obj);
     s.txn.put(obj);
     Ok(payload(vec![s.uid_item(t::UNIQUE_IDENTIFIER, &uid)]))
