@@ -4,7 +4,7 @@
 //! reference server) polls the pending Create until the delay has passed,
 //! compares the polled result, and records it in results.json.
 //!
-//! - `runner_polls_a_deferred_create`: KH-ASYNC-4-14 and KH-ASYNC-4-21
+//! - `runner_polls_a_deferred_create`: KH-ASYNC-4-14, -20 and -21
 //!   (they expect the synchronous result) pass, each with an
 //!   `asynchronous` line in the case result that counts more than one Poll
 //!   (the first Poll, 50 ms after the request, is still inside the delay).
@@ -88,7 +88,7 @@ fn runner_polls_a_deferred_create() {
     );
     let got = run_async_cases(&certs, port, &dir.path().join("async"));
     drop(guard);
-    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got.len(), 3, "{got:?}");
     for (id, status, lines) in &got {
         assert_eq!(status, "pass", "{id}: {got:?}");
         assert_eq!(lines.len(), 1, "{id}: one deferred batch item: {lines:?}");
@@ -104,7 +104,7 @@ fn runner_polls_a_deferred_create() {
     let (guard, port) = start_serve(&certs, &[]);
     let got = run_async_cases(&certs, port, &dir.path().join("sync"));
     drop(guard);
-    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got.len(), 3, "{got:?}");
     for (id, status, lines) in &got {
         assert_eq!(status, "pass", "{id}: {got:?}");
         assert!(lines.is_empty(), "{id}: synchronous, yet {lines:?}");
