@@ -209,3 +209,28 @@ fn set_attribute_of_a_read_only_attribute_is_read_only_attribute() {
         assert_eq!(e, rr::READ_ONLY_ATTRIBUTE, "{v}");
     }
 }
+
+/// Add Attribute's error table names Read Only Attribute too (2.0 Table
+/// 154, 2.1 Table 169); Modify Attribute's keeps Attribute Read Only (2.1
+/// Table 267, as OASIS BL-M-7-21 expects).
+#[test]
+fn add_attribute_of_a_read_only_attribute_is_read_only_attribute() {
+    let s = Server::in_memory();
+    let id = create_active(&s, vec![]);
+    for v in [V20, V21] {
+        let e = call(
+            &s,
+            v,
+            op::ADD_ATTRIBUTE,
+            vec![
+                txt(t::UNIQUE_IDENTIFIER, &id),
+                st(
+                    t::NEW_ATTRIBUTE,
+                    vec![Item::new(t::INITIAL_DATE, Value::DateTime(1_577_836_800))],
+                ),
+            ],
+        )
+        .expect_err("read-only");
+        assert_eq!(e, rr::READ_ONLY_ATTRIBUTE, "{v}");
+    }
+}

@@ -95,7 +95,9 @@ pub fn add_attribute(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     };
     let def = key.def();
     if !def.client_add || server_vendor(&key) {
-        return Err(read_only(s, &key));
+        // 2.x Add Attribute errors (2.0 Table 154, 2.1 Table 169) name
+        // Read Only Attribute.
+        return Err(adjust_read_only(read_only(s, &key)));
     }
     if !def.multi && obj.attributes.has(&key) {
         return Err(KmipError::new(
@@ -338,8 +340,9 @@ fn adjustment_parameter(p: &Item) -> Result<i128, KmipError> {
     }
 }
 
-/// Adjust Attribute's and Set Attribute's error tables (2.1 Table 172 /
-/// Table 324, 2.0 Table 298) name Read Only Attribute, not the
+/// Adjust Attribute's, Set Attribute's and Add Attribute's error tables
+/// (2.1 Tables 172, 324, 169; 2.0 Tables 298, 154) name Read Only
+/// Attribute, not the
 /// Attribute Read Only of Modify / Delete Attribute (2.1 Tables 267,
 /// 204).
 fn adjust_read_only(e: KmipError) -> KmipError {
