@@ -10,81 +10,20 @@
 //!
 //! The server binds 127.0.0.1 port 0; the test kills it and its restart.
 
+mod process;
+
 use kmip_reference_server::spec::enums::{
     asynchronous_indicator as ai, operation as op, result_reason as rr, result_status as rs,
 };
 use kmip_reference_server::spec::tags as t;
 use kmip_ttlv::{Item, Tag, Value};
 use kmip_wire::testing::{client_config, connect};
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use process::{Scratch, ServerProcess};
+use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
-
-/// A fresh scratch directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let p = std::env::temp_dir().join(format!("kh-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("scratch dir");
-        Scratch(p)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The real binary, reading "listening on ADDR" from its stdout.
-struct ServerProcess {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl ServerProcess {
-    fn start(data: &Path, users: &Path) -> ServerProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kmip-reference-server"))
-            .args(["--listen", "127.0.0.1:0", "--log-level", "warn"])
-            .args(["--async-ops", "create", "--async-delay-ms", "300"])
-            .arg("--access-control")
-            .arg("--users")
-            .arg(users)
-            .arg("--data-dir")
-            .arg(data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start kmip-reference-server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("server exited before listening")
-                .expect("stdout line");
-            if let Some(a) = line.strip_prefix("listening on ") {
-                break a.trim().parse().expect("address");
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        ServerProcess { child, addr }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn st(tag: Tag, c: Vec<Item>) -> Item {
     Item::structure(tag, c)
@@ -256,7 +195,17 @@ async fn pending_request_and_owners_survive_a_restart() {
     let users = scratch.0.join("users.txt");
     std::fs::write(&users, "alice:alice-pw\nbob:bob-pw\n").expect("users file");
 
-    let first = ServerProcess::start(&data, &users);
+    let first = ServerProcess::start([
+        OsStr::new("--async-ops"),
+        "create".as_ref(),
+        "--async-delay-ms".as_ref(),
+        "300".as_ref(),
+        "--access-control".as_ref(),
+        "--users".as_ref(),
+        users.as_os_str(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+    ]);
     let ca = std::fs::read_to_string(data.join("certs").join("ca.pem")).expect("ca.pem written");
     let cfg = client_config(&ca);
     let mut s = connect(first.addr, &cfg).await;
@@ -292,7 +241,17 @@ async fn pending_request_and_owners_survive_a_restart() {
     drop(s);
     drop(first); // SIGKILL: the request is still in flight
 
-    let second = ServerProcess::start(&data, &users);
+    let second = ServerProcess::start([
+        OsStr::new("--async-ops"),
+        "create".as_ref(),
+        "--async-delay-ms".as_ref(),
+        "300".as_ref(),
+        "--access-control".as_ref(),
+        "--users".as_ref(),
+        users.as_os_str(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+    ]);
     let mut s = connect(second.addr, &cfg).await;
     let bob_poll = exchange(&mut s, &request(BOB, false, op::POLL, correlation(&corr))).await;
     assert!(

@@ -6,6 +6,8 @@
 //! request in flight across a restart of the durable store, and across
 //! `kill -9` of the real binary (`--async-ops create --data-dir`).
 
+mod process;
+
 use kmip_reference_server::asynchronous::AsyncPolicy;
 use kmip_reference_server::server::Server;
 use kmip_reference_server::spec::enums::{
@@ -15,6 +17,8 @@ use kmip_reference_server::spec::enums::{
 use kmip_reference_server::spec::tags as t;
 use kmip_reference_server::store::RedbStore;
 use kmip_ttlv::{Item, Tag, Value};
+use process::ServerProcess;
+use std::ffi::OsStr;
 use std::time::Duration;
 
 fn st(tag: Tag, c: Vec<Item>) -> Item {
@@ -467,48 +471,6 @@ fn placeholder_resolved_at_deferral() {
     assert_eq!(uid_of(got.payload.as_ref().expect("payload")), uid);
 }
 
-/// The real binary with `--async-ops create --data-dir DATA`; its address
-/// from "listening on ADDR".
-struct ServerProcess {
-    child: std::process::Child,
-    addr: std::net::SocketAddr,
-}
-
-impl ServerProcess {
-    fn start(data: &std::path::Path) -> ServerProcess {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kmip-reference-server"))
-            .args(["--listen", "127.0.0.1:0", "--log-level", "warn"])
-            .args(["--async-ops", "create", "--data-dir"])
-            .arg(data)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start kmip-reference-server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("server exited before listening")
-                .expect("stdout line");
-            if let Some(a) = line.strip_prefix("listening on ") {
-                break a.trim().parse().expect("address");
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        ServerProcess { child, addr }
-    }
-}
-
-impl Drop for ServerProcess {
-    /// SIGKILL: no shutdown path runs.
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 async fn wire_exchange(
     s: &mut tokio_rustls::client::TlsStream<tokio::net::TcpStream>,
     msg: &Item,
@@ -540,7 +502,12 @@ async fn request_in_flight_survives_kill_9() {
         kmip_reference_server::store::new_uid()
     ));
     let data = dir.join("data");
-    let first = ServerProcess::start(&data);
+    let first = ServerProcess::start([
+        OsStr::new("--async-ops"),
+        "create".as_ref(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+    ]);
     let ca = std::fs::read_to_string(data.join("certs").join("ca.pem")).expect("ca.pem");
     let cfg = client_config(&ca);
     let mut s = connect(first.addr, &cfg).await;
@@ -554,7 +521,12 @@ async fn request_in_flight_survives_kill_9() {
     drop(first); // kill -9 with the request in flight
     drop(s);
 
-    let second = ServerProcess::start(&data);
+    let second = ServerProcess::start([
+        OsStr::new("--async-ops"),
+        "create".as_ref(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+    ]);
     let mut s = connect(second.addr, &cfg).await;
     let done = wire_exchange(
         &mut s,
@@ -566,7 +538,12 @@ async fn request_in_flight_survives_kill_9() {
     drop(second);
     drop(s);
 
-    let third = ServerProcess::start(&data);
+    let third = ServerProcess::start([
+        OsStr::new("--async-ops"),
+        "create".as_ref(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+    ]);
     let mut s = connect(third.addr, &cfg).await;
     let get = wire_exchange(
         &mut s,

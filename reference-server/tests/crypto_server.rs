@@ -4,131 +4,11 @@
 //! against published known answers (FIPS-197, FIPS 180 "abc") and round
 //! trips. Independent of the OASIS corpus.
 
+mod named;
+
 use kmip_reference_server::Server;
-use kmip_ttlv::{Item, Tag, Value};
-
-fn tag(name: &str) -> Tag {
-    Tag::by_name(name).unwrap_or_else(|| panic!("dictionary lacks {name}"))
-}
-
-fn enum_value(t: Tag, name: &str) -> Option<u32> {
-    kmip_ttlv::dict::enum_for_tag(t.0)?.value_of(name)
-}
-
-fn e(name: &str, tag_name: &str, value_name: &str) -> Item {
-    let t = tag(tag_name);
-    let v =
-        enum_value(t, value_name).unwrap_or_else(|| panic!("{tag_name} has no value {value_name}"));
-    Item::new(tag(name), Value::Enumeration(v))
-}
-
-fn en(tag_name: &str, value_name: &str) -> Item {
-    e(tag_name, tag_name, value_name)
-}
-
-fn st(name: &str, children: Vec<Item>) -> Item {
-    Item::structure(tag(name), children)
-}
-
-fn bytes(name: &str, b: &[u8]) -> Item {
-    Item::new(tag(name), Value::ByteString(b.to_vec()))
-}
-
-fn int(name: &str, v: i32) -> Item {
-    Item::new(tag(name), Value::Integer(v))
-}
-
-fn text(name: &str, v: &str) -> Item {
-    Item::new(tag(name), Value::TextString(v.to_string()))
-}
-
-fn boolean(name: &str, v: bool) -> Item {
-    Item::new(tag(name), Value::Boolean(v))
-}
-
-/// A KMIP 2.1 request message with these (operation, payload) batch items.
-fn message(items: Vec<(&str, Item)>) -> Item {
-    let header = st(
-        "RequestHeader",
-        vec![
-            st(
-                "ProtocolVersion",
-                vec![
-                    int("ProtocolVersionMajor", 2),
-                    int("ProtocolVersionMinor", 1),
-                ],
-            ),
-            int("BatchCount", items.len() as i32),
-        ],
-    );
-    let mut children = vec![header];
-    for (op, payload) in items {
-        children.push(st(
-            "BatchItem",
-            vec![en("Operation", op), retag(payload, "RequestPayload")],
-        ));
-    }
-    st("RequestMessage", children)
-}
-
-fn retag(item: Item, name: &str) -> Item {
-    Item::new(tag(name), item.value)
-}
-
-fn payload(children: Vec<Item>) -> Item {
-    st("RequestPayload", children)
-}
-
-/// The batch items of a response.
-fn batch(resp: &Item) -> Vec<&Item> {
-    resp.children()
-        .iter()
-        .filter(|c| c.tag == tag("BatchItem"))
-        .collect()
-}
-
-fn status(item: &Item) -> String {
-    let s = item.child(tag("ResultStatus")).expect("ResultStatus");
-    let reason = item
-        .child(tag("ResultReason"))
-        .map(|r| format!("{:?}", r.value))
-        .unwrap_or_default();
-    let msg = item
-        .child(tag("ResultMessage"))
-        .and_then(|m| m.value.as_text().map(str::to_string))
-        .unwrap_or_default();
-    format!("{:?} {reason} {msg}", s.value)
-}
-
-fn assert_success(item: &Item) {
-    let success = enum_value(tag("ResultStatus"), "Success").expect("Success");
-    assert_eq!(
-        item.child(tag("ResultStatus")).map(|s| s.value.clone()),
-        Some(Value::Enumeration(success)),
-        "batch item failed: {}",
-        status(item)
-    );
-}
-
-fn out_bytes(item: &Item, name: &str) -> Vec<u8> {
-    match &item
-        .child(tag("ResponsePayload"))
-        .and_then(|p| p.child(tag(name)))
-        .unwrap_or_else(|| panic!("no {name} in {item:?}"))
-        .value
-    {
-        Value::ByteString(b) => b.clone(),
-        other => panic!("{name} is {other:?}"),
-    }
-}
-
-fn out_uid(item: &Item) -> String {
-    item.child(tag("ResponsePayload"))
-        .and_then(|p| p.child(tag("UniqueIdentifier")))
-        .and_then(|u| u.value.as_text())
-        .expect("UniqueIdentifier")
-        .to_string()
-}
+use kmip_ttlv::{Item, Value};
+use named::*;
 
 fn hex(s: &str) -> Vec<u8> {
     hex::decode(s).expect("hex literal")
@@ -696,25 +576,6 @@ fn ec_key_pair_with_an_unsupported_or_inconsistent_curve_fails() {
             status(item)
         );
     }
-}
-
-/// A request message of another protocol version.
-fn message_v(major: i32, minor: i32, items: Vec<(&str, Item)>) -> Item {
-    let mut m = message(items);
-    if let Value::Structure(children) = &mut m.value {
-        if let Some(h) = children.first_mut() {
-            if let Some(pv) = h.child_mut(tag("ProtocolVersion")) {
-                *pv = st(
-                    "ProtocolVersion",
-                    vec![
-                        int("ProtocolVersionMajor", major),
-                        int("ProtocolVersionMinor", minor),
-                    ],
-                );
-            }
-        }
-    }
-    m
 }
 
 /// A KMIP 1.x `Attribute` (name, value).

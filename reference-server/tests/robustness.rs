@@ -9,14 +9,15 @@
 //! Servers bind 127.0.0.1 port 0; the kill -9 test runs the real binary and
 //! kills it (and its restart) itself.
 
+mod process;
+
 use kmip_reference_server::net::{spawn, RunningServer, ServerConfig};
 use kmip_reference_server::TlsConfig;
 use kmip_ttlv::{Item, Tag, Value};
 use kmip_wire::testing::{client_config, connect};
-use std::io::{BufRead, BufReader};
+use process::{Scratch, ServerProcess};
+use std::ffi::OsStr;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -52,30 +53,6 @@ const OP_REGISTER: u32 = 0x03;
 const OP_GET: u32 = 0x0A;
 const OP_DESTROY: u32 = 0x14;
 const SUCCESS: u32 = 0x00;
-
-/// A fresh scratch directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!(
-            "kmip-robustness-{name}-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        ));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn st(tag: Tag, children: Vec<Item>) -> Item {
     Item::structure(tag, children)
@@ -398,63 +375,11 @@ async fn sixty_four_concurrent_clients_lose_nothing() {
     running.shutdown().await;
 }
 
-/// The real binary with `--data-dir`, reading "listening on ADDR" from its
-/// stdout.
-struct ServerProcess {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl ServerProcess {
-    fn start(data: &Path) -> ServerProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kmip-reference-server"))
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--log-level",
-                "warn",
-                "--data-dir",
-            ])
-            .arg(data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start kmip-reference-server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("server exited before listening")
-                .expect("stdout line");
-            if let Some(a) = line.strip_prefix("listening on ") {
-                break a.trim().parse().expect("address");
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        ServerProcess { child, addr }
-    }
-
-    /// SIGKILL: no shutdown path runs.
-    fn kill_9(mut self) {
-        self.child.kill().expect("kill -9");
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_kill_9() {
     let scratch = Scratch::new("kill9");
     let data = scratch.0.join("data");
-    let first = ServerProcess::start(&data);
+    let first = ServerProcess::start([OsStr::new("--data-dir"), data.as_os_str()]);
     let ca = std::fs::read_to_string(data.join("certs").join("ca.pem")).expect("ca.pem written");
     let cfg = client_config(&ca);
     let mut s = connect(first.addr, &cfg).await;
@@ -477,7 +402,7 @@ async fn acknowledged_writes_survive_kill_9() {
     first.kill_9();
     drop(s);
 
-    let second = ServerProcess::start(&data);
+    let second = ServerProcess::start([OsStr::new("--data-dir"), data.as_os_str()]);
     let mut s = connect(second.addr, &cfg).await;
     let (st_, reason, _) = outcome(&exchange(&mut s, &by_uid(OP_GET, &objects[0].0)).await);
     assert_eq!(
@@ -523,7 +448,7 @@ async fn try_exchange(s: &mut TlsStream<TcpStream>, req: &[u8]) -> Option<Item> 
 async fn acknowledged_writes_survive_kill_9_under_concurrent_load() {
     let scratch = Scratch::new("kill9-load");
     let data = scratch.0.join("data");
-    let first = ServerProcess::start(&data);
+    let first = ServerProcess::start([OsStr::new("--data-dir"), data.as_os_str()]);
     let ca = std::fs::read_to_string(data.join("certs").join("ca.pem")).expect("ca.pem written");
     let cfg = client_config(&ca);
     let acked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -576,7 +501,7 @@ async fn acknowledged_writes_survive_kill_9_under_concurrent_load() {
     }
     assert!(objects.len() >= 16, "clients wrote before the crash");
 
-    let second = ServerProcess::start(&data);
+    let second = ServerProcess::start([OsStr::new("--data-dir"), data.as_os_str()]);
     let mut s = connect(second.addr, &cfg).await;
     let mut destroyed = 0;
     for (uid, material, d) in &objects {
