@@ -31,6 +31,16 @@ pub fn pykmip_python() -> Option<PathBuf> {
     }
 }
 
+/// Like [`pykmip_python`], but only from `$KMIP_PYKMIP` (no default
+/// folder): `None` with a SKIP message when it is unset or has no venv.
+pub fn pykmip_python_from_env() -> Option<PathBuf> {
+    if std::env::var_os("KMIP_PYKMIP").is_none() {
+        eprintln!("SKIP: KMIP_PYKMIP is unset (set it to a folder made by `bash ../shared/peers/pykmip/setup.sh DIR`)");
+        return None;
+    }
+    pykmip_python()
+}
+
 /// A temporary folder removed on drop.
 pub struct TempDir(PathBuf);
 
