@@ -250,6 +250,12 @@ impl KeyInfo {
         Ok(info)
     }
 
+    /// The Cryptographic Parameters to use: those of the request, the
+    /// gaps filled from the first stored set.
+    pub fn params_or_stored(&self, requested: &CipherParams) -> CipherParams {
+        requested.or(&self.parameters.first().cloned().unwrap_or_default())
+    }
+
     /// The key in usable form.
     pub fn key_material(&self, params: &CipherParams) -> Result<KeyMaterial, OpError> {
         let class = match self.object_type {
@@ -722,8 +728,7 @@ fn cipher_op(
         )
     };
     check_key(&info, types, bit, use_, op, keys, version)?;
-    let stored = info.parameters.first().cloned().unwrap_or_default();
-    let mut p = request_params(req)?.or(&stored);
+    let mut p = info.params_or_stored(&request_params(req)?);
     p.iv = opt_bytes(req, tags::IV_COUNTER_NONCE)?;
     p.aad = opt_bytes(req, tags::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA)?;
     p.tag = tag;
@@ -1089,8 +1094,7 @@ fn sign_single(req: &Item, keys: &dyn KeyLookup, version: Version) -> Result<Ite
         keys,
         version,
     )?;
-    let stored = info.parameters.first().cloned().unwrap_or_default();
-    let p = request_params(req)?.or(&stored);
+    let p = info.params_or_stored(&request_params(req)?);
     let key = info.key_material(&p)?;
     take_usage(
         &info,
@@ -1155,8 +1159,7 @@ fn signature_verify_single(
         keys,
         version,
     )?;
-    let stored = info.parameters.first().cloned().unwrap_or_default();
-    let p = request_params(req)?.or(&stored);
+    let p = info.params_or_stored(&request_params(req)?);
     let key = info.key_material(&p)?;
     let ok = super::asymmetric::verify(&key, &p, input(&data, &digested), &signature)?;
     Ok(response(vec![uid_item(&uid, uid_type), validity_item(ok)]))
@@ -1208,8 +1211,7 @@ fn mac_single(
         keys,
         version,
     )?;
-    let stored = info.parameters.first().cloned().unwrap_or_default();
-    let p = request_params(req)?.or(&stored);
+    let p = info.params_or_stored(&request_params(req)?);
     let key = info.key_material(&p)?;
     if verify {
         let mac = opt_bytes(req, tags::MAC_DATA)?
@@ -1423,13 +1425,7 @@ pub fn derive_key_material(
             "derivation data given both as Derivation Data and as a Secret Data object",
         ));
     }
-    let stored = key_info.parameters.first().cloned().unwrap_or_default();
-    let mut params = dp
-        .child(tags::CRYPTOGRAPHIC_PARAMETERS)
-        .map(parse_cryptographic_parameters)
-        .transpose()?
-        .unwrap_or_default()
-        .or(&stored);
+    let mut params = key_info.params_or_stored(&request_params(dp)?);
     let as_bytes = CipherParams {
         algorithm: Some(Algorithm::Other(0)),
         ..CipherParams::default()
@@ -1730,13 +1726,7 @@ pub fn wrap_key_block(
         keys,
         version,
     )?;
-    let stored = winfo.parameters.first().cloned().unwrap_or_default();
-    let p = eki
-        .child(tags::CRYPTOGRAPHIC_PARAMETERS)
-        .map(parse_cryptographic_parameters)
-        .transpose()?
-        .unwrap_or_default()
-        .or(&stored);
+    let p = winfo.params_or_stored(&request_params(eki)?);
     let wkey = winfo.key_material(&p)?;
     let encoding = spec
         .child(tags::ENCODING_OPTION)
@@ -1847,13 +1837,7 @@ pub fn unwrap_key_block(
         keys,
         version,
     )?;
-    let stored = winfo.parameters.first().cloned().unwrap_or_default();
-    let p = eki
-        .child(tags::CRYPTOGRAPHIC_PARAMETERS)
-        .map(parse_cryptographic_parameters)
-        .transpose()?
-        .unwrap_or_default()
-        .or(&stored);
+    let p = winfo.params_or_stored(&request_params(eki)?);
     let wkey = winfo.key_material(&p)?;
     let wrapped = match key_block.child(tags::KEY_VALUE).map(|v| &v.value) {
         Some(Value::ByteString(b)) => b,
