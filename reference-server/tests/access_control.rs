@@ -14,6 +14,7 @@
 //!   and a deferred Create (`--async-ops create`), a restart keeps both the
 //!   request and its owner: the owner's Poll completes it.
 
+mod tagged;
 use kmip_reference_server::access::AccessPolicy;
 use kmip_reference_server::server::Server;
 use kmip_reference_server::spec::enums::{
@@ -21,27 +22,12 @@ use kmip_reference_server::spec::enums::{
 };
 use kmip_reference_server::spec::tags as t;
 use kmip_reference_server::store::RedbStore;
-use kmip_ttlv::{Item, Tag, Value};
-
-fn st(tag: Tag, c: Vec<Item>) -> Item {
-    Item::structure(tag, c)
-}
-fn en(tag: Tag, v: u32) -> Item {
-    Item::new(tag, Value::Enumeration(v))
-}
-fn int(tag: Tag, v: i32) -> Item {
-    Item::new(tag, Value::Integer(v))
-}
-fn text(tag: Tag, v: &str) -> Item {
-    Item::new(tag, Value::TextString(v.into()))
-}
+use kmip_ttlv::{Item, Value};
+use tagged::*;
 
 /// A Username and Password credential.
 fn password(user: &str, password: &str) -> Item {
-    credential(
-        1,
-        vec![text(t::USERNAME, user), text(t::PASSWORD, password)],
-    )
+    credential(1, vec![txt(t::USERNAME, user), txt(t::PASSWORD, password)])
 }
 
 /// `Authentication` with one credential of type `ty`.
@@ -158,10 +144,7 @@ fn key_payload(name: &str) -> Vec<Item> {
                 en(t::CRYPTOGRAPHIC_ALGORITHM, 3),
                 int(t::CRYPTOGRAPHIC_LENGTH, 128),
                 int(t::CRYPTOGRAPHIC_USAGE_MASK, 0x0C),
-                st(
-                    t::NAME,
-                    vec![text(t::NAME_VALUE, name), en(t::NAME_TYPE, 1)],
-                ),
+                st(t::NAME, vec![txt(t::NAME_VALUE, name), en(t::NAME_TYPE, 1)]),
             ],
         ),
     ]
@@ -180,7 +163,7 @@ fn create(s: &Server, identity: Option<&str>, login: Option<(&str, &str)>, name:
 }
 
 fn uid(u: &str) -> Item {
-    text(t::UNIQUE_IDENTIFIER, u)
+    txt(t::UNIQUE_IDENTIFIER, u)
 }
 
 fn get(s: &Server, identity: Option<&str>, u: &str) -> Result<Item, u32> {
@@ -198,7 +181,7 @@ fn locate(s: &Server, identity: Option<&str>, name: &str) -> Vec<String> {
             t::ATTRIBUTES,
             vec![st(
                 t::NAME,
-                vec![text(t::NAME_VALUE, name), en(t::NAME_TYPE, 1)],
+                vec![txt(t::NAME_VALUE, name), en(t::NAME_TYPE, 1)],
             )],
         )],
     )
@@ -492,8 +475,8 @@ fn device_credentials_identify_and_own() {
         ]),
     });
     let device = |serial: &str, pw: Option<&str>| {
-        let mut v = vec![text(t::DEVICE_SERIAL_NUMBER, serial)];
-        v.extend(pw.map(|p| text(t::PASSWORD, p)));
+        let mut v = vec![txt(t::DEVICE_SERIAL_NUMBER, serial)];
+        v.extend(pw.map(|p| txt(t::PASSWORD, p)));
         Some(credential(2, v))
     };
     let key = uid_of(
@@ -683,7 +666,7 @@ fn kmip_3_users_authenticate_and_group_members_share_objects() {
                 vec![
                     en(t::CREDENTIAL_TYPE, 7),
                     st(t::ATTRIBUTES, vec![]),
-                    st(t::PASSWORD_CREDENTIAL, vec![text(t::PASSWORD, pw)]),
+                    st(t::PASSWORD_CREDENTIAL, vec![txt(t::PASSWORD, pw)]),
                 ],
             )
             .expect("Create Credential"),
@@ -694,14 +677,14 @@ fn kmip_3_users_authenticate_and_group_members_share_objects() {
             &s,
             admin,
             op::CREATE_GROUP,
-            vec![st(t::ATTRIBUTES, vec![text(t::NAME, "g1")])],
+            vec![st(t::ATTRIBUTES, vec![txt(t::NAME, "g1")])],
         )
         .expect("Create Group"),
     );
     let user = |name: &str, pw: &str, groups: Vec<Item>| {
         let mut attrs = vec![
             Item::new(t::CREDENTIAL_LINK, Value::Reference(credential(pw))),
-            text(t::NAME, name),
+            txt(t::NAME, name),
         ];
         attrs.extend(groups);
         call30(&s, admin, op::CREATE_USER, vec![st(t::ATTRIBUTES, attrs)]).expect("Create User");
@@ -721,7 +704,7 @@ fn kmip_3_users_authenticate_and_group_members_share_objects() {
     let mut key = key_payload("ac-group-key");
     if let Some(Value::Structure(attrs)) = key.get_mut(1).map(|a| &mut a.value) {
         attrs.retain(|a| a.tag != t::NAME);
-        attrs.push(text(t::NAME, "ac-group-key"));
+        attrs.push(txt(t::NAME, "ac-group-key"));
         attrs.push(Item::new(t::GROUP_LINK, Value::NameReference("g1".into())));
     }
     let k = uid_of(&call30(&s, admin, op::CREATE, key).expect("Create with a Group Link"));
@@ -756,7 +739,7 @@ fn kmip_3_users_authenticate_and_group_members_share_objects() {
             &s,
             who,
             op::LOCATE,
-            vec![st(t::ATTRIBUTES, vec![text(t::NAME, "ac-group-key")])],
+            vec![st(t::ATTRIBUTES, vec![txt(t::NAME, "ac-group-key")])],
         )
         .expect("Locate")
         .children()

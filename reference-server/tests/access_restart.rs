@@ -11,32 +11,21 @@
 //! The server binds 127.0.0.1 port 0; the test kills it and its restart.
 
 mod process;
+mod tagged;
 
 use kmip_reference_server::spec::enums::{
     asynchronous_indicator as ai, operation as op, result_reason as rr, result_status as rs,
 };
 use kmip_reference_server::spec::tags as t;
-use kmip_ttlv::{Item, Tag, Value};
+use kmip_ttlv::{Item, Value};
 use kmip_wire::testing::{client_config, connect};
 use process::{Scratch, ServerProcess};
 use std::ffi::OsStr;
 use std::time::{Duration, Instant};
+use tagged::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
-
-fn st(tag: Tag, c: Vec<Item>) -> Item {
-    Item::structure(tag, c)
-}
-fn en(tag: Tag, v: u32) -> Item {
-    Item::new(tag, Value::Enumeration(v))
-}
-fn int(tag: Tag, v: i32) -> Item {
-    Item::new(tag, Value::Integer(v))
-}
-fn text(tag: Tag, v: &str) -> Item {
-    Item::new(tag, Value::TextString(v.into()))
-}
 
 const ALICE: (&str, &str) = ("alice", "alice-pw");
 const BOB: (&str, &str) = ("bob", "bob-pw");
@@ -61,7 +50,7 @@ fn request(who: (&str, &str), asynchronous: bool, o: u32, payload: Vec<Item>) ->
                 en(t::CREDENTIAL_TYPE, 1),
                 st(
                     t::CREDENTIAL_VALUE,
-                    vec![text(t::USERNAME, who.0), text(t::PASSWORD, who.1)],
+                    vec![txt(t::USERNAME, who.0), txt(t::PASSWORD, who.1)],
                 ),
             ],
         )],
@@ -89,17 +78,14 @@ fn key_payload(name: &str) -> Vec<Item> {
                 en(t::CRYPTOGRAPHIC_ALGORITHM, 3),
                 int(t::CRYPTOGRAPHIC_LENGTH, 256),
                 int(t::CRYPTOGRAPHIC_USAGE_MASK, 0x0C),
-                st(
-                    t::NAME,
-                    vec![text(t::NAME_VALUE, name), en(t::NAME_TYPE, 1)],
-                ),
+                st(t::NAME, vec![txt(t::NAME_VALUE, name), en(t::NAME_TYPE, 1)]),
             ],
         ),
     ]
 }
 
 fn uid(u: &str) -> Vec<Item> {
-    vec![text(t::UNIQUE_IDENTIFIER, u)]
+    vec![txt(t::UNIQUE_IDENTIFIER, u)]
 }
 
 fn correlation(v: &[u8]) -> Vec<Item> {
@@ -182,7 +168,7 @@ fn locate_by_name(who: (&str, &str), name: &str) -> Vec<u8> {
             t::ATTRIBUTES,
             vec![st(
                 t::NAME,
-                vec![text(t::NAME_VALUE, name), en(t::NAME_TYPE, 1)],
+                vec![txt(t::NAME_VALUE, name), en(t::NAME_TYPE, 1)],
             )],
         )],
     )

@@ -3,22 +3,14 @@
 //! Adjustment Value, Negate of a Boolean, the errors (Negate of a Date Time:
 //! Invalid Data Type; a read-only attribute; KMIP 1.4: no such operation).
 
+mod tagged;
 use kmip_reference_server::server::Server;
 use kmip_reference_server::spec::enums::{
     adjustment_type as adj, operation as op, result_reason as rr, result_status as rs,
 };
 use kmip_reference_server::spec::tags as t;
 use kmip_ttlv::{Item, Tag, Value};
-
-fn st(tag: Tag, c: Vec<Item>) -> Item {
-    Item::structure(tag, c)
-}
-fn en(tag: Tag, v: u32) -> Item {
-    Item::new(tag, Value::Enumeration(v))
-}
-fn int(tag: Tag, v: i32) -> Item {
-    Item::new(tag, Value::Integer(v))
-}
+use tagged::*;
 
 fn call(s: &Server, v: (i32, i32), o: u32, payload: Vec<Item>) -> Result<Item, u32> {
     let msg = st(

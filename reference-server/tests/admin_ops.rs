@@ -3,25 +3,14 @@
 //! it commits, dropped with a failed item or an undone batch), and one
 //! server's settings are not another's.
 
+mod tagged;
 use kmip_reference_server::server::Server;
 use kmip_reference_server::spec::enums::{
     operation as op, result_reason as rr, result_status as rs,
 };
 use kmip_reference_server::spec::tags as t;
 use kmip_ttlv::{Item, Tag, Value};
-
-fn st(tag: Tag, c: Vec<Item>) -> Item {
-    Item::structure(tag, c)
-}
-fn en(tag: Tag, v: u32) -> Item {
-    Item::new(tag, Value::Enumeration(v))
-}
-fn int(tag: Tag, v: i32) -> Item {
-    Item::new(tag, Value::Integer(v))
-}
-fn txt(tag: Tag, v: &str) -> Item {
-    Item::new(tag, Value::TextString(v.to_string()))
-}
+use tagged::*;
 
 /// A KMIP 2.1 request; `undo` sets Batch Error Continuation Option Undo.
 fn message(items: Vec<(u32, Vec<Item>)>, undo: bool) -> Item {

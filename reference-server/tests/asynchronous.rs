@@ -7,6 +7,7 @@
 //! `kill -9` of the real binary (`--async-ops create --data-dir`).
 
 mod process;
+mod tagged;
 
 use kmip_reference_server::asynchronous::AsyncPolicy;
 use kmip_reference_server::server::Server;
@@ -16,23 +17,12 @@ use kmip_reference_server::spec::enums::{
 };
 use kmip_reference_server::spec::tags as t;
 use kmip_reference_server::store::RedbStore;
-use kmip_ttlv::{Item, Tag, Value};
+use kmip_ttlv::{Item, Value};
 use process::ServerProcess;
 use std::ffi::OsStr;
 use std::time::Duration;
+use tagged::*;
 
-fn st(tag: Tag, c: Vec<Item>) -> Item {
-    Item::structure(tag, c)
-}
-fn en(tag: Tag, v: u32) -> Item {
-    Item::new(tag, Value::Enumeration(v))
-}
-fn int(tag: Tag, v: i32) -> Item {
-    Item::new(tag, Value::Integer(v))
-}
-fn txt(tag: Tag, v: &str) -> Item {
-    Item::new(tag, Value::TextString(v.to_string()))
-}
 fn corr(id: &[u8]) -> Item {
     Item::new(
         t::ASYNCHRONOUS_CORRELATION_VALUE,

@@ -11,30 +11,20 @@
 //! - a long key-pair generation does not hold up other clients;
 //! - a message that keeps conflicting runs alone once and commits.
 
+mod tagged;
 use kmip_reference_server::server::Server;
 use kmip_reference_server::spec::enums::{
     batch_error_continuation as bec, operation as op, result_reason as rr, result_status as rs,
 };
 use kmip_reference_server::spec::tags as t;
 use kmip_reference_server::store::{MemoryStore, RecordBytes, RedbStore, Store, VersionedRecord};
-use kmip_ttlv::{Item, Tag, Value};
+use kmip_ttlv::{Item, Value};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
+use tagged::*;
 
-fn st(tag: Tag, c: Vec<Item>) -> Item {
-    Item::structure(tag, c)
-}
-fn en(tag: Tag, v: u32) -> Item {
-    Item::new(tag, Value::Enumeration(v))
-}
-fn int(tag: Tag, v: i32) -> Item {
-    Item::new(tag, Value::Integer(v))
-}
-fn txt(tag: Tag, v: &str) -> Item {
-    Item::new(tag, Value::TextString(v.to_string()))
-}
 fn attr(name: &str, value: Item) -> Item {
     st(t::ATTRIBUTE, vec![txt(t::ATTRIBUTE_NAME, name), value])
 }

@@ -3,12 +3,11 @@
 //! keeps its identifier, key material and attributes; Replace Existing;
 //! Export of a destroyed object; the operations do not exist in 1.x.
 
+mod named;
+
 use kmip_reference_server::Server;
 use kmip_ttlv::{Item, Tag, Value};
-
-fn tag(name: &str) -> Tag {
-    Tag::by_name(name).unwrap_or_else(|| panic!("dictionary lacks {name}"))
-}
+use named::{boolean, int, st, tag, text};
 
 fn enum_value(t: Tag, name: &str) -> u32 {
     kmip_ttlv::dict::enum_for_tag(t.0)
@@ -19,22 +18,6 @@ fn enum_value(t: Tag, name: &str) -> u32 {
 fn en(tag_name: &str, value_name: &str) -> Item {
     let t = tag(tag_name);
     Item::new(t, Value::Enumeration(enum_value(t, value_name)))
-}
-
-fn st(name: &str, children: Vec<Item>) -> Item {
-    Item::structure(tag(name), children)
-}
-
-fn int(name: &str, v: i32) -> Item {
-    Item::new(tag(name), Value::Integer(v))
-}
-
-fn text(name: &str, v: &str) -> Item {
-    Item::new(tag(name), Value::TextString(v.to_string()))
-}
-
-fn boolean(name: &str, v: bool) -> Item {
-    Item::new(tag(name), Value::Boolean(v))
 }
 
 /// A request message of version `major.minor` with one batch item.

@@ -3,6 +3,7 @@
 //! Allocation, Archive Date removed by Recover, the Set Attribute
 //! read-only reason.
 
+mod tagged;
 use kmip_reference_server::server::Server;
 use kmip_reference_server::spec::enums::{
     object_type as ot, operation as op, result_reason as rr, result_status as rs,
@@ -10,22 +11,7 @@ use kmip_reference_server::spec::enums::{
 use kmip_reference_server::spec::tags as t;
 use kmip_ttlv::dict::Version;
 use kmip_ttlv::{Item, Tag, Value};
-
-fn st(tag: Tag, c: Vec<Item>) -> Item {
-    Item::structure(tag, c)
-}
-fn en(tag: Tag, v: u32) -> Item {
-    Item::new(tag, Value::Enumeration(v))
-}
-fn int(tag: Tag, v: i32) -> Item {
-    Item::new(tag, Value::Integer(v))
-}
-fn long(tag: Tag, v: i64) -> Item {
-    Item::new(tag, Value::LongInteger(v))
-}
-fn txt(tag: Tag, v: &str) -> Item {
-    Item::new(tag, Value::TextString(v.to_string()))
-}
+use tagged::*;
 
 const V14: Version = Version::new(1, 4);
 const V20: Version = Version::new(2, 0);

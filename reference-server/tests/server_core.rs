@@ -3,26 +3,15 @@
 //! on Get (NIST Key Wrap), X.509 certificate attributes, and the KMIP 3.0
 //! Create Credential / Create User / Create Group operations.
 
+mod tagged;
 use kmip_reference_server::server::Server;
 use kmip_reference_server::spec::enums::{
     object_type as ot, operation as op, result_reason as rr, result_status as rs,
 };
 use kmip_reference_server::spec::tags as t;
 use kmip_ttlv::dict::Version;
-use kmip_ttlv::{Item, Tag, Value};
-
-fn st(tag: Tag, c: Vec<Item>) -> Item {
-    Item::structure(tag, c)
-}
-fn en(tag: Tag, v: u32) -> Item {
-    Item::new(tag, Value::Enumeration(v))
-}
-fn int(tag: Tag, v: i32) -> Item {
-    Item::new(tag, Value::Integer(v))
-}
-fn txt(tag: Tag, v: &str) -> Item {
-    Item::new(tag, Value::TextString(v.to_string()))
-}
+use kmip_ttlv::{Item, Value};
+use tagged::*;
 
 fn message(v: Version, items: Vec<(u32, Vec<Item>)>) -> Item {
     let mut children = vec![st(
