@@ -614,13 +614,18 @@ fn check_password(
     Ok(format!("user:{user}"))
 }
 
+/// The lines of a users / devices file that carry an entry (not blank, not
+/// a `#` comment), with their 0-based line index.
+fn entry_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .map(|line| line.trim_end_matches('\r'))
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+}
+
 fn parse_devices(text: &str) -> Result<Vec<Device>, String> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
-            continue;
-        }
+    for (n, line) in entry_lines(text) {
         let (name, fields) = line
             .split_once(':')
             .ok_or_else(|| format!("line {}: expected NAME:field=value;…", n + 1))?;
@@ -659,11 +664,7 @@ fn parse_devices(text: &str) -> Result<Vec<Device>, String> {
 
 fn parse_users(text: &str) -> Result<BTreeMap<String, String>, String> {
     let mut users = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
-            continue;
-        }
+    for (n, line) in entry_lines(text) {
         let (u, p) = line
             .split_once(':')
             .ok_or_else(|| format!("line {}: expected username:password", n + 1))?;

@@ -1246,6 +1246,16 @@ impl AttributeSet {
         }
     }
 
+    /// Take a requested value: a multi-valued attribute gets another
+    /// instance, a single-valued one is replaced.
+    pub fn put(&mut self, key: AttrKey, value: Item) {
+        if key.def().multi {
+            self.add(key, value);
+        } else {
+            self.set(key, value);
+        }
+    }
+
     /// Set a standard attribute.
     pub fn set_std(&mut self, value: Item) {
         self.set(AttrKey::Std(value.tag), value);

@@ -1666,6 +1666,28 @@ pub fn key_block_bits(key_block: &Item, object_type: u32) -> Option<u32> {
     decode_key(&enc, algorithm, class).ok().map(|k| k.bits())
 }
 
+/// The key named by an Encryption Key Information structure, checked for
+/// wrapping (`types`, usage `bit`), with the Cryptographic Parameters to
+/// use (the structure's, gaps filled from the key's stored ones).
+fn wrapping_key(
+    eki: &Item,
+    types: &[u32],
+    bit: u32,
+    use_: Use,
+    what: &str,
+    keys: &dyn KeyLookup,
+    version: Version,
+) -> Result<(CipherParams, KeyMaterial), OpError> {
+    let wuid = eki.child(tags::UNIQUE_IDENTIFIER).ok_or_else(|| {
+        OpError::invalid_field("Encryption Key Information without Unique Identifier")
+    })?;
+    let winfo = keys.key(text_value(wuid)?)?;
+    check_key(&winfo, types, bit, use_, what, keys, version)?;
+    let p = winfo.params_or_stored(&request_params(eki)?);
+    let wkey = winfo.key_material(&p)?;
+    Ok((p, wkey))
+}
+
 /// Wrap a Key Block for Get / Export with a Key Wrapping Specification
 /// (KMIP 1.4 §2.1.5): Wrapping Method Encrypt with the Encryption Key
 /// Information's key (AES: NIST key wrap by default, AESKeyWrapPadding on
@@ -1709,12 +1731,8 @@ pub fn wrap_key_block(
         .ok_or_else(|| {
             OpError::invalid_field("Wrapping Method Encrypt without Encryption Key Information")
         })?;
-    let wuid = eki.child(tags::UNIQUE_IDENTIFIER).ok_or_else(|| {
-        OpError::invalid_field("Encryption Key Information without Unique Identifier")
-    })?;
-    let winfo = keys.key(text_value(wuid)?)?;
-    check_key(
-        &winfo,
+    let (p, wkey) = wrapping_key(
+        eki,
         &[
             object_type::SYMMETRIC_KEY,
             object_type::PUBLIC_KEY,
@@ -1726,8 +1744,6 @@ pub fn wrap_key_block(
         keys,
         version,
     )?;
-    let p = winfo.params_or_stored(&request_params(eki)?);
-    let wkey = winfo.key_material(&p)?;
     let encoding = spec
         .child(tags::ENCODING_OPTION)
         .map(enum_value)
@@ -1824,12 +1840,8 @@ pub fn unwrap_key_block(
     let eki = kwd.child(tags::ENCRYPTION_KEY_INFORMATION).ok_or_else(|| {
         OpError::invalid_field("Key Wrapping Data without Encryption Key Information")
     })?;
-    let wuid = eki.child(tags::UNIQUE_IDENTIFIER).ok_or_else(|| {
-        OpError::invalid_field("Encryption Key Information without Unique Identifier")
-    })?;
-    let winfo = keys.key(text_value(wuid)?)?;
-    check_key(
-        &winfo,
+    let (p, wkey) = wrapping_key(
+        eki,
         &[object_type::SYMMETRIC_KEY, object_type::PRIVATE_KEY],
         usage::UNWRAP_KEY,
         Use::Process,
@@ -1837,8 +1849,6 @@ pub fn unwrap_key_block(
         keys,
         version,
     )?;
-    let p = winfo.params_or_stored(&request_params(eki)?);
-    let wkey = winfo.key_material(&p)?;
     let wrapped = match key_block.child(tags::KEY_VALUE).map(|v| &v.value) {
         Some(Value::ByteString(b)) => b,
         _ => {

@@ -722,11 +722,7 @@ pub fn re_certify(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     }
     let requested = client_attributes(s, &[&inc])?;
     for (k, _i, v) in requested.iter() {
-        if k.def().multi {
-            attrs.add(k.clone(), v.clone());
-        } else {
-            attrs.set(k.clone(), v.clone());
-        }
+        attrs.put(k.clone(), v.clone());
     }
     let key_uid = old
         .attributes

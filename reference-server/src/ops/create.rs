@@ -753,11 +753,7 @@ pub fn re_key(s: &mut Session<'_>, p: &Item) -> Result<Item, KmipError> {
     old.attributes.remove_all(&AttrKey::Std(t::NAME));
     let requested = client_attributes(s, &[&inc])?;
     for (k, _i, v) in requested.iter() {
-        if k.def().multi {
-            attrs.add(k.clone(), v.clone());
-        } else {
-            attrs.set(k.clone(), v.clone());
-        }
+        attrs.put(k.clone(), v.clone());
     }
     shifted_dates(s, &old.attributes, offset, &mut attrs);
     let (a, l) = required_alg_len(&attrs)?;
