@@ -18,7 +18,7 @@ mod client_common;
 #[path = "../test-support/corpus.rs"]
 mod corpus_support;
 
-use client_common::{harness, read_results, wait_exit, Guard, TempDir};
+use client_common::{harness, read_results, replay_on_reference, wait_exit, Guard, TempDir};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -260,25 +260,8 @@ fn record_and_replay(dir: &TempDir, client_wire: &[&str], record_flags: &[&str])
     assert_eq!(text.matches("<RequestMessage>").count(), 5, "{text}");
     assert!(text.contains("$UNIQUE_IDENTIFIER_0"), "{text}");
 
-    let reports = dir.path().join("replay");
-    let replay = Command::new(harness())
-        .current_dir(root())
-        .args(["run", "--target", "reference", "--quiet", "--testcases"])
-        .arg(&out)
-        .arg("--report-dir")
-        .arg(&reports)
-        .output()
-        .expect("replay the recorded case");
-    let results = read_results(&reports.join("results.json"));
-    let case = &results["cases"][0];
-    assert_eq!(
-        case["status"],
-        "pass",
-        "replay: {case:#}\n{}",
-        String::from_utf8_lossy(&replay.stderr)
-    );
+    let case = replay_on_reference(root(), &out, &dir.path().join("replay"));
     assert_eq!(case["messages"], 5);
-    assert_eq!(replay.status.code(), Some(0));
     text
 }
 

@@ -124,6 +124,34 @@ pub fn read_results(path: &Path) -> serde_json::Value {
     serde_json::from_str(&text).expect("results.json parses")
 }
 
+/// Replay the recorded case `file` with `kmip-harness run --target
+/// reference` (run from `cwd`), reports in `reports`; asserts that it
+/// passed with exit code 0 and returns its case result.
+pub fn replay_on_reference(
+    cwd: impl AsRef<Path>,
+    file: &Path,
+    reports: &Path,
+) -> serde_json::Value {
+    let run = std::process::Command::new(harness())
+        .current_dir(cwd.as_ref())
+        .args(["run", "--target", "reference", "--quiet", "--testcases"])
+        .arg(file)
+        .arg("--report-dir")
+        .arg(reports)
+        .output()
+        .expect("replay the recorded case");
+    let results = read_results(&reports.join("results.json"));
+    let case = results["cases"][0].clone();
+    assert_eq!(
+        case["status"],
+        "pass",
+        "replay: {case:#}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(run.status.code(), Some(0));
+    case
+}
+
 /// Start `kmip-harness serve` on an ephemeral port with `extra` options
 /// (certificates in `certs`); the guard and the port it prints. Its output
 /// is echoed to stderr.
