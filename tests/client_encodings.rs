@@ -18,7 +18,9 @@ mod client_common;
 #[path = "../test-support/corpus.rs"]
 mod corpus_support;
 
-use client_common::{harness, read_results, replay_on_reference, wait_exit, Guard, TempDir};
+use client_common::{
+    case_by_id, harness, read_results, replay_on_reference, wait_exit, Guard, TempDir,
+};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -115,16 +117,7 @@ fn scenario(
 }
 
 fn the_case(results: &serde_json::Value) -> &serde_json::Value {
-    the_case_id(results, CASE)
-}
-
-fn the_case_id<'a>(results: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    results["cases"]
-        .as_array()
-        .expect("cases")
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("case {id} is reported"))
+    case_by_id(results, CASE)
 }
 
 #[test]
@@ -327,7 +320,7 @@ fn oasis_encoding_client_cases_count_only_in_their_format() {
         let file = dir21.join(format!("{id}.xml")).display().to_string();
         let dir = TempDir::new("client-enc-oasis");
         let (code, results, _) = scenario_case(&dir, &file, id, &wire, &wire);
-        let c = the_case_id(&results, id);
+        let c = case_by_id(&results, id);
         assert_eq!(c["status"], "pass", "{id}: {c:#}");
         let p = profile(&results, profile_id);
         assert_eq!(p["passed"], 1, "{profile_id}: {p:#}");
@@ -345,7 +338,7 @@ fn oasis_encoding_client_cases_count_only_in_their_format() {
     std::fs::create_dir_all(&empty).expect("empty profiles folder");
     let empty = empty.display().to_string();
     let (_, results, _) = scenario_case(&dir, &file, id, &[], &["--profiles", &empty]);
-    let c = the_case_id(&results, id);
+    let c = case_by_id(&results, id);
     assert_eq!(c["status"], "pass", "{c:#}");
     assert_eq!(c["encoding"], "ttlv");
     let p = profile(&results, "JSON-client-2.1");
@@ -397,7 +390,7 @@ fn driver_is_told_each_encoding_case_format() {
         ("MSGENC-XML-M-1-21", "xml", "tls"),
         ("MSGENC-HTTPS-M-1-21", "ttlv", "https"),
     ] {
-        let c = the_case_id(&results, id);
+        let c = case_by_id(&results, id);
         assert_eq!(c["status"], "pass", "{id}: {c:#}\n{stderr}");
         assert_eq!(
             (c["encoding"].as_str(), c["transport"].as_str()),

@@ -33,7 +33,7 @@ mod client_common;
 #[path = "../test-support/corpus.rs"]
 mod corpus_support;
 
-use client_common::{harness, read_results, wait_exit, Guard, TempDir};
+use client_common::{case_by_id, clause, harness, read_results, wait_exit, Guard, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -151,15 +151,6 @@ fn run_case(driver: &Path, file: &Path, case: &str, dir: &TempDir) -> Outcome {
     }
 }
 
-fn case_result<'a>(results: &'a serde_json::Value, case: &str) -> &'a serde_json::Value {
-    results["cases"]
-        .as_array()
-        .expect("cases")
-        .iter()
-        .find(|c| c["id"] == case)
-        .expect("the case is reported")
-}
-
 /// The corpus file of `case` in `<sub>/` (`v1.0/mandatory`), or `None` after SKIP.
 fn case_file(test: &str, sub: &str, case: &str) -> Option<PathBuf> {
     let dir = corpus_support::corpus_subdir(env!("CARGO_MANIFEST_DIR"), test, sub)?;
@@ -185,7 +176,7 @@ fn nlnet_client_passes_oasis_case() {
     );
     let results = o.results.expect("results.json");
     assert_eq!(results["role"], "client");
-    let c = case_result(&results, CASE);
+    let c = case_by_id(&results, CASE);
     assert_eq!(c["status"], "pass", "case result: {c:#}");
     let steps = o.driver_stdout.matches(" ok\n").count();
     assert_eq!(c["messages"], steps, "case result: {c:#}");
@@ -264,7 +255,7 @@ fn nlnet_client_crash_is_a_client_error() {
         .expect("run kmip-harness client-test --driver");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let results = read_results(&reports.join("results.json"));
-    let c = case_result(&results, CASE);
+    let c = case_by_id(&results, CASE);
     assert_eq!(c["status"], "fail", "case result: {c:#}\n{stderr}");
     let reason = c["reason"].as_str().expect("reason");
     assert!(
@@ -272,13 +263,6 @@ fn nlnet_client_crash_is_a_client_error() {
         "reason: {reason}"
     );
     assert_ne!(out.status.code(), Some(0), "{stderr}");
-}
-
-fn clause<'a>(profile: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    profile["clauses"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
-        .unwrap_or_else(|| panic!("clause {id} attached: {profile:#}"))
 }
 
 #[test]
@@ -312,7 +296,7 @@ fn nlnet_client_passes_v14_case_through_driver_with_probes() {
     let results = read_results(&reports.join("results.json"));
     assert_eq!(results["role"], "client");
     // The case as recorded passes end to end through the driver contract.
-    let c = case_result(&results, CASE);
+    let c = case_by_id(&results, CASE);
     assert_eq!(c["status"], "pass", "case result: {c:#}");
     assert!(
         c["messages"].as_u64().unwrap_or(0) >= 3,

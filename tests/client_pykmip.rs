@@ -14,7 +14,7 @@
 
 mod client_common;
 
-use client_common::{harness, pykmip_python, read_results, wait_exit, Guard, TempDir};
+use client_common::{case_by_id, harness, pykmip_python, read_results, wait_exit, Guard, TempDir};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -74,15 +74,6 @@ fn run_scenario(
     (code, results, driver)
 }
 
-fn case_result(results: &serde_json::Value) -> &serde_json::Value {
-    results["cases"]
-        .as_array()
-        .expect("cases")
-        .iter()
-        .find(|c| c["id"] == CASE)
-        .expect("the case is reported")
-}
-
 #[test]
 fn pykmip_client_passes() {
     let Some(python) = pykmip_python() else {
@@ -90,7 +81,7 @@ fn pykmip_client_passes() {
     };
     let dir = TempDir::new("client-pykmip-pass");
     let (code, results, driver) = run_scenario(&python, "AES", &dir);
-    let c = case_result(&results);
+    let c = case_by_id(&results, CASE);
     assert_eq!(c["status"], "pass", "case result: {c:#}");
     assert_eq!(c["messages"], 6);
     assert_eq!(results["role"], "client");
@@ -111,7 +102,7 @@ fn pykmip_wrong_algorithm_fails_with_diff() {
     };
     let dir = TempDir::new("client-pykmip-fail");
     let (code, results, driver) = run_scenario(&python, "TRIPLE_DES", &dir);
-    let c = case_result(&results);
+    let c = case_by_id(&results, CASE);
     assert_eq!(c["status"], "fail", "case result: {c:#}");
     let reason = c["reason"].as_str().expect("reason");
     assert!(

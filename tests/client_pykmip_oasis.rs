@@ -19,19 +19,12 @@ mod client_common;
 #[path = "../test-support/corpus.rs"]
 mod corpus_support;
 
-use client_common::{harness, pykmip_python_from_env, read_results, wait_exit, Guard, TempDir};
+use client_common::{
+    case_by_id, harness, pykmip_python_from_env, read_results, wait_exit, Guard, TempDir,
+};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn status_of<'a>(results: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    results["cases"]
-        .as_array()
-        .expect("cases")
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("{id} is reported: {results:#}"))
-}
 
 #[test]
 fn pykmip_through_oasis_client_cases() {
@@ -87,11 +80,11 @@ fn pykmip_through_oasis_client_cases() {
     eprintln!("harness stderr:\n{stderr}");
     let results = read_results(&reports.join("results.json"));
     for id in ["SKFF-M-1-10", "SKFF-M-2-10"] {
-        let c = status_of(&results, id);
+        let c = case_by_id(&results, id);
         assert_eq!(c["status"], "pass", "{c:#}");
         assert!(c["messages"].as_u64().unwrap_or(0) >= 2, "{c:#}");
     }
-    let omos = status_of(&results, "OMOS-M-1-10");
+    let omos = case_by_id(&results, "OMOS-M-1-10");
     assert_eq!(omos["status"], "cannot-express", "{omos:#}");
     assert!(
         omos["reason"]
@@ -101,7 +94,7 @@ fn pykmip_through_oasis_client_cases() {
             && omos["reason"].as_str().unwrap_or("").contains("Register"),
         "{omos:#}"
     );
-    let v21 = status_of(&results, "SKLC-M-1-21");
+    let v21 = case_by_id(&results, "SKLC-M-1-21");
     assert_eq!(v21["status"], "cannot-express", "{v21:#}");
     assert!(
         v21["reason"].as_str().unwrap_or("").contains("KMIP 2.1"),

@@ -19,17 +19,12 @@ mod client_common;
 #[path = "../test-support/corpus.rs"]
 mod corpus_support;
 
-use client_common::{harness, pykmip_python_from_env, read_results, wait_exit, Guard, TempDir};
+use client_common::{
+    case_by_id, clause, harness, pykmip_python_from_env, read_results, wait_exit, Guard, TempDir,
+};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn clause<'a>(profile: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    profile["clauses"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
-        .unwrap_or_else(|| panic!("clause {id} attached: {profile:#}"))
-}
 
 #[test]
 fn pykmip_copes_with_reordered_attributes_not_with_vendor_attributes() {
@@ -172,10 +167,7 @@ exit $rc
     eprintln!("harness stderr:\n{stderr}");
     let results = read_results(&reports.join("results.json"));
     let reason = |id: &str| {
-        let c = results["cases"]
-            .as_array()
-            .and_then(|cs| cs.iter().find(|c| c["id"] == id))
-            .unwrap_or_else(|| panic!("{id} reported: {results:#}"));
+        let c = case_by_id(&results, id);
         assert_eq!(c["status"], "pass", "{c:#}");
         c["reason"].as_str().unwrap_or("").to_string()
     };

@@ -124,6 +124,22 @@ pub fn read_results(path: &Path) -> serde_json::Value {
     serde_json::from_str(&text).expect("results.json parses")
 }
 
+/// The case result `id` of a results.json (panics if it is not reported).
+pub fn case_by_id<'a>(results: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    results["cases"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("case {id} is reported: {results:#}"))
+}
+
+/// The clause `id` attached to a profile verdict (panics if absent).
+pub fn clause<'a>(profile: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    profile["clauses"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("clause {id} attached: {profile:#}"))
+}
+
 /// Replay the recorded case `file` with `kmip-harness run --target
 /// reference` (run from `cwd`), reports in `reports`; asserts that it
 /// passed with exit code 0 and returns its case result.
