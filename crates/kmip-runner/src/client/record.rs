@@ -251,13 +251,29 @@ async fn relay(
                 super::listen::describe_wire(wire.encoding, wire.transport)
             );
         }
+        // The body the client gets: the server's bytes, or re-encoded in
+        // the client's format (needs a decoded response).
+        let reencoded = if same_encoding {
+            None
+        } else {
+            Some(match &response {
+                Ok(item) => to
+                    .encoding
+                    .encode(item)
+                    .map_err(|e| format!("forwarding a response: {e}")),
+                Err(e) => Err(format!(
+                    "cannot return a response the server sent as {}: {e}",
+                    wire.encoding
+                )),
+            })
+        };
         // Recorded before the client sees the response, so a client that
         // exits right after it never races the recording.
-        match (&req.item, &response) {
+        match (req.item, response) {
             (Ok(request), Ok(response)) => recording.push(Exchange {
                 connection: conn,
-                request: request.clone(),
-                response: response.clone(),
+                request,
+                response,
                 wire: how,
                 sent_at,
                 received_at,
@@ -269,18 +285,14 @@ async fn relay(
                 "connection {conn}: {UNDECODABLE_RESPONSE} (forwarded, not recorded): {e}"
             )),
         }
-        let written = if same_encoding {
-            client.write_body(to, &resp).await
-        } else {
-            let item = response.as_ref().map_err(|e| {
-                format!(
-                    "cannot return a response the server sent as {}: {e}",
-                    wire.encoding
-                )
-            })?;
-            client.write_response(to, item).await
+        let body = match reencoded {
+            None => resp,
+            Some(r) => r?,
         };
-        written.map_err(|e| format!("forwarding a response: {e}"))?;
+        client
+            .write_body(to, &body)
+            .await
+            .map_err(|e| format!("forwarding a response: {e}"))?;
         if to.close {
             let _ = tokio::io::AsyncWriteExt::shutdown(client.get_mut()).await;
             return Ok(());
